@@ -1,0 +1,18 @@
+# evalkit: raw data as received -> clean tables -> values -> report inputs -> documents -> checks.
+# The rules live in workflow/rules/; the logic in the evalkit package (src/evalkit/).
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/intake.smk"
+include: "workflow/rules/analysis.smk"
+include: "workflow/rules/report.smk"
+include: "workflow/rules/checks.smk"
+
+
+rule all:
+    input:
+        RESULTS + "/publish/manifest.json",
+        RESULTS + "/checks/accessibility.json",
+    default_target: True

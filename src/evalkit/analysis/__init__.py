@@ -1,0 +1,1 @@
+"""Computations from clean tables to the numbers that documents cite."""

@@ -1,0 +1,105 @@
+"""Load and validate YAML configuration against JSON schemas, with messages a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .errors import ConfigError
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as the strings people typed (schemas check their form)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read a YAML file; a syntax error becomes a ConfigError naming the file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ConfigError(str(path), [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+
+
+def load_schema(name: str) -> dict:
+    """A schema from workflow/schemas/ by file name."""
+    return load_yaml(SCHEMA_DIR / name)
+
+
+def _key_path(path) -> str:
+    parts = []
+    for p in path:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(("." if parts else "") + str(p))
+    return "".join(parts) or "(top level)"
+
+
+def _expected(schema: dict) -> str:
+    desc = schema.get("description")
+    if "enum" in schema:
+        exp = "one of " + ", ".join(repr(v) for v in schema["enum"])
+    elif "type" in schema:
+        exp = f"a {schema['type']}"
+        if "pattern" in schema:
+            exp += f" matching {schema['pattern']}"
+    else:
+        exp = "a valid value"
+    return f"{exp} ({desc})" if desc else exp
+
+
+def describe_error(err: jsonschema.ValidationError) -> str:
+    """One line per schema violation: which key, what was expected, what was found."""
+    where = _key_path(err.absolute_path)
+    v = err.validator
+    if v == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        extra = sorted(set(err.instance) - set(allowed))
+        return (f"unknown key {', '.join(repr(e) for e in extra)} in {where}; "
+                f"allowed keys: {', '.join(allowed)}")
+    if v == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        sub = err.schema.get("properties", {}).get(missing, {})
+        return f"missing key '{missing}' in {where}; expected {_expected(sub)}"
+    if v in ("type", "enum", "pattern"):
+        return f"key '{where}' must be {_expected(err.schema)}, got {err.instance!r}"
+    if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return f"key '{where}' is out of range: {err.message} ({err.schema.get('description', '')})".rstrip(" ()")
+    return f"key '{where}': {err.message}"
+
+
+def validate(instance: Any, schema: dict, source: str) -> None:
+    """Raise ConfigError listing every violation of `schema` in `instance`, read from `source`."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    if errors:
+        raise ConfigError(source, [describe_error(e) for e in errors])
+
+
+def load_config(path: str | Path, overrides: dict | None = None) -> dict:
+    """Read the run configuration, apply command-line overrides, and validate it."""
+    cfg = load_yaml(path) or {}
+    if overrides:
+        cfg = {**cfg, **overrides}
+    validate(cfg, load_schema("config.schema.yaml"), str(path))
+    return cfg

@@ -1,0 +1,67 @@
+"""Interface strings in every document language, from gettext catalogues.
+
+English strings are the message ids; other languages come from src/evalkit/locale/<lang>/
+LC_MESSAGES/evalkit.po, compiled in memory with Babel (no binary .mo files in the repository).
+A language whose catalogue lacks a string fails loudly instead of falling back to English.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+SOURCE_LANGUAGE = "en"
+
+
+def subtag(lang: str) -> str:
+    """'es-MX' -> 'es'."""
+    return lang.split("-")[0].lower()
+
+
+def babel_locale(lang: str) -> str:
+    """'es-MX' -> 'es_MX' (the form Babel expects)."""
+    return lang.replace("-", "_")
+
+
+def catalog_path(lang: str) -> Path:
+    return LOCALE_DIR / subtag(lang) / "LC_MESSAGES" / "evalkit.po"
+
+
+class MissingTranslation(KeyError):
+    pass
+
+
+class Translator:
+    def __init__(self, lang: str, translations: gettext.GNUTranslations | None):
+        self.lang = lang
+        self._t = translations
+
+    def __call__(self, msgid: str, **fields) -> str:
+        if self._t is None:
+            text = msgid
+        else:
+            text = self._t.gettext(msgid)
+            if text == msgid and msgid not in self._t._catalog:  # type: ignore[attr-defined]
+                raise MissingTranslation(f"no {self.lang} translation for {msgid!r} in {catalog_path(self.lang)}")
+        return text.format(**fields) if fields else text
+
+
+@lru_cache(maxsize=None)
+def translator(lang: str) -> Translator:
+    if subtag(lang) == SOURCE_LANGUAGE:
+        return Translator(lang, None)
+    path = catalog_path(lang)
+    if not path.exists():
+        raise MissingTranslation(f"no interface catalogue for {lang}: expected {path}")
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=babel_locale(lang))
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translator(lang, gettext.GNUTranslations(buf))

@@ -1,0 +1,1 @@
+"""Reading raw data as received and turning it into validated, clean tables."""

@@ -1,0 +1,171 @@
+"""The pipeline's steps as plain functions: each reads its inputs and writes its outputs atomically.
+
+Snakemake rules (workflow/rules/*.smk) call these through thin scripts; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .analysis.survey import add_survey_values, analyze_survey, results_table
+from .config import load_config
+from .errors import EvalkitError
+from .evaluation import Evaluation, load_evaluation
+from .fragments import dump_yaml, report_metadata, survey_fragment
+from .i18n import subtag
+from .intake.survey import clean_survey, read_sav
+from .io import atomic_write_bytes, atomic_write_text, sha256_file
+from .render.embedded import render_embedded
+from .render.quarto_subset import expand
+from .values import ValueStore, load_values
+
+
+class GateFailed(EvalkitError):
+    """The accessibility gate found violations."""
+
+
+@dataclass
+class Context:
+    root: Path
+    config: dict
+    evaluation: Evaluation
+
+    @classmethod
+    def load(cls, root: str | Path, config: dict | None = None, config_path: str = "config/config.yaml") -> "Context":
+        root = Path(root)
+        cfg = config if config is not None else load_config(root / config_path)
+        return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
+
+    def rel(self, path: str | Path) -> str:
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def report_source(self, lang: str) -> Path:
+        return self.evaluation.report_dir() / subtag(lang) / "report.qmd"
+
+
+# --- raw -> clean ---------------------------------------------------------------------------
+
+def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path) -> None:
+    ins = ctx.evaluation.instrument(instrument_id)
+    raw = read_sav(ctx.root / ins["file"], display_name=ins["file"])
+    clean = clean_survey(raw, ctx.evaluation.codebooks[instrument_id])
+    atomic_write_text(out_csv, clean.to_csv(index=False, lineterminator="\n"))
+
+
+def read_clean(path: str | Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+# --- clean -> values ------------------------------------------------------------------------
+
+def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: str | Path,
+                   out_tables: dict[str, str | Path]) -> None:
+    """values.json with every number documents cite, and a results table per instrument."""
+    stats = ctx.config["statistics"]
+    store = ValueStore(ctx.evaluation.id, list(ctx.config["languages"]))
+    for ins in ctx.evaluation.instruments:
+        iid = ins["id"]
+        cb = ctx.evaluation.codebooks[iid]
+        clean = read_clean(clean_csvs[iid])
+        results = analyze_survey(clean, cb, stats["confidence_level"], stats["interval_method"])
+        source = {"file": ins["file"], "sha256": sha256_file(ctx.root / ins["file"]),
+                  "instrument": iid, "codebook": cb.source}
+        add_survey_values(store, iid, clean, cb, results, source)
+        atomic_write_text(out_tables[iid], results_table(iid, results).to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(out_values, store.to_json())
+
+
+# --- values -> report inputs ----------------------------------------------------------------
+
+def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
+                        fragment_dir: str | Path, figure_dir: str | Path) -> None:
+    values_doc = load_values(values_path)
+    doc_dir = ctx.report_source(lang).parent
+    Path(fragment_dir).mkdir(parents=True, exist_ok=True)
+    Path(figure_dir).mkdir(parents=True, exist_ok=True)
+    for ins in ctx.evaluation.instruments:
+        if not ins["publish"]:
+            continue
+        iid = ins["id"]
+        md = survey_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], lang,
+                             Path(figure_dir) / f"{iid}-ratings.png", doc_dir,
+                             ctx.config["statistics"]["confidence_level"])
+        atomic_write_text(Path(fragment_dir) / f"{iid}-ratings.md", md)
+    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
+
+
+# --- report inputs -> documents -------------------------------------------------------------
+
+def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_dir: str | Path) -> None:
+    from .render.quarto import quarto_available, render_quarto
+
+    renderer = ctx.config["renderer"]
+    if renderer == "auto":
+        renderer = "quarto" if quarto_available() else "embedded"
+    src = ctx.report_source(lang)
+    out_stem = Path(out_files[0]).with_suffix("")
+    formats = [Path(f).suffix.lstrip(".") for f in out_files]
+    if renderer == "quarto":
+        render_quarto(src, lang, formats, out_stem, Path(build_dir), ctx.evaluation.data["date"])
+    else:
+        doc = expand(src, display_root=ctx.root)
+        render_embedded(doc, lang, formats, Path(build_dir), out_stem, src.parent, ctx.root,
+                        ctx.evaluation.data["date"])
+
+
+def document_title(ctx: Context, lang: str) -> str:
+    doc = expand(ctx.report_source(lang), display_root=ctx.root)
+    return str(doc.metadata.get("title", ""))
+
+
+# --- checks and manifest --------------------------------------------------------------------
+
+def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path) -> dict:
+    """Run the accessibility gate on published files (results/publish/<lang>/<name>.<fmt>).
+
+    On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
+    *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
+    """
+    from .checks.accessibility import AccessibilityGateError, run_gate
+
+    titles = {sub: document_title(ctx, tag) for sub, tag in langs.items()}
+    documents = []
+    for f in files:
+        p = Path(f)
+        sub = p.parent.name
+        documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": langs[sub],
+                          "title": titles[sub]})
+    report_path = Path(report_path)
+    failed_copy = report_path.with_name(report_path.stem + "-failed.json")
+    try:
+        result = run_gate(documents, report_path)
+    except AccessibilityGateError as exc:
+        copy_file(report_path, failed_copy)
+        raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
+    failed_copy.unlink(missing_ok=True)
+    return result
+
+
+def write_manifest(ctx: Context, files: list[str | Path], out: str | Path) -> None:
+    """results/publish/manifest.json: every published file with its size and SHA-256."""
+    out = Path(out)
+    entries = []
+    for f in sorted(Path(p) for p in files):
+        entries.append({"path": f.resolve().relative_to(out.parent.resolve()).as_posix(),
+                        "bytes": f.stat().st_size, "sha256": sha256_file(f)})
+    doc = {"evaluation": ctx.evaluation.id, "languages": ctx.config["languages"], "files": entries}
+    atomic_write_text(out, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+def copy_file(src: str | Path, dst: str | Path) -> None:
+    atomic_write_bytes(dst, Path(src).read_bytes())
+    shutil.copymode(src, dst)

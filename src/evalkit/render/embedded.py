@@ -1,0 +1,96 @@
+"""The embedded renderer: pandoc (pypandoc-binary) for HTML and DOCX, pandoc's Typst writer plus
+the Typst compiler for tagged PDF/UA-1. No Quarto needed.
+
+Outputs are deterministic: timestamps come from the evaluation's date (SOURCE_DATE_EPOCH for
+pandoc, ``timestamp`` for Typst), resources are embedded, fonts are Typst's bundled ones (system
+fonts are ignored), and intermediate files use paths relative to themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pypandoc
+import typst
+import yaml
+
+from ..errors import RenderError
+from ..i18n import translator
+from ..io import atomic_write_bytes
+from .quarto_subset import Expanded
+
+HERE = Path(__file__).parent
+LUA_FILTER = HERE / "quarto-subset.lua"
+HTML_CSS = HERE / "report.css"
+TYPST_HEADER = HERE / "header.typ"
+
+
+def epoch_of(iso_date: str) -> int:
+    d = date.fromisoformat(iso_date)
+    return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+
+
+def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str:
+    """Pandoc Markdown with a front matter pandoc understands (values already expanded)."""
+    _ = translator(lang)
+    fm = {k: v for k, v in doc.metadata.items() if k != "metadata-files"}
+    if fm.get("lang") != lang:
+        raise RenderError(f"the source's front matter says lang: {fm.get('lang')!r}; the pipeline builds it as {lang!r}")
+    fm["crossref"] = {"fig-prefix": _("Figure"), "tbl-prefix": _("Table")}
+    fm["evalkit-resource-prefix"] = resource_prefix
+    if "toc-title" not in fm and fm.get("toc"):
+        fm["toc-title"] = _("Contents")
+    return "---\n" + yaml.safe_dump(fm, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n" + doc.body
+
+
+def _pandoc(args: list[str], cwd: Path, epoch: int) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
+    proc = subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RenderError(f"pandoc {' '.join(args)} failed in {cwd}:\n{proc.stderr.strip()}")
+
+
+def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Path, out_stem: Path,
+                    source_dir: Path, project_root: Path, iso_date: str) -> list[Path]:
+    """Render one document in one language to every format; returns the written files.
+
+    build_dir: where intermediates go (report.md, report.typ); out_stem: e.g. results/publish/en/report
+    (suffixes are added); source_dir: folder of the .qmd (relative image paths start there).
+    """
+    build_dir.mkdir(parents=True, exist_ok=True)
+    out_stem.parent.mkdir(parents=True, exist_ok=True)
+    epoch = epoch_of(iso_date)
+    prefix = os.path.relpath(source_dir.resolve(), build_dir.resolve())
+    md = build_dir / "report.md"
+    md.write_text(intermediate_markdown(doc, lang, Path(prefix).as_posix()), encoding="utf-8")
+    toc = ["--toc"] if doc.front_matter.get("toc") else []
+    common = ["report.md", "--from", "markdown", "--lua-filter", str(LUA_FILTER), *toc]
+    written = []
+    for fmt in formats:
+        target = out_stem.with_suffix(f".{fmt}")
+        tmp = build_dir / f"report.tmp.{fmt}"
+        if fmt == "html":
+            _pandoc([*common, "--to", "html5", "--standalone", "--embed-resources",
+                     "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
+        elif fmt == "docx":
+            _pandoc([*common, "--to", "docx", "--output", tmp.name], build_dir, epoch)
+        elif fmt == "pdf":
+            header = os.path.relpath(TYPST_HEADER, build_dir)
+            _pandoc([*common, "--to", "typst", "--standalone", "--include-in-header", header,
+                     "--output", "report.typ"], build_dir, epoch)
+            try:
+                pdf = typst.compile(str(build_dir / "report.typ"), root=str(project_root.resolve()),
+                                    pdf_standards=["ua-1"], ignore_system_fonts=True, timestamp=epoch)
+            except Exception as exc:  # typst raises TypstError with the diagnostics
+                raise RenderError(f"Typst could not make a PDF/UA-1 from {build_dir / 'report.typ'}: {exc}") from None
+            tmp.write_bytes(pdf)
+        else:
+            raise RenderError(f"unknown format {fmt!r}")
+        atomic_write_bytes(target, tmp.read_bytes())
+        tmp.unlink()
+        written.append(target)
+    return written

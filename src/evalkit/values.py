@@ -1,0 +1,105 @@
+"""The one store of every number a document cites: results/values.json.
+
+Each value has a stable id (dot-separated, e.g. ``post_interview.awareness.top_box_share``), its
+machine value, its kind, its display form in every document language (Babel locale formats) and
+where it came from. Documents reach numbers only through this store.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from babel.numbers import format_decimal, format_percent
+
+from .i18n import babel_locale
+
+FORMAT_VERSION = "evalkit-values/1"
+KINDS = ("count", "share", "interval")
+
+
+def round_half_up(x: float, digits: int = 0) -> Decimal:
+    """Round as people do on paper (0.5 goes up), not banker's rounding."""
+    q = Decimal(1).scaleb(-digits)
+    return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def display(kind: str, value, lang: str, digits: int = 0) -> str:
+    """The display form of a value in a language."""
+    loc = babel_locale(lang)
+    if kind == "count":
+        return format_decimal(int(value), locale=loc)
+    if kind == "share":
+        pct = round_half_up(float(value) * 100, digits) / 100
+        fmt = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+        return format_percent(pct, format=fmt, locale=loc, decimal_quantization=False)
+    if kind == "interval":
+        lo, hi = value
+        return f"{display('share', lo, lang, digits)}\u2013{display('share', hi, lang, digits)}"
+    raise ValueError(f"unknown value kind {kind!r}; expected one of {KINDS}")
+
+
+@dataclass
+class ValueStore:
+    evaluation: str
+    languages: list[str]
+    values: dict[str, dict] = field(default_factory=dict)
+
+    def add(self, vid: str, value, kind: str, source: dict, digits: int = 0) -> None:
+        if vid in self.values:
+            raise ValueError(f"value id {vid!r} is defined twice")
+        if kind not in KINDS:
+            raise ValueError(f"{vid}: unknown kind {kind!r}")
+        if kind == "interval":
+            value = [float(value[0]), float(value[1])]
+        elif kind == "share":
+            value = float(value)
+        else:
+            value = int(value)
+        self.values[vid] = {
+            "value": value,
+            "kind": kind,
+            "display": {lang: display(kind, value, lang, digits) for lang in self.languages},
+            "source": source,
+        }
+
+    def check_ids(self) -> None:
+        """No id may be a prefix of another (``a.b`` and ``a.b.c``): documents look ids up as paths."""
+        ids = sorted(self.values)
+        for a, b in zip(ids, ids[1:]):
+            if b.startswith(a + "."):
+                raise ValueError(f"value id {a!r} is also the start of {b!r}; ids must form a tree")
+
+    def to_json(self) -> str:
+        self.check_ids()
+        doc = {"format": FORMAT_VERSION, "evaluation": self.evaluation,
+               "languages": self.languages, "values": self.values}
+        return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def load_values(path: str | Path) -> dict:
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    if doc.get("format") != FORMAT_VERSION:
+        raise ValueError(f"{path}: not an evalkit values file (format {doc.get('format')!r})")
+    return doc
+
+
+def display_tree(doc: dict, lang: str) -> dict:
+    """Nested {a: {b: {c: display}}} of one language, for report metadata (``values.a.b.c``)."""
+    tree: dict = {}
+    for vid, v in sorted(doc["values"].items()):
+        node = tree
+        *parents, leaf = vid.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = v["display"][lang]
+    return tree
+
+
+def lookup(doc: dict, vid: str, lang: str) -> str:
+    try:
+        return doc["values"][vid]["display"][lang]
+    except KeyError:
+        raise KeyError(f"value id {vid!r} ({lang}) is not in values.json") from None

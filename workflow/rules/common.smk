@@ -1,0 +1,37 @@
+# Validate the configuration before anything runs, load the evaluation, and name the outputs.
+import sys
+
+from evalkit.errors import EvalkitError
+from evalkit.pipeline import Context
+from evalkit.config import load_schema, validate
+from evalkit.i18n import subtag
+
+try:
+    validate(config, load_schema("config.schema.yaml"), "config/config.yaml (with --config overrides)")
+    CTX = Context.load(workflow.basedir, config=config)
+except EvalkitError as exc:
+    sys.stderr.write(f"\nevalkit: the run cannot start.\n{exc}\n\n")
+    raise SystemExit(1)
+
+RESULTS = "results"
+EVAL = CTX.evaluation
+LANGS = {subtag(tag): tag for tag in config["languages"]}  # "en" -> "en-US"
+INSTRUMENTS = [ins["id"] for ins in EVAL.instruments]
+
+
+wildcard_constraints:
+    lang="|".join(LANGS),
+    instrument="|".join(INSTRUMENTS),
+    fmt="|".join(config["formats"]),
+
+
+def raw_file(wildcards):
+    return EVAL.instrument(wildcards.instrument)["file"]
+
+
+def codebook_file(wildcards):
+    return str(EVAL.folder.relative_to(CTX.root) / EVAL.instrument(wildcards.instrument)["codebook"])
+
+
+def published_documents():
+    return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"])

@@ -1,0 +1,41 @@
+rule report_inputs:
+    """Turn values.json into a language's report metadata, charts and table fragments."""
+    input:
+        values=RESULTS + "/values.json",
+        catalog="src/evalkit/locale/es/LC_MESSAGES/evalkit.po",
+    output:
+        meta=RESULTS + "/report/{lang}/meta.yml",
+        fragments=directory(RESULTS + "/report/{lang}/fragments"),
+        figures=directory(RESULTS + "/report/{lang}/figures"),
+    params:
+        lang=lambda w: LANGS[w.lang],
+    log:
+        RESULTS + "/logs/report_inputs/{lang}.log",
+    benchmark:
+        RESULTS + "/benchmarks/report_inputs/{lang}.tsv"
+    resources:
+        mem_mb=1000,
+    script:
+        "../scripts/report_inputs.py"
+
+
+rule render_report:
+    """Render a language's report sources to every configured format."""
+    input:
+        source=lambda w: str(CTX.report_source(LANGS[w.lang]).relative_to(CTX.root)),
+        meta=RESULTS + "/report/{lang}/meta.yml",
+        fragments=RESULTS + "/report/{lang}/fragments",
+        figures=RESULTS + "/report/{lang}/figures",
+    output:
+        expand(RESULTS + "/publish/{{lang}}/report.{fmt}", fmt=config["formats"]),
+    params:
+        lang=lambda w: LANGS[w.lang],
+        build_dir=lambda w: f"{RESULTS}/build/{w.lang}",
+    log:
+        RESULTS + "/logs/render_report/{lang}.log",
+    benchmark:
+        RESULTS + "/benchmarks/render_report/{lang}.tsv"
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/render_report.py"

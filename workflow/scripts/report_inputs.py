@@ -1,0 +1,6 @@
+from evalkit.pipeline import build_report_inputs
+from evalkit.workflow import run
+
+run(snakemake, lambda ctx: build_report_inputs(
+    ctx, snakemake.input.values, snakemake.params.lang, snakemake.output.meta,
+    snakemake.output.fragments, snakemake.output.figures))
