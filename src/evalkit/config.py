@@ -60,7 +60,8 @@ def _expected(schema: dict) -> str:
     if "enum" in schema:
         exp = "one of " + ", ".join(repr(v) for v in schema["enum"])
     elif "type" in schema:
-        exp = f"a {schema['type']}"
+        t = schema["type"]
+        exp = f"{'an' if str(t)[0] in 'aeiou' else 'a'} {t}"
         if "pattern" in schema:
             exp += f" matching {schema['pattern']}"
     else:

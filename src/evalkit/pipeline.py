@@ -147,12 +147,32 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     report_path = Path(report_path)
     failed_copy = report_path.with_name(report_path.stem + "-failed.json")
     try:
-        result = run_gate(documents, report_path)
+        acc = ctx.config["accessibility"]
+        result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"])
     except AccessibilityGateError as exc:
         copy_file(report_path, failed_copy)
         raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
     failed_copy.unlink(missing_ok=True)
+    atomic_write_text(report_path.with_name("environment.json"),
+                      json.dumps(tool_versions(ctx, result.get("axe_version")), indent=2, sort_keys=True) + "\n")
     return result
+
+
+def tool_versions(ctx: Context, axe_version: str | None) -> dict:
+    """The tools that made and checked the documents (Chromium is not pinned forever: see deps/)."""
+    import subprocess
+    from importlib.metadata import version
+
+    import pypandoc
+
+    chromium = ctx.config["accessibility"]["chromium"]
+    try:
+        browser = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except OSError:
+        browser = None
+    return {"python_packages": {p: version(p) for p in ("evalkit", "snakemake", "pandas", "pyreadstat", "statsmodels",
+                                                      "babel", "matplotlib", "typst", "pypandoc-binary", "playwright")},
+            "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version}
 
 
 def write_manifest(ctx: Context, files: list[str | Path], out: str | Path) -> None:

@@ -8,10 +8,12 @@ where it came from. Documents reach numbers only through this store.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
 from .i18n import babel_locale
@@ -33,7 +35,9 @@ def display(kind: str, value, lang: str, digits: int = 0) -> str:
         return format_decimal(int(value), locale=loc)
     if kind == "share":
         pct = round_half_up(float(value) * 100, digits) / 100
-        fmt = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+        fmt = Locale.parse(loc).percent_formats[None].pattern  # e.g. '#,##0%' or '#,##0\u00a0%'
+        if digits:
+            fmt = re.sub(r"0(?=[^0#,.]*%)", "0." + "0" * digits, fmt, count=1)
         return format_percent(pct, format=fmt, locale=loc, decimal_quantization=False)
     if kind == "interval":
         lo, hi = value

@@ -1,0 +1,203 @@
+"""End to end: two clean builds in two different clone paths, both languages, the gate, failures.
+
+These run the real workflow (snakemake) in copies of the repository: about a minute in all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pyreadstat
+import pytest
+
+from evalkit.pipeline import Context, GateFailed, gate_published
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+ENV = {**os.environ, "EVALKIT_AXE_JS": str(ROOT / "node_modules" / "axe-core" / "axe.min.js")}
+
+
+def make_clone(dest: Path) -> Path:
+    """A copy of the repository as git would check it out (tracked and new, not ignored, files)."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f)
+    return dest
+
+
+def snakemake(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=clone,
+                          env=ENV, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    a = make_clone(tmp_path_factory.mktemp("first") / "evalkit")
+    b = make_clone(tmp_path_factory.mktemp("second") / "some" / "other" / "place")
+    for clone in (a, b):
+        proc = snakemake(clone)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+    return a, b
+
+
+def published(clone: Path) -> dict[str, bytes]:
+    out = {p.relative_to(clone).as_posix(): p.read_bytes()
+           for p in sorted((clone / "results" / "publish").rglob("*")) if p.is_file()}
+    out["results/values.json"] = (clone / "results" / "values.json").read_bytes()
+    return out
+
+
+def test_every_deliverable_is_built(builds):
+    a, _ = builds
+    names = set(published(a))
+    for lang in ("en", "es"):
+        for fmt in ("html", "pdf", "docx"):
+            assert f"results/publish/{lang}/report.{fmt}" in names
+    assert "results/publish/manifest.json" in names
+
+
+def test_same_inputs_same_bytes_in_two_clone_paths(builds):
+    a, b = builds
+    pa, pb = published(a), published(b)
+    assert pa.keys() == pb.keys()
+    different = [name for name in pa if pa[name] != pb[name]]
+    assert different == []
+
+
+def test_manifest_lists_checksums_of_published_files(builds):
+    import hashlib
+
+    a, _ = builds
+    manifest = json.loads((a / "results/publish/manifest.json").read_text())
+    assert len(manifest["files"]) == 6
+    for entry in manifest["files"]:
+        data = (a / "results/publish" / entry["path"]).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
+
+
+def test_values_json_has_every_cited_number_with_provenance(builds):
+    a, _ = builds
+    doc = json.loads((a / "results/values.json").read_text())
+    v = doc["values"]["post_interview.violations.top_box_share"]
+    assert v["value"] == 0.75 and v["display"] == {"en-US": "75%", "es-MX": "75%"}
+    assert v["source"]["file"] == "raw/mexico-auto-2024/post_interview_survey.sav"
+    assert len(v["source"]["sha256"]) == 64 and "valid answers" in v["source"]["computation"]
+    shares = [doc["values"][f"post_interview.{i}.top_box_share"]["display"]["en-US"] for i in
+              ("awareness", "understanding", "organizing", "participation", "inspections",
+               "coordination", "violations", "mechanisms")]
+    assert shares == ["72%", "70%", "79%", "79%", "69%", "69%", "75%", "85%"]
+    # every {{< meta values.x >}} in the sources names a value of values.json
+    for qmd in (a / "report").rglob("*.qmd"):
+        for vid in re.findall(r"\{\{< meta values\.([\w.]+) >\}\}", qmd.read_text()):
+            assert vid in doc["values"], f"{qmd}: {vid}"
+
+
+def test_both_languages(builds):
+    a, _ = builds
+    en = (a / "results/publish/en/report.html").read_text(encoding="utf-8")
+    es = (a / "results/publish/es/report.html").read_text(encoding="utf-8")
+    assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="en-US"' in en
+    assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="es-MX"' in es
+    assert "Figure\u00a01" in en and "Figura\u00a01" in es and "Tabla\u00a01" in es
+    assert "Respondieron\n94 personas" in es.replace("\r", "") or "Respondieron 94 personas" in es
+    # alt text generated from the data, in the document's language
+    alt_en = re.search(r'<img [^>]*alt="([^"]+)"', en).group(1)
+    alt_es = re.search(r'<img [^>]*alt="([^"]+)"', es).group(1)
+    assert "Labor rights mechanisms: 85% of 93 valid answers" in alt_en
+    assert "Mecanismos de derechos laborales: 85% de 93 respuestas válidas" in alt_es
+    for lang, tag in (("en", "en-US"), ("es", "es-MX")):
+        with pikepdf.open(a / f"results/publish/{lang}/report.pdf") as pdf:
+            assert str(pdf.Root.Lang) == tag
+        with zipfile.ZipFile(a / f"results/publish/{lang}/report.docx") as z:
+            assert f'w:val="{tag}"' in z.read("word/styles.xml").decode()
+
+
+def test_gate_report_is_written(builds):
+    a, _ = builds
+    report = json.loads((a / "results/checks/accessibility.json").read_text())
+    assert report["passed"] is True and len(report["checked"]) == 6
+    assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa"
+    assert (a / "results/checks/accessibility.md").exists()
+
+
+def broken_copy(a: Path, tmp_path: Path, lang: str, fmt: str, edit) -> Path:
+    target = tmp_path / "results" / "publish" / lang / f"report.{fmt}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    edit(a / f"results/publish/{lang}/report.{fmt}", target)
+    return target
+
+
+def test_gate_fails_on_our_documents_with_missing_alt_or_language(builds, tmp_path):
+    a, _ = builds
+    ctx = Context.load(a)
+
+    def no_alt_html(src, dst):
+        # pandoc gives embedded images both alt and aria-label: a missing text alternative lacks both
+        html = re.sub(r' (alt|aria-label)="[^"]*"', "", src.read_text(encoding="utf-8"))
+        dst.write_text(html, encoding="utf-8")
+
+    def no_lang_html(src, dst):
+        dst.write_text(re.sub(r' (xml:)?lang="[^"]*"', "", src.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def no_alt_docx(src, dst):
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+            for item in zin.infolist():
+                data = zin.read(item)
+                if item.filename == "word/document.xml":
+                    data = re.sub(rb'descr="[^"]*"', b'descr=""', data)
+                zout.writestr(item, data)
+
+    def no_lang_pdf(src, dst):
+        with pikepdf.open(src) as pdf:
+            del pdf.Root["/Lang"]
+            pdf.save(dst)
+
+    cases = [("en", "html", no_alt_html, "axe:image-alt"), ("es", "html", no_lang_html, "html-lang"),
+             ("en", "docx", no_alt_docx, "docx-image-alt"), ("es", "pdf", no_lang_pdf, "pdf-lang")]
+    for lang, fmt, edit, check in cases:
+        bad = broken_copy(a, tmp_path, lang, fmt, edit)
+        report = tmp_path / "checks" / f"{check}.json"
+        report.parent.mkdir(exist_ok=True)
+        with pytest.raises(GateFailed) as exc:
+            gate_published(ctx, [bad], {"en": "en-US", "es": "es-MX"}, report)
+        assert f"[{check}]" in str(exc.value), str(exc.value)
+        failed = json.loads(report.with_name(f"{check}-failed.json").read_text())
+        assert failed["passed"] is False
+
+
+def test_second_run_does_nothing(builds):
+    a, _ = builds
+    proc = snakemake(a)
+    assert proc.returncode == 0
+    assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_bad_raw_data_stops_the_build_and_leaves_no_output(builds, tmp_path):
+    _, b = builds
+    clone = make_clone(tmp_path / "bad")
+    raw = clone / "raw/mexico-auto-2024/post_interview_survey.sav"
+    df, meta = pyreadstat.read_sav(str(raw), user_missing=True)
+    df.loc[6, "coordination"] = 6
+    pyreadstat.write_sav(df, str(raw), column_labels=meta.column_names_to_labels,
+                         variable_value_labels=meta.variable_value_labels,
+                         missing_ranges={k: [r["lo"] for r in v] for k, v in meta.missing_ranges.items()})
+    proc = snakemake(clone)
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "raw/mexico-auto-2024/post_interview_survey.sav: 1 problem(s)" in out
+    assert "row 7 (respondent 'PIS-0007'), column 'coordination': value 6.0 is not a code" in out
+    assert not (clone / "results/clean/post_interview.csv").exists()
+    assert not (clone / "results/publish").exists()

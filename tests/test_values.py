@@ -1,0 +1,52 @@
+"""values.json: stable ids, display forms per language (Babel), provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evalkit.values import ValueStore, display, display_tree, round_half_up
+
+
+def test_display_forms_per_language():
+    assert display("share", 68 / 94, "en-US") == "72%"
+    assert display("share", 68 / 94, "es-MX") == "72%"
+    assert display("count", 186015, "en-US") == "186,015"
+    assert display("count", 186015, "es-MX") == "186,015"     # Mexico groups with commas
+    assert display("count", 186015, "es-ES") == "186.015"     # Spain with points
+    assert display("share", 0.088, "es-ES", digits=1) == "8,8\u00a0%"
+    assert display("interval", (0.5862, 0.7771), "en-US") == "59%\u201378%"
+
+
+def test_half_up_rounding_not_bankers():
+    assert str(round_half_up(72.5)) == "73"
+    assert display("share", 0.725, "en-US") == "73%"   # Babel alone would give 72%
+    assert display("share", 0.735, "en-US") == "74%"
+
+
+def test_store_json_is_sorted_and_complete():
+    s = ValueStore("ev", ["en-US", "es-MX"])
+    s.add("b.count", 1928, "count", {"file": "raw/x.sav"})
+    s.add("a.share", 0.5, "share", {"file": "raw/x.sav"})
+    doc = json.loads(s.to_json())
+    assert list(doc["values"]) == ["a.share", "b.count"]
+    assert doc["values"]["b.count"] == {"value": 1928, "kind": "count",
+                                        "display": {"en-US": "1,928", "es-MX": "1,928"},
+                                        "source": {"file": "raw/x.sav"}}
+    assert display_tree(doc, "es-MX") == {"a": {"share": "50%"}, "b": {"count": "1,928"}}
+
+
+def test_ids_must_form_a_tree():
+    s = ValueStore("ev", ["en-US"])
+    s.add("a.b", 1, "count", {})
+    s.add("a.b.c", 2, "count", {})
+    with pytest.raises(ValueError, match="'a.b' is also the start of 'a.b.c'"):
+        s.to_json()
+
+
+def test_duplicate_id_refused():
+    s = ValueStore("ev", ["en-US"])
+    s.add("a", 1, "count", {})
+    with pytest.raises(ValueError, match="defined twice"):
+        s.add("a", 2, "count", {})
