@@ -3,6 +3,7 @@ renderer expands it the way Quarto does."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pypandoc
@@ -119,3 +120,38 @@ def test_quarto_renders_the_same_sources(tmp_path):
     render_report(ctx, "en-US", [out], tmp_path / "build")
     html = out.read_text(encoding="utf-8")
     assert 'lang="en-US"' in html and "Figure" in html
+
+
+def typed_numbers(path) -> list[str]:
+    """Digits in authored text outside shortcodes and cross-reference ids, as 'line N: ...'."""
+    from evalkit.render.quarto_subset import SHORTCODE, split_front_matter
+
+    _, body, first = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for n, line in enumerate(body.splitlines(), start=first):
+        text = SHORTCODE.sub("", line)
+        text = re.sub(r"[@#](fig|tbl)-[\w-]+", "", text)  # cross-reference ids are names, not numbers
+        if re.search(r"\d", text):
+            found.append(f"line {n}: {line.strip()}")
+    return found
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_sources_type_no_numbers(path):
+    """Numbers reach documents only from values.json: authored text has no digits outside shortcodes."""
+    assert typed_numbers(path) == []
+
+
+def test_typed_number_is_caught(tmp_path):
+    p = tmp_path / "r.qmd"
+    p.write_text("---\nlang: en-US\n---\n\nAbout 72% agreed ({{< meta values.a >}}).\n\nSee @fig-x1.\n")
+    assert typed_numbers(p) == ["line 5: About 72% agreed ({{< meta values.a >}})."]
+
+
+def test_quarto_renderer_without_quarto_says_so(tmp_path, monkeypatch):
+    from evalkit.render import quarto
+
+    monkeypatch.setattr(quarto.shutil, "which", lambda name: None)
+    with pytest.raises(RenderError, match="renderer 'quarto' but no 'quarto' is on PATH"):
+        quarto.render_quarto(tmp_path / "report.qmd", "en-US", ["html"], tmp_path / "out", tmp_path, "2024-08-30")
+    assert not (tmp_path / "out.html").exists()

@@ -11,8 +11,8 @@ class EvalkitError(Exception):
     """Base class: a problem with the inputs that stops the build."""
 
 
-class ConfigError(EvalkitError):
-    """A configuration file does not match its schema."""
+class ProblemsError(EvalkitError):
+    """A file with one or more problems, each naming where it is and what was expected."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
@@ -21,14 +21,12 @@ class ConfigError(EvalkitError):
         super().__init__("\n".join(lines))
 
 
-class DataError(EvalkitError):
-    """A raw data file does not match what its codebook declares."""
+class ConfigError(ProblemsError):
+    """A configuration file does not match its schema."""
 
-    def __init__(self, file: str, problems: list[str]):
-        self.file = file
-        self.problems = problems
-        lines = [f"{file}: {len(problems)} problem(s):"] + [f"  - {p}" for p in problems]
-        super().__init__("\n".join(lines))
+
+class DataError(ProblemsError):
+    """A raw data file does not match what its codebook declares."""
 
 
 class RenderError(EvalkitError):

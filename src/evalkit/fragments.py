@@ -11,7 +11,7 @@ import yaml
 from .charts import stacked_share_chart
 from .evaluation import Codebook, Evaluation
 from .i18n import translator
-from .values import display, display_tree, lookup
+from .values import display_tree, lookup
 
 
 def _md_cell(text: str) -> str:
@@ -46,7 +46,7 @@ def dump_yaml(data: dict) -> str:
 
 
 def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str,
-                    figure_path: Path, doc_dir: Path, confidence_level: float) -> str:
+                    figure_path: Path, doc_dir: Path) -> str:
     """Write the chart of an instrument's rating items and return the Markdown fragment
     (figure with generated alt text + accessible data table) for a document in `doc_dir`."""
     _ = translator(lang)
@@ -56,7 +56,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     level_names = [c["label"][lang] for c in scale["levels"]]
     top_box = scale["top_box_label"][lang]
     instrument = codebook.data["label"][lang]
-    level_pct = display("share", confidence_level, lang)
+    level_pct = lookup(values_doc, f"{instrument_id}.confidence_level", lang)
 
     def v(item: str, stat: str) -> str:
         return lookup(values_doc, f"{instrument_id}.{item}.{stat}", lang)
@@ -81,7 +81,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
         for n, var in zip(names, items))
     alt = _("Horizontal stacked bar chart of the {instrument}, {count} items. Each bar splits the valid "
             "answers to one item into the levels {levels}, from left to right. Share answering {top_box}: "
-            "{details}.", instrument=instrument, count=display("count", len(items), lang),
+            "{details}.", instrument=instrument, count=lookup(values_doc, f"{instrument_id}.rated_items", lang),
             levels=", ".join(level_names), top_box=top_box, details=details)
     caption = _("{instrument}: distribution of valid answers by item", instrument=instrument)
     slug = instrument_id.replace("_", "-")

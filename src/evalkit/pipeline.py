@@ -97,8 +97,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             continue
         iid = ins["id"]
         md = survey_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], lang,
-                             Path(figure_dir) / f"{iid}-ratings.png", doc_dir,
-                             ctx.config["statistics"]["confidence_level"])
+                             Path(figure_dir) / f"{iid}-ratings.png", doc_dir)
         atomic_write_text(Path(fragment_dir) / f"{iid}-ratings.md", md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 

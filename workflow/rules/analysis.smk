@@ -3,6 +3,7 @@ rule compute_values:
     input:
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
         config="config/config.yaml",
+        evaluation=evaluation_definition(),
     output:
         values=RESULTS + "/values.json",
         tables=expand(RESULTS + "/tables/{instrument}-ratings.csv", instrument=INSTRUMENTS),

@@ -35,3 +35,13 @@ def codebook_file(wildcards):
 
 def published_documents():
     return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"])
+
+
+def evaluation_definition():
+    """The evaluation's definition and codebooks: labels and settings that outputs depend on."""
+    folder = EVAL.folder.relative_to(CTX.root)
+    return [str(folder / "evaluation.yaml")] + [str(folder / ins["codebook"]) for ins in EVAL.instruments]
+
+
+def interface_catalogs():
+    return sorted(str(p.relative_to(CTX.root)) for p in CTX.root.glob("src/evalkit/locale/*/LC_MESSAGES/evalkit.po"))

@@ -2,7 +2,8 @@ rule report_inputs:
     """Turn values.json into a language's report metadata, charts and table fragments."""
     input:
         values=RESULTS + "/values.json",
-        catalog="src/evalkit/locale/es/LC_MESSAGES/evalkit.po",
+        evaluation=evaluation_definition(),
+        catalogs=interface_catalogs(),
     output:
         meta=RESULTS + "/report/{lang}/meta.yml",
         fragments=directory(RESULTS + "/report/{lang}/fragments"),

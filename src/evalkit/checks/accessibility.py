@@ -467,6 +467,17 @@ def check_html(
 # --------------------------------------------------------------------------
 
 
+def _missing_true_flag(root: Any, container: str, key: str) -> str | None:
+    """None when ``root[container][key]`` is true, else what was found instead."""
+    box = root.get(container)
+    value = box.get(key) if isinstance(box, pikepdf.Dictionary) else None
+    if _is_true(value):
+        return None
+    if box is None:
+        return f"no {container}"
+    return f"no {key}" if value is None else f"{key} {value!r}"
+
+
 def _pdf_str(obj: Any) -> str | None:
     if isinstance(obj, pikepdf.String):
         return str(obj)
@@ -570,15 +581,8 @@ def check_pdf(path: str | os.PathLike[str], lang: str, title: str | None = None)
         root = pdf.Root
 
         # Tagged PDF.
-        mark_info = root.get("/MarkInfo")
-        marked = mark_info.get("/Marked") if isinstance(mark_info, pikepdf.Dictionary) else None
-        if not _is_true(marked):
-            if mark_info is None:
-                found = "no /MarkInfo"
-            elif marked is None:
-                found = "no /Marked"
-            else:
-                found = f"/Marked {marked!r}"
+        found = _missing_true_flag(root, "/MarkInfo", "/Marked")
+        if found:
             add("pdf-tagged", "/Root/MarkInfo", f"expected /MarkInfo << /Marked true >>, found {found}")
         tree_root = root.get("/StructTreeRoot")
         if not isinstance(tree_root, pikepdf.Dictionary):
@@ -617,15 +621,8 @@ def check_pdf(path: str | os.PathLike[str], lang: str, title: str | None = None)
                     findings.append(problem)
 
         # Title shown in the viewer's title bar.
-        prefs = root.get("/ViewerPreferences")
-        display = prefs.get("/DisplayDocTitle") if isinstance(prefs, pikepdf.Dictionary) else None
-        if not _is_true(display):
-            if prefs is None:
-                found = "no /ViewerPreferences"
-            elif display is None:
-                found = "no /DisplayDocTitle"
-            else:
-                found = f"/DisplayDocTitle {display!r}"
+        found = _missing_true_flag(root, "/ViewerPreferences", "/DisplayDocTitle")
+        if found:
             add(
                 "pdf-display-doc-title",
                 "/Root/ViewerPreferences",

@@ -48,20 +48,15 @@ end
 
 -- First pass: number figures and tables in document order.
 local function number_blocks(doc)
-  doc:walk({
-    Figure = function(el)
-      if kind_of(el.identifier) == "fig" and not numbers[el.identifier] then
-        counters.fig = counters.fig + 1
-        numbers[el.identifier] = counters.fig
+  local function numberer(kind)
+    return function(el)
+      if kind_of(el.identifier) == kind and not numbers[el.identifier] then
+        counters[kind] = counters[kind] + 1
+        numbers[el.identifier] = counters[kind]
       end
-    end,
-    Table = function(el)
-      if kind_of(el.identifier) == "tbl" and not numbers[el.identifier] then
-        counters.tbl = counters.tbl + 1
-        numbers[el.identifier] = counters.tbl
-      end
-    end,
-  })
+    end
+  end
+  doc:walk({ Figure = numberer("fig"), Table = numberer("tbl") })
 end
 
 local function label_for(id)
