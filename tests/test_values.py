@@ -50,3 +50,15 @@ def test_duplicate_id_refused():
     s.add("a", 1, "count", {})
     with pytest.raises(ValueError, match="defined twice"):
         s.add("a", 2, "count", {})
+
+
+def test_report_metadata_localizes_date_and_labels(evaluation):
+    from evalkit.fragments import report_metadata
+
+    doc = {"values": {"post_interview.respondents": {"display": {"en-US": "94", "es-MX": "94"}}}}
+    en = report_metadata(doc, evaluation, "en-US")
+    es = report_metadata(doc, evaluation, "es-MX")
+    assert (en["date"], es["date"]) == ("August 30, 2024", "30 de agosto de 2024")
+    assert es["title"].startswith("Evaluación sistémica")
+    assert es["labels"]["post_interview"]["top_box"] == "Superior a moderada o Alta"
+    assert en["values"] == {"post_interview": {"respondents": "94"}}

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import yaml
+from babel.dates import format_date
 
 from .charts import stacked_share_chart
 from .evaluation import Codebook, Evaluation
-from .i18n import translator
+from .i18n import babel_locale, translator
 from .values import display_tree, lookup
 
 
@@ -35,7 +37,7 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict
         labels[ins["id"]] = entry
     return {
         "title": evaluation.data["title"][lang],
-        "date": evaluation.data["date"],
+        "date": format_date(date.fromisoformat(evaluation.data["date"]), format="long", locale=babel_locale(lang)),
         "values": display_tree(values_doc, lang),
         "labels": labels,
     }
@@ -90,7 +92,8 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     header = [_("Item")] + level_names + [_("Valid answers"), _("Non-response"),
                                           _("Share {top_box}", top_box=top_box),
                                           _("{level} confidence interval", level=level_pct)]
-    align = [":--"] + ["--:"] * (len(header) - 1)
+    # Dashes set relative column widths (pandoc pipe tables): a wide first column for item names.
+    align = [":" + "-" * 22] + ["-" * 9 + ":"] * (len(header) - 2) + ["-" * 13 + ":"]
     lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
     for n, var in zip(names, items):
         cells = [n] + [v(var["name"], f"levels.{k}.share") for k in level_keys] + [

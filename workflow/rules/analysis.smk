@@ -4,6 +4,7 @@ rule compute_values:
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
         config="config/config.yaml",
         evaluation=evaluation_definition(),
+        code=evalkit_code(),
     output:
         values=RESULTS + "/values.json",
         tables=expand(RESULTS + "/tables/{instrument}-ratings.csv", instrument=INSTRUMENTS),

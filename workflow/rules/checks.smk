@@ -1,7 +1,8 @@
 rule accessibility_gate:
     """Check every published document (HTML: lang, title, axe-core; PDF/UA-1; DOCX); fail on any finding."""
     input:
-        published_documents(),
+        documents=published_documents(),
+        code=evalkit_code(),
     output:
         report=RESULTS + "/checks/accessibility.json",
     params:
@@ -21,6 +22,7 @@ rule manifest:
     input:
         documents=published_documents(),
         gate=RESULTS + "/checks/accessibility.json",
+        code=evalkit_code(),
     output:
         RESULTS + "/publish/manifest.json",
     log:

@@ -45,3 +45,10 @@ def evaluation_definition():
 
 def interface_catalogs():
     return sorted(str(p.relative_to(CTX.root)) for p in CTX.root.glob("src/evalkit/locale/*/LC_MESSAGES/evalkit.po"))
+
+
+def evalkit_code():
+    """The package's code and templates: changing them re-runs the rules that use them."""
+    pkg = CTX.root / "src" / "evalkit"
+    files = [p for p in pkg.rglob("*") if p.suffix in {".py", ".lua", ".typ", ".css", ".po"}]
+    return sorted(str(p.relative_to(CTX.root)) for p in files if "__pycache__" not in p.parts)

@@ -3,6 +3,7 @@ rule clean_survey:
     input:
         raw=raw_file,
         codebook=codebook_file,
+        code=evalkit_code(),
     output:
         RESULTS + "/clean/{instrument}.csv",
     log:

@@ -4,6 +4,7 @@ rule report_inputs:
         values=RESULTS + "/values.json",
         evaluation=evaluation_definition(),
         catalogs=interface_catalogs(),
+        code=evalkit_code(),
     output:
         meta=RESULTS + "/report/{lang}/meta.yml",
         fragments=directory(RESULTS + "/report/{lang}/fragments"),
@@ -27,6 +28,7 @@ rule render_report:
         meta=RESULTS + "/report/{lang}/meta.yml",
         fragments=RESULTS + "/report/{lang}/fragments",
         figures=RESULTS + "/report/{lang}/figures",
+        code=evalkit_code(),
     output:
         expand(RESULTS + "/publish/{{lang}}/report.{fmt}", fmt=config["formats"]),
     params:
