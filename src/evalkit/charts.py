@@ -16,6 +16,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from .io import atomic_write_bytes  # noqa: E402
+
 # Ordinal, diverging palette (low -> high); each has >= 3:1 contrast with white.
 ORDINAL_PALETTE = ("#b2182b", "#c4502b", "#2c7bb6", "#1a4f8a")
 HATCHES = ("//", "..", "\\\\", "xx")
@@ -89,4 +91,4 @@ def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], s
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None}, facecolor=BACKGROUND)
     plt.close(fig)
-    Path(path).write_bytes(buf.getvalue())
+    atomic_write_bytes(path, buf.getvalue())

@@ -79,7 +79,7 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         results = analyze_survey(clean, cb, stats["confidence_level"], stats["interval_method"])
         source = {"file": ins["file"], "sha256": sha256_file(ctx.root / ins["file"]),
                   "instrument": iid, "codebook": cb.source}
-        add_survey_values(store, iid, clean, cb, results, source)
+        add_survey_values(store, iid, clean, results, source)
         atomic_write_text(out_tables[iid], results_table(iid, results).to_csv(index=False, lineterminator="\n"))
     atomic_write_text(out_values, store.to_json())
 

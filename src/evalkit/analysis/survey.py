@@ -16,7 +16,7 @@ def analyze_survey(clean: pd.DataFrame, codebook: Codebook, confidence_level: fl
             for v in codebook.variables("rating")]
 
 
-def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame, codebook: Codebook,
+def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame,
                       results: list[RatingResult], source: dict) -> None:
     """Value ids: ``<instrument>.respondents`` and, per item, ``<instrument>.<item>.<statistic>``."""
     store.add(f"{instrument_id}.respondents", len(clean), "count",

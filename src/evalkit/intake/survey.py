@@ -35,14 +35,16 @@ def read_sav(path: str | Path, display_name: str | None = None) -> RawSurvey:
     return RawSurvey(name, df, meta)
 
 
-def _declared_missing(meta, var: str) -> set[float]:
-    out: set[float] = set()
+def _declared_missing(meta, var: str) -> tuple[set[float], list[str]]:
+    """The discrete user-missing codes SPSS declares for a variable, and any problem with them."""
+    codes: set[float] = set()
+    problems = []
     for r in meta.missing_ranges.get(var, []):
         lo, hi = r["lo"], r["hi"]
         if lo != hi:
-            raise DataError("", [f"column '{var}': missing range {lo}-{hi}; evalkit expects discrete missing codes"])
-        out.add(float(lo))
-    return out
+            problems.append(f"column '{var}': missing range {lo}-{hi}; evalkit expects discrete missing codes")
+        codes.add(float(lo))
+    return codes, problems
 
 
 def _code(value) -> int | None:
@@ -103,12 +105,9 @@ def clean_survey(raw: RawSurvey, codebook: Codebook) -> pd.DataFrame:
         scale = codebook.scale(var["scale"])
         keys = {c["code"]: c["key"] for c in scale["levels"] + scale["missing"]}
         want_missing = {float(c["code"]) for c in scale["missing"]}
-        try:
-            declared = _declared_missing(meta, name)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            declared = want_missing
-        if declared != want_missing:
+        declared, range_problems = _declared_missing(meta, name)
+        problems.extend(range_problems)
+        if not range_problems and declared != want_missing:
             problems.append(
                 f"column '{name}': declared SPSS missing codes are {sorted(int(c) for c in declared) or 'none'}; "
                 f"the codebook expects {sorted(int(c) for c in want_missing)}")
