@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,11 +59,15 @@ class Evaluation:
         return self.root / self.data["report"]
 
 
+# A full language tag as the schemas require it (workflow/schemas/*.schema.yaml): en-US, es-MX, fil-PH.
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+
+
 def _check_languages(obj, languages: list[str], where: str, problems: list[str]) -> None:
     """Every bilingual text (a dict keyed by language tags) must have every configured language."""
     if isinstance(obj, dict):
         keys = set(obj)
-        if keys and all(isinstance(k, str) and len(k) == 5 and k[2] == "-" for k in keys):
+        if keys and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in keys):
             for lang in languages:
                 if lang not in obj:
                     problems.append(f"{where}: no text in {lang} (has {', '.join(sorted(keys))})")
