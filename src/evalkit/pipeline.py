@@ -128,9 +128,11 @@ def document_title(ctx: Context, lang: str) -> str:
 
 # --- checks and manifest --------------------------------------------------------------------
 
-def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path) -> dict:
+def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path,
+                   environment_path: str | Path | None = None) -> dict:
     """Run the accessibility gate on published files (results/publish/<lang>/<name>.<fmt>).
 
+    On success, the versions of the tools used go to `environment_path` (if given).
     On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
@@ -152,8 +154,9 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
         copy_file(report_path, failed_copy)
         raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
     failed_copy.unlink(missing_ok=True)
-    atomic_write_text(report_path.with_name("environment.json"),
-                      json.dumps(tool_versions(ctx, result.get("axe_version")), indent=2, sort_keys=True) + "\n")
+    if environment_path is not None:
+        atomic_write_text(environment_path, json.dumps(tool_versions(ctx, result.get("axe_version")),
+                                                       indent=2, sort_keys=True) + "\n")
     return result
 
 

@@ -5,6 +5,7 @@ rule accessibility_gate:
         code=evalkit_code(),
     output:
         report=RESULTS + "/checks/accessibility.json",
+        environment=RESULTS + "/checks/environment.json",
     params:
         langs=LANGS,
     log:
