@@ -7,12 +7,15 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/intake.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/dataset.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/checks.smk"
 
 
 rule all:
     input:
+        expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
         RESULTS + "/publish/manifest.json",
         RESULTS + "/checks/accessibility.json",
+        RESULTS + "/checks/privacy.json",
     default_target: True

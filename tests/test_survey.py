@@ -12,7 +12,8 @@ import pytest
 from evalkit.analysis.ratings import rating_distribution
 from evalkit.analysis.survey import analyze_survey
 from evalkit.errors import DataError
-from evalkit.intake.survey import clean_survey, read_sav
+from evalkit.intake.clean import clean_table
+from evalkit.intake.readers import read_raw
 
 from .conftest import ROOT
 
@@ -21,26 +22,44 @@ PUBLISHED = {"awareness": 72, "understanding": 70, "organizing": 79, "participat
              "inspections": 69, "coordination": 69, "violations": 75, "mechanisms": 85}
 
 
+def read_sav(path, display_name=None):
+    return read_raw(path, "spss", display_name=display_name)
+
+
+def clean_survey(raw, codebook, resolutions=None):
+    return clean_table(raw, codebook, resolutions=resolutions, instrument="post_interview").table
+
+
 @pytest.fixture(scope="module")
 def raw():
     return read_sav(RAW)
 
 
 @pytest.fixture(scope="module")
-def clean(raw, codebook):
-    return clean_survey(raw, codebook)
+def clean(raw, codebook, evaluation):
+    return clean_survey(raw, codebook, evaluation.resolutions())
 
 
 def test_raw_file_as_the_issue_describes(raw):
-    df, meta = raw.data, raw.meta
-    assert len(df) == 94
-    assert {"resp_id", "stakeholder", "gender", "state"} <= set(df.columns)
+    df = raw.data
+    assert len(df) == 95  # 94 respondents, one of whom submitted twice
+    assert {"resp_id", "stakeholder", "gender", "state", "full_name", "phone", "email", "comment"} <= set(df.columns)
     for item in PUBLISHED:
-        assert meta.variable_value_labels[item] == {1.0: "Low", 2.0: "Moderate", 3.0: "Above moderate",
-                                                    4.0: "High", 8.0: "Don't know", 9.0: "No answer"}
-        assert meta.missing_ranges[item] == [{"lo": 8.0, "hi": 8.0}, {"lo": 9.0, "hi": 9.0}]
+        assert raw.value_labels[item] == {1.0: "Low", 2.0: "Moderate", 3.0: "Above moderate",
+                                          4.0: "High", 8.0: "Don't know", 9.0: "No answer"}
+        assert raw.declared_missing[item] == {8, 9}
     # user_missing=True keeps the codes as values instead of turning them into NaN
     assert (df["inspections"] == 8).sum() == 5 and (df["inspections"] == 9).sum() == 2
+
+
+def test_duplicate_submission_is_resolved_by_the_team_file(clean):
+    assert len(clean) == 94 and clean["resp_id"].is_unique
+    assert (clean["resp_id"] == "PIS-0015").sum() == 1
+
+
+def test_identifiers_are_removed_on_intake(clean):
+    assert not {"full_name", "phone", "email", "comment"} & set(clean.columns)
+    assert "submitted" in clean.columns  # kept for the evaluators; publish: false keeps it out of the dataset
 
 
 def test_published_shares_are_reproduced(clean, codebook):
@@ -83,7 +102,7 @@ def test_empty_cells_count_as_nonresponse(codebook):
 
 
 def test_clean_table_uses_stable_keys(clean):
-    assert list(clean.columns[:4]) == ["resp_id", "stakeholder", "gender", "state"]
+    assert list(clean.columns[:5]) == ["resp_id", "submitted", "stakeholder", "gender", "state"]
     assert set(clean["gender"]) == {"man", "woman"}
     assert clean["resp_id"].is_unique
     assert set(clean["inspections"]) == {"low", "moderate", "above_moderate", "high", "dont_know", "no_answer"}
@@ -93,6 +112,7 @@ def test_clean_table_uses_stable_keys(clean):
 
 def write_variant(tmp_path: Path, edit) -> Path:
     df, meta = pyreadstat.read_sav(str(RAW), user_missing=True)
+    df = df.drop(index=18).reset_index(drop=True)  # without the duplicate submission (data row 19)
     missing = {k: [r["lo"] for r in v] for k, v in meta.missing_ranges.items()}
     df, missing = edit(df, missing)
     out = tmp_path / "variant.sav"
@@ -113,7 +133,7 @@ def test_unknown_rating_code(tmp_path, codebook):
         df.loc[4, "awareness"] = 5
         return df, m
     [msg] = problems_for(write_variant(tmp_path, edit), codebook)
-    assert msg.startswith("row 5 (respondent 'PIS-0005'), column 'awareness': value 5.0 is not a code")
+    assert msg.startswith("row 5 (resp_id 'PIS-0005'), column 'awareness': 5 is not a value of scale 'effectiveness'")
     assert "expected one of 1 (low), 2 (moderate), 3 (above_moderate), 4 (high), 8 (dont_know), 9 (no_answer)" in msg
 
 
@@ -122,7 +142,7 @@ def test_unknown_category_code(tmp_path, codebook):
         df.loc[9, "gender"] = 3
         return df, m
     [msg] = problems_for(write_variant(tmp_path, edit), codebook)
-    assert "row 10 (respondent 'PIS-0010'), column 'gender': code 3.0 is not in the codebook" in msg
+    assert "row 10 (resp_id 'PIS-0011'), column 'gender': 3 is not a code in the codebook" in msg
     assert "1 (man), 2 (woman)" in msg
 
 
@@ -139,8 +159,9 @@ def test_duplicate_respondent_id(tmp_path, codebook):
         df.loc[1, "resp_id"] = "PIS-0001"
         return df, m
     [msg] = problems_for(write_variant(tmp_path, edit), codebook)
-    assert msg == ("rows 1, 2, column 'resp_id': respondent id 'PIS-0001' appears more than once; "
-                   "expected unique ids")
+    assert msg.startswith("key 'PIS-0001' appears 2 times (row 1 (resp_id 'PIS-0001'), row 2 (resp_id 'PIS-0001')); "
+                          "the copies differ in: ")
+    assert "Unresolved: data row(s) 1, 2" in msg
 
 
 def test_missing_codes_not_declared(tmp_path, codebook):
@@ -148,7 +169,7 @@ def test_missing_codes_not_declared(tmp_path, codebook):
         m.pop("organizing")
         return df, m
     msgs = problems_for(write_variant(tmp_path, edit), codebook)
-    assert "column 'organizing': declared SPSS missing codes are none; the codebook expects [8, 9]" in msgs
+    assert "column 'organizing': declared SPSS missing codes are none; the codebook expects 8, 9" in msgs
 
 
 def test_unreadable_file(tmp_path, codebook):
@@ -157,6 +178,7 @@ def test_unreadable_file(tmp_path, codebook):
     with pytest.raises(DataError) as exc:
         read_sav(bad, display_name="raw/broken.sav")
     assert "raw/broken.sav" in str(exc.value) and "cannot be read as an SPSS .sav file" in str(exc.value)
+    assert "truncated" in str(exc.value)
 
 
 def test_many_problems_are_listed_then_summarized(tmp_path, codebook):

@@ -21,6 +21,8 @@ from .io import atomic_write_bytes  # noqa: E402
 # Ordinal, diverging palette (low -> high); each has >= 3:1 contrast with white.
 ORDINAL_PALETTE = ("#b2182b", "#c4502b", "#2c7bb6", "#1a4f8a")
 HATCHES = ("//", "..", "\\\\", "xx")
+SUPPRESSED_COLOR = "#767676"   # grey, 4.5:1 against white
+SUPPRESSED_HATCH = "--"
 TEXT_COLOR = "#1a1a1a"
 BACKGROUND = "#ffffff"
 
@@ -52,28 +54,52 @@ def palette(n: int) -> list[str]:
 
 def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], shares: list[list[float]],
                         share_labels: list[list[str]], right_labels: list[str], right_title: str,
-                        xlabel: str, legend_title: str, min_label_share: float = 0.07) -> None:
+                        xlabel: str, legend_title: str, min_label_share: float = 0.07,
+                        hidden: list[set[int]] | None = None, hidden_label: str = "",
+                        hidden_share_labels: list[dict[int, str]] | None = None) -> None:
     """Horizontal 100 % stacked bars, one per item (top to bottom in the given order).
 
     shares[i][j]: share of item i at level j (rows add up to 1); share_labels: their display forms;
     right_labels: one display string per item written right of its bar under right_title.
+    hidden[i]: levels of item i suppressed for disclosure control; each run of adjacent hidden levels
+    is drawn as ONE grey, hatched segment (so the split inside it cannot be read off the chart),
+    labelled with hidden_share_labels[i][first level of the run] and listed in the legend as hidden_label.
     """
     colours = palette(len(levels))
     n = len(items)
+    hidden = hidden or [set() for _ in items]
+    hidden_share_labels = hidden_share_labels or [{} for _ in items]
     fig, ax = plt.subplots(figsize=(8.6, 0.55 * n + 1.9), dpi=150)
     fig.patch.set_facecolor(BACKGROUND)
     y = list(range(n))[::-1]
     left = [0.0] * n
+    box = {"boxstyle": "round,pad=0.15", "facecolor": BACKGROUND, "edgecolor": "none"}
+    any_hidden = False
     for j, level in enumerate(levels):
-        widths = [row[j] for row in shares]
-        ax.barh(y, widths, left=left, color=colours[j], edgecolor=BACKGROUND, linewidth=1.2,
-                hatch=HATCHES[j % len(HATCHES)], label=level, height=0.7)
+        widths = [0.0 if j in hidden[i] else row[j] for i, row in enumerate(shares)]
+        shown = [i for i in range(n) if j not in hidden[i]]   # no bar at all for a hidden cell, not even an edge
+        ax.barh([y[i] for i in shown], [widths[i] for i in shown], left=[left[i] for i in shown],
+                color=colours[j], edgecolor=BACKGROUND, linewidth=1.2, hatch=HATCHES[j % len(HATCHES)],
+                label=level, height=0.7)
         for i in range(n):
-            if widths[i] >= min_label_share:
+            if j in hidden[i] and (j - 1) not in hidden[i]:       # start of a hidden run
+                run = j
+                width = 0.0
+                while run in hidden[i]:
+                    width += shares[i][run]
+                    run += 1
+                any_hidden = True
+                ax.barh([y[i]], [width], left=[left[i]], color=SUPPRESSED_COLOR, edgecolor=BACKGROUND,
+                        linewidth=1.2, hatch=SUPPRESSED_HATCH, height=0.7)
+                if width >= min_label_share and j in hidden_share_labels[i]:
+                    ax.text(left[i] + width / 2, y[i], hidden_share_labels[i][j], ha="center", va="center",
+                            fontsize=8, color=TEXT_COLOR, bbox=box)
+            elif widths[i] >= min_label_share:
                 ax.text(left[i] + widths[i] / 2, y[i], share_labels[i][j], ha="center", va="center",
-                        fontsize=8, color=TEXT_COLOR,
-                        bbox={"boxstyle": "round,pad=0.15", "facecolor": BACKGROUND, "edgecolor": "none"})
-        left = [a + b for a, b in zip(left, widths)]
+                        fontsize=8, color=TEXT_COLOR, bbox=box)
+        left = [a + row[j] for a, row in zip(left, shares)]
+    if any_hidden:
+        ax.barh([0], [0], color=SUPPRESSED_COLOR, hatch=SUPPRESSED_HATCH, edgecolor=BACKGROUND, label=hidden_label)
     ax.set_yticks(y, labels=items, fontsize=9, color=TEXT_COLOR)
     ax.set_xlim(0, 1)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], labels=["0", "25", "50", "75", "100"], color=TEXT_COLOR)
@@ -85,7 +111,7 @@ def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], s
             transform=ax.get_yaxis_transform(), wrap=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(title=legend_title, ncols=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.22),
+    ax.legend(title=legend_title, ncols=3 if any_hidden else len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.22),
               frameon=False, fontsize=8, title_fontsize=8, handleheight=1.4, handlelength=2.2)
     fig.tight_layout()
     buf = io.BytesIO()

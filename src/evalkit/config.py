@@ -104,3 +104,15 @@ def load_config(path: str | Path, overrides: dict | None = None) -> dict:
         cfg = {**cfg, **overrides}
     validate(cfg, load_schema("config.schema.yaml"), str(path))
     return cfg
+
+
+def apply_defaults(config: dict) -> dict:
+    """Fill optional settings with the defaults the config schema documents (``default:``)."""
+    schema = load_schema("config.schema.yaml")
+    for key, prop in schema["properties"].items():
+        if prop.get("type") == "object" and "properties" in prop and key not in schema.get("required", []):
+            section = config.setdefault(key, {})
+            for sub, sp in prop["properties"].items():
+                if "default" in sp:
+                    section.setdefault(sub, sp["default"])
+    return config

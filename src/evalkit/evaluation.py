@@ -33,6 +33,13 @@ class Codebook:
     def scale(self, name: str) -> dict:
         return self.data["scales"][name]
 
+    @property
+    def key(self) -> list[str]:
+        return self.data.get("key") or [self.id_variable]
+
+    def privacy(self, cls: str) -> list[dict]:
+        return [v for v in self.data["variables"] if v.get("privacy") == cls]
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -57,6 +64,41 @@ class Evaluation:
 
     def report_dir(self) -> Path:
         return self.root / self.data["report"]
+
+    def instruments_of(self, kind: str) -> list[dict]:
+        return [i for i in self.instruments if i["kind"] == kind]
+
+    @staticmethod
+    def raw_files(ins: dict) -> list[dict]:
+        """The raw file(s) of an instrument as [{file, set}]."""
+        if "files" in ins:
+            return [{"file": f["file"], "set": f.get("set", {})} for f in ins["files"]]
+        return [{"file": ins["file"], "set": {}}]
+
+    @property
+    def duplicates_file(self) -> Path | None:
+        return self.folder / self.data["duplicates"] if self.data.get("duplicates") else None
+
+    def resolutions(self) -> list[dict]:
+        """The team's duplicate resolutions (empty when the evaluation has none)."""
+        path = self.duplicates_file
+        if path is None:
+            return []
+        rel = str(path.relative_to(self.root))
+        doc = load_yaml(path)
+        validate(doc, load_schema("duplicates.schema.yaml"), rel)
+        known = {i["id"] for i in self.instruments}
+        problems = [f"resolutions[{n}].instrument: '{r['instrument']}' is not an instrument of the evaluation "
+                    f"(instruments: {', '.join(sorted(known))})"
+                    for n, r in enumerate(doc["resolutions"]) if r["instrument"] not in known]
+        if problems:
+            raise ConfigError(rel, problems)
+        return doc["resolutions"]
+
+
+def families() -> dict:
+    """The data families and the clean variables each needs (workflow/schemas/families.yaml)."""
+    return load_schema("families.yaml")
 
 
 # A full language tag as the schemas require it (workflow/schemas/*.schema.yaml): en-US, es-MX, fil-PH.
@@ -87,19 +129,82 @@ def _check_codebook(cb: dict, source: str) -> None:
         problems.append(f"variables: '{dup}' is declared more than once")
     if cb["id_variable"] not in names:
         problems.append(f"id_variable: '{cb['id_variable']}' is not among the variables")
-    for name, scale in cb["scales"].items():
+    for name, scale in cb.get("scales", {}).items():
         keys = [c["key"] for c in scale["levels"]]
         codes = [c["code"] for c in scale["levels"] + scale["missing"]]
         for dup in sorted({c for c in codes if codes.count(c) > 1}):
             problems.append(f"scales.{name}: code {dup} is used twice")
-        for k in scale["top_box"]:
+        for k in scale.get("top_box", []):
             if k not in keys:
                 problems.append(f"scales.{name}.top_box: '{k}' is not a level of the scale (levels: {', '.join(keys)})")
+    by_name = {v["name"]: v for v in cb["variables"]}
+    for k in cb.get("key", []):
+        if k not in by_name:
+            problems.append(f"key: '{k}' is not among the variables")
+    for rule in cb.get("checks", {}).get("sums", []):
+        for n in [rule["total"], *rule["parts"]]:
+            if n not in by_name or by_name[n]["role"] not in ("integer", "number"):
+                problems.append(f"checks.sums: '{n}' must be an integer or number variable")
+    for g in cb.get("disclosure", {}).get("generalize", []):
+        v = by_name.get(g["variable"])
+        if v is None or v["role"] != "category" or v.get("privacy") != "quasi_identifier":
+            problems.append(f"disclosure.generalize: '{g['variable']}' must be a category variable with "
+                            f"privacy: quasi_identifier")
+            continue
+        cats = [c["key"] for c in v.get("categories", [])]
+        members = [m for grp in g["groups"] for m in grp["members"]]
+        for m in members:
+            if m not in cats:
+                problems.append(f"disclosure.generalize[{g['variable']}]: '{m}' is not a category of the variable")
+        for m in sorted({m for m in members if members.count(m) > 1}):
+            problems.append(f"disclosure.generalize[{g['variable']}]: '{m}' is in more than one group")
+        for c in cats:
+            if c not in members:
+                problems.append(f"disclosure.generalize[{g['variable']}]: category '{c}' is in no group")
     for v in cb["variables"]:
-        if v["role"] == "rating" and v.get("scale") not in cb["scales"]:
-            problems.append(f"variables[{v['name']}].scale: expected one of {', '.join(cb['scales'])}, got {v.get('scale')!r}")
+        if v.get("privacy") == "quasi_identifier" and v["role"] != "category":
+            problems.append(f"variables[{v['name']}]: a quasi_identifier must be a category variable")
+        if v["role"] == "category":
+            codes = [c["code"] for c in v.get("categories", [])]
+            for rc in v.get("recode", []):
+                if rc["to"] not in codes:
+                    problems.append(f"variables[{v['name']}].recode: 'to' {rc['to']!r} is not a code of the variable "
+                                    f"(codes: {', '.join(map(str, codes))})")
+        if v["role"] == "rating" and v.get("scale") not in cb.get("scales", {}):
+            problems.append(f"variables[{v['name']}].scale: expected one of {', '.join(cb.get('scales', {})) or 'no scales declared'}, "
+                            f"got {v.get('scale')!r}")
         if v["role"] == "category" and not v.get("categories"):
             problems.append(f"variables[{v['name']}]: a category variable needs 'categories'")
+    if problems:
+        raise ConfigError(source, problems)
+
+
+def _check_family(ins: dict, cb: dict, source: str) -> None:
+    """The codebook declares the clean variables the instrument's data family needs."""
+    fam = families()[ins["kind"]]
+    problems: list[str] = []
+    if ins["format"] not in fam["formats"]:
+        raise ConfigError("evaluation.yaml", [f"instruments[{ins['id']}].format: '{ins['format']}' is not a format of "
+                                              f"{ins['kind']}; expected one of {', '.join(fam['formats'])}"])
+    by_name = {v["name"]: v for v in cb["variables"]}
+    for name, need in fam["variables"].items():
+        v = by_name.get(name)
+        if v is None:
+            problems.append(f"variables: a {ins['kind']} codebook needs a variable '{name}' (role {need['role']})")
+            continue
+        if v["role"] != need["role"]:
+            problems.append(f"variables[{name}].role: expected {need['role']} for a {ins['kind']}, got {v['role']}")
+        if "keys" in need:
+            keys = {c["key"] for c in v.get("categories", [])}
+            for k in need["keys"]:
+                if k not in keys:
+                    problems.append(f"variables[{name}]: a {ins['kind']} needs category key '{k}'")
+    if fam.get("needs_rating") and not any(v["role"] == "rating" for v in cb["variables"]):
+        problems.append(f"variables: a {ins['kind']} needs at least one rating variable")
+    for f in ins.get("files", []):
+        for name in f.get("set", {}):
+            if name not in by_name:
+                problems.append(f"evaluation.yaml sets '{name}' for {f['file']}, but the codebook has no such variable")
     if problems:
         raise ConfigError(source, problems)
 
@@ -138,5 +243,6 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         _check_languages(cb, languages, "", cb_problems)
         if cb_problems:
             raise ConfigError(cb_rel, cb_problems)
+        _check_family(ins, cb, cb_rel)
         codebooks[ins["id"]] = Codebook(cb_rel, cb)
     return Evaluation(root=root, folder=folder, data=data, codebooks=codebooks)

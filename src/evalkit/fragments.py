@@ -13,7 +13,8 @@ from babel.dates import format_date
 from .charts import stacked_share_chart
 from .evaluation import Codebook, Evaluation
 from .i18n import babel_locale, translator
-from .values import display_tree, lookup
+from .disclosure import suppress_cells
+from .values import display, display_tree, lookup
 
 
 def _md_cell(text: str) -> str:
@@ -25,20 +26,41 @@ def _attr(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', "\u201d")
 
 
-def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict:
-    """Metadata for a report in one language: ``values.<id>`` display forms and ``labels``."""
+def hidden_levels(values_doc: dict, instrument_id: str, item: str, scale: dict, min_cell: int) -> set[str]:
+    """Keys of the answer levels of an item that published documents must not show (small cells)."""
+    keys = [c["key"] for c in scale["levels"]]
+    counts = [values_doc["values"][f"{instrument_id}.{item}.levels.{k}.n"]["value"] for k in keys]
+    top = [i for i, k in enumerate(keys) if k in scale.get("top_box", [])]
+    rest = [i for i in range(len(keys)) if i not in top]
+    return {keys[i] for i in suppress_cells(counts, [list(range(len(keys))), top, rest], min_cell)}
+
+
+def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str, min_cell: int) -> dict:
+    """Metadata for a report in one language: ``values.<id>`` display forms and ``labels``.
+
+    Small cells are replaced by the word for 'suppressed', so no author can cite them."""
+    _ = translator(lang)
     labels: dict = {}
     for ins in evaluation.instruments:
         cb = evaluation.codebooks[ins["id"]]
         entry = {"name": cb.data["label"][lang], "items": {}}
         for var in cb.variables("rating"):
             entry["items"][var["name"]] = var.get("short_label", var["label"])[lang]
-            entry["top_box"] = cb.scale(var["scale"])["top_box_label"][lang]
+            if "top_box_label" in cb.scale(var["scale"]):
+                entry["top_box"] = cb.scale(var["scale"])["top_box_label"][lang]
         labels[ins["id"]] = entry
+    tree = display_tree(values_doc, lang)
+    for ins in evaluation.instruments_of("rating_survey"):
+        cb = evaluation.codebooks[ins["id"]]
+        for var in cb.variables("rating"):
+            if f"{ins['id']}.{var['name']}.levels" not in {k.rsplit(".", 2)[0] for k in values_doc["values"]}:
+                continue  # not computed (e.g. a partial values document)
+            for key in hidden_levels(values_doc, ins["id"], var["name"], cb.scale(var["scale"]), min_cell):
+                tree[ins["id"]][var["name"]]["levels"][key] = {"n": _("suppressed"), "share": _("suppressed")}
     return {
         "title": evaluation.data["title"][lang],
         "date": format_date(date.fromisoformat(evaluation.data["date"]), format="long", locale=babel_locale(lang)),
-        "values": display_tree(values_doc, lang),
+        "values": tree,
         "labels": labels,
     }
 
@@ -48,9 +70,13 @@ def dump_yaml(data: dict) -> str:
 
 
 def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str,
-                    figure_path: Path, doc_dir: Path) -> str:
+                    figure_path: Path, doc_dir: Path, min_cell: int) -> str:
     """Write the chart of an instrument's rating items and return the Markdown fragment
-    (figure with generated alt text + accessible data table) for a document in `doc_dir`."""
+    (figure with generated alt text + accessible data table) for a document in `doc_dir`.
+
+    Disclosure control: an answer level counted by fewer than `min_cell` respondents is hidden in
+    the table and merged into one grey segment in the chart, with secondary suppression so that the
+    item's valid answers and top-box count cannot reveal it (evalkit.disclosure.suppress_cells)."""
     _ = translator(lang)
     items = codebook.variables("rating")
     scale = codebook.scale(items[0]["scale"])
@@ -69,22 +95,42 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     names = [var.get("short_label", var["label"])[lang] for var in items]
     shares = [[num(var["name"], f"levels.{k}.share") for k in level_keys] for var in items]
     share_labels = [[v(var["name"], f"levels.{k}.share") for k in level_keys] for var in items]
-    top_labels = [v(var["name"], "top_box_share") for var in items]
+    suppressed = _("suppressed")
+    hidden, hidden_labels, top_labels = [], [], []
+    for i, var in enumerate(items):
+        hk = hidden_levels(values_doc, instrument_id, var["name"], scale, min_cell)
+        h = {j for j, k in enumerate(level_keys) if k in hk}
+        hidden.append(h)
+        runs = {}
+        for j in sorted(h):
+            if j - 1 not in h:
+                run = [r for r in range(j, len(level_keys)) if all(x in h for x in range(j, r + 1))]
+                runs[j] = display("share", sum(shares[i][r] for r in run), lang)
+        hidden_labels.append(runs)
+        top_n, valid = num(var["name"], "top_box_n"), num(var["name"], "valid_n")
+        top_ok = top_n >= min_cell and valid - top_n >= min_cell
+        top_labels.append(v(var["name"], "top_box_share") if top_ok else suppressed)
+        for j in h:
+            share_labels[i][j] = suppressed
+    hidden_label = _("Suppressed: fewer than {min_cell} respondents", min_cell=min_cell)
 
     stacked_share_chart(
         figure_path, names, level_names, shares, share_labels, top_labels,
         right_title=_("Share {top_box}", top_box=top_box),
         xlabel=_("Share of valid answers (%)"), legend_title=_("Answer"),
+        hidden=hidden, hidden_label=hidden_label, hidden_share_labels=hidden_labels,
     )
 
     details = "; ".join(
-        _("{item}: {share} of {valid} valid answers", item=n, share=v(var["name"], "top_box_share"),
-          valid=v(var["name"], "valid_n"))
-        for n, var in zip(names, items))
+        _("{item}: {share} of {valid} valid answers", item=n, share=top, valid=v(var["name"], "valid_n"))
+        for n, var, top in zip(names, items, top_labels))
     alt = _("Horizontal stacked bar chart of the {instrument}, {count} items. Each bar splits the valid "
             "answers to one item into the levels {levels}, from left to right. Share answering {top_box}: "
             "{details}.", instrument=instrument, count=lookup(values_doc, f"{instrument_id}.rated_items", lang),
             levels=", ".join(level_names), top_box=top_box, details=details)
+    if any(hidden):
+        alt += " " + _("Answer levels given by fewer than {min_cell} respondents are merged into one grey, "
+                       "hatched segment and their shares are not shown.", min_cell=min_cell)
     caption = _("{instrument}: distribution of valid answers by item", instrument=instrument)
     slug = instrument_id.replace("_", "-")
     rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
@@ -95,14 +141,17 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     # Dashes set relative column widths (pandoc pipe tables): a wide first column for item names.
     align = [":" + "-" * 22] + ["-" * 9 + ":"] * (len(header) - 2) + ["-" * 13 + ":"]
     lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
-    for n, var in zip(names, items):
-        cells = [n] + [v(var["name"], f"levels.{k}.share") for k in level_keys] + [
-            v(var["name"], "valid_n"), v(var["name"], "nonresponse_n"), v(var["name"], "top_box_share"),
-            v(var["name"], "ci")]
+    for i, (n, var) in enumerate(zip(names, items)):
+        cells = [n] + share_labels[i] + [
+            v(var["name"], "valid_n"), v(var["name"], "nonresponse_n"), top_labels[i],
+            v(var["name"], "ci") if top_labels[i] != suppressed else suppressed]
         lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     table_caption = _("{instrument}: answers by item as shares of valid answers, non-response, and share "
                       "{top_box} with its {level} confidence interval (Wilson)",
                       instrument=instrument, top_box=top_box, level=level_pct)
+    if any(hidden):
+        table_caption += " " + _("({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell "
+                                 "cannot be worked out from the totals)", suppressed=suppressed, min_cell=min_cell)
     return (
         f'![{caption}]({rel}){{#fig-{slug}-ratings fig-alt="{_attr(alt)}"}}\n\n'
         + "\n".join(lines)

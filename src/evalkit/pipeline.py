@@ -13,12 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from .analysis.survey import add_survey_values, analyze_survey, results_table
-from .config import load_config
+from .config import apply_defaults, load_config
 from .errors import EvalkitError
 from .evaluation import Evaluation, load_evaluation
 from .fragments import dump_yaml, report_metadata, survey_fragment
 from .i18n import subtag
-from .intake.survey import clean_survey, read_sav
+from .errors import DataError
+from .intake.clean import clean_table
+from .intake.duplicates import key_strings
+from .intake.readers import read_raw
 from .io import atomic_write_bytes, atomic_write_text, sha256_file
 from .render.embedded import render_embedded
 from .render.quarto_subset import expand
@@ -38,7 +41,7 @@ class Context:
     @classmethod
     def load(cls, root: str | Path, config: dict | None = None, config_path: str = "config/config.yaml") -> "Context":
         root = Path(root)
-        cfg = config if config is not None else load_config(root / config_path)
+        cfg = apply_defaults(dict(config) if config is not None else load_config(root / config_path))
         return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
 
     def rel(self, path: str | Path) -> str:
@@ -54,11 +57,39 @@ class Context:
 
 # --- raw -> clean ---------------------------------------------------------------------------
 
-def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path) -> None:
-    ins = ctx.evaluation.instrument(instrument_id)
-    raw = read_sav(ctx.root / ins["file"], display_name=ins["file"])
-    clean = clean_survey(raw, ctx.evaluation.codebooks[instrument_id])
+def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_report: str | Path) -> None:
+    """Clean every raw file of an instrument with its codebook into one clean table.
+
+    Also writes the intake report (JSON): rows read and kept per file, renames, recodes, the
+    duplicate resolutions applied and the variables removed for privacy.
+    """
+    ev = ctx.evaluation
+    ins = ev.instrument(instrument_id)
+    codebook = ev.codebooks[instrument_id]
+    resolutions = ev.resolutions()
+    res_file = ctx.rel(ev.duplicates_file) if ev.duplicates_file else f"{ctx.rel(ev.folder)}/duplicates.yaml " \
+        f"(create it and name it under 'duplicates:' in evaluation.yaml)"
+    tables, reports = [], []
+    for part in ev.raw_files(ins):
+        raw = read_raw(ctx.root / part["file"], ins["format"], display_name=part["file"],
+                       encoding=ins.get("encoding", "utf-8"))
+        cleaned = clean_table(raw, codebook, set_values=part["set"], resolutions=resolutions,
+                              instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"])
+        cleaned.report["sha256"] = sha256_file(ctx.root / part["file"])
+        tables.append(cleaned.table)
+        reports.append(cleaned.report)
+    clean = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    if len(tables) > 1:
+        keys = key_strings(clean, codebook.key)
+        dup = sorted(set(keys[keys.duplicated()]))
+        if dup:
+            raise DataError(", ".join(p["file"] for p in ev.raw_files(ins)),
+                            [f"key '{k}' ({', '.join(codebook.key)}) appears in more than one file; expected each "
+                             f"record in one file only" for k in dup[:20]])
+    report = {"instrument": instrument_id, "kind": ins["kind"], "codebook": codebook.source,
+              "rows": len(clean), "files": reports}
     atomic_write_text(out_csv, clean.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(out_report, json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def read_clean(path: str | Path) -> pd.DataFrame:
@@ -72,16 +103,49 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
     """values.json with every number documents cite, and a results table per instrument."""
     stats = ctx.config["statistics"]
     store = ValueStore(ctx.evaluation.id, list(ctx.config["languages"]))
-    for ins in ctx.evaluation.instruments:
+    for ins in ctx.evaluation.instruments_of("rating_survey"):
         iid = ins["id"]
         cb = ctx.evaluation.codebooks[iid]
         clean = read_clean(clean_csvs[iid])
         results = analyze_survey(clean, cb, stats["confidence_level"], stats["interval_method"])
-        source = {"file": ins["file"], "sha256": sha256_file(ctx.root / ins["file"]),
+        files = ctx.evaluation.raw_files(ins)
+        source = {"file": ", ".join(f["file"] for f in files),
+                  "sha256": ", ".join(sha256_file(ctx.root / f["file"]) for f in files),
                   "instrument": iid, "codebook": cb.source}
         add_survey_values(store, iid, clean, results, source)
         atomic_write_text(out_tables[iid], results_table(iid, results).to_csv(index=False, lineterminator="\n"))
     atomic_write_text(out_values, store.to_json())
+
+
+# --- clean -> dataset deliverable ------------------------------------------------------------
+
+def dataset_instruments(ctx: Context) -> list[str]:
+    """Instruments whose microdata are published: rating surveys marked publish."""
+    return [i["id"] for i in ctx.evaluation.instruments_of("rating_survey") if i["publish"]]
+
+
+def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], out_dir: str | Path) -> None:
+    """results/publish/dataset/: microdata per published survey, bilingual codebook, disclosure report."""
+    from .dataset import (build_dataset, codebook_rows, write_codebook_csv, write_codebook_html,
+                          write_dataset, write_disclosure_report)
+
+    out_dir = Path(out_dir)
+    langs = list(ctx.config["languages"])
+    k = ctx.config["privacy"]["k"]
+    datasets, reports, rows = [], [], []
+    for iid in dataset_instruments(ctx):
+        cb = ctx.evaluation.codebooks[iid]
+        data, variables, report = build_dataset(read_clean(clean_csvs[iid]), cb, iid, k, langs)
+        label = f"{cb.data['label'][langs[0]]} - {ctx.evaluation.data['title'][langs[0]]}"
+        files = write_dataset(data, variables, cb, report, out_dir, iid, langs, label)
+        r = codebook_rows(variables, cb, langs, report)
+        rows += [dict(x, dataset=iid) for x in r]
+        datasets.append({"codebook": cb, "report": report, "variables": variables, "rows": r,
+                         "files": [f.name for f in files]})
+        reports.append(report)
+    write_codebook_csv(rows, out_dir / "codebook.csv", langs)
+    write_codebook_html(datasets, out_dir / "codebook.html", langs, ctx.evaluation.data["title"])
+    write_disclosure_report(reports, out_dir / "disclosure.json")
 
 
 # --- values -> report inputs ----------------------------------------------------------------
@@ -92,14 +156,14 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     doc_dir = ctx.report_source(lang).parent
     Path(fragment_dir).mkdir(parents=True, exist_ok=True)
     Path(figure_dir).mkdir(parents=True, exist_ok=True)
-    for ins in ctx.evaluation.instruments:
+    for ins in ctx.evaluation.instruments_of("rating_survey"):
         if not ins["publish"]:
             continue
         iid = ins["id"]
         md = survey_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], lang,
-                             Path(figure_dir) / f"{iid}-ratings.png", doc_dir)
+                             Path(figure_dir) / f"{iid}-ratings.png", doc_dir, ctx.config["privacy"]["min_cell"])
         atomic_write_text(Path(fragment_dir) / f"{iid}-ratings.md", md)
-    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
+    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang, ctx.config["privacy"]["min_cell"])))
 
 
 # --- report inputs -> documents -------------------------------------------------------------
@@ -128,6 +192,13 @@ def document_title(ctx: Context, lang: str) -> str:
 
 # --- checks and manifest --------------------------------------------------------------------
 
+def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path) -> dict:
+    """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy)."""
+    from .checks.privacy import run_scan
+
+    return run_scan(ctx, files, report_path)
+
+
 def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path,
                    environment_path: str | Path | None = None) -> dict:
     """Run the accessibility gate on published files (results/publish/<lang>/<name>.<fmt>).
@@ -138,13 +209,19 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     """
     from .checks.accessibility import AccessibilityGateError, run_gate
 
+    from .dataset import codebook_title
+
     titles = {sub: document_title(ctx, tag) for sub, tag in langs.items()}
+    primary = ctx.config["languages"][0]
     documents = []
     for f in files:
         p = Path(f)
         sub = p.parent.name
-        documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": langs[sub],
-                          "title": titles[sub]})
+        if sub in langs:      # results/publish/<lang>/report.<fmt>
+            lang, title = langs[sub], titles[sub]
+        else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
+            lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
+        documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})
     report_path = Path(report_path)
     failed_copy = report_path.with_name(report_path.stem + "-failed.json")
     try:

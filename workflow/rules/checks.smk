@@ -18,11 +18,31 @@ rule accessibility_gate:
         "../scripts/accessibility_gate.py"
 
 
-rule manifest:
-    """List every published file with its SHA-256, once the accessibility gate has passed."""
+rule privacy_scan:
+    """Search every published file for the raw identifier values (names, phones, e-mails, free text); fail on any."""
     input:
-        documents=published_documents(),
+        published=published_files(),
+        raw=raw_inputs(),
+        evaluation=evaluation_definition(),
+        code=evalkit_code(),
+    output:
+        RESULTS + "/checks/privacy.json",
+    log:
+        RESULTS + "/logs/privacy_scan.log",
+    benchmark:
+        RESULTS + "/benchmarks/privacy_scan.tsv"
+    resources:
+        mem_mb=2000,
+    script:
+        "../scripts/privacy_scan.py"
+
+
+rule manifest:
+    """List every published file with its SHA-256, once the accessibility gate and the privacy scan have passed."""
+    input:
+        documents=published_files(),
         gate=RESULTS + "/checks/accessibility.json",
+        privacy=RESULTS + "/checks/privacy.json",
         code=evalkit_code(),
     output:
         RESULTS + "/publish/manifest.json",

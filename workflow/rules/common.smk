@@ -17,6 +17,8 @@ RESULTS = "results"
 EVAL = CTX.evaluation
 LANGS = {subtag(tag): tag for tag in config["languages"]}  # "en" -> "en-US"
 INSTRUMENTS = [ins["id"] for ins in EVAL.instruments]
+SURVEYS = [ins["id"] for ins in EVAL.instruments_of("rating_survey")]
+DATASETS = [ins["id"] for ins in EVAL.instruments_of("rating_survey") if ins["publish"]]
 
 
 wildcard_constraints:
@@ -25,8 +27,12 @@ wildcard_constraints:
     fmt="|".join(config["formats"]),
 
 
-def raw_file(wildcards):
-    return EVAL.instrument(wildcards.instrument)["file"]
+def raw_files(wildcards):
+    return [f["file"] for f in EVAL.raw_files(EVAL.instrument(wildcards.instrument))]
+
+
+def duplicate_resolutions():
+    return [str(EVAL.duplicates_file.relative_to(CTX.root))] if EVAL.duplicates_file else []
 
 
 def codebook_file(wildcards):
@@ -34,7 +40,23 @@ def codebook_file(wildcards):
 
 
 def published_documents():
-    return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"])
+    """Documents people read: they pass the accessibility gate."""
+    return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"]) + [
+        RESULTS + "/publish/dataset/codebook.html"]
+
+
+def dataset_files():
+    return expand(RESULTS + "/publish/dataset/{instrument}.{ext}", instrument=DATASETS, ext=["sav", "dta", "csv"])
+
+
+def published_files():
+    """Everything published: documents, microdata, codebook, disclosure report (the privacy scan reads them all)."""
+    return published_documents() + dataset_files() + [
+        RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"]
+
+
+def raw_inputs():
+    return sorted({f["file"] for ins in EVAL.instruments for f in EVAL.raw_files(ins)})
 
 
 def evaluation_definition():
@@ -48,7 +70,8 @@ def interface_catalogs():
 
 
 def evalkit_code():
-    """The package's code and templates: changing them re-runs the rules that use them."""
+    """The package's code, templates and schemas: changing them re-runs the rules that use them."""
     pkg = CTX.root / "src" / "evalkit"
     files = [p for p in pkg.rglob("*") if p.suffix in {".py", ".lua", ".typ", ".css", ".po"}]
+    files += list((CTX.root / "workflow" / "schemas").glob("*.yaml"))
     return sorted(str(p.relative_to(CTX.root)) for p in files if "__pycache__" not in p.parts)

@@ -1,16 +1,18 @@
-rule clean_survey:
-    """Check a raw survey against its codebook and write its clean table."""
+rule clean_instrument:
+    """Check an instrument's raw file(s) against its codebook, resolve duplicates, remove identifiers, and write its clean table."""
     input:
-        raw=raw_file,
+        raw=raw_files,
         codebook=codebook_file,
+        resolutions=duplicate_resolutions(),
         code=evalkit_code(),
     output:
-        RESULTS + "/clean/{instrument}.csv",
+        table=RESULTS + "/clean/{instrument}.csv",
+        report=RESULTS + "/clean/{instrument}.intake.json",
     log:
-        RESULTS + "/logs/clean_survey/{instrument}.log",
+        RESULTS + "/logs/clean_instrument/{instrument}.log",
     benchmark:
-        RESULTS + "/benchmarks/clean_survey/{instrument}.tsv"
+        RESULTS + "/benchmarks/clean_instrument/{instrument}.tsv"
     resources:
-        mem_mb=1000,
+        mem_mb=2000,
     script:
-        "../scripts/clean_survey.py"
+        "../scripts/clean_instrument.py"

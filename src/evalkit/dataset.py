@@ -1,0 +1,286 @@
+"""The final dataset deliverable: de-identified survey microdata (.sav, .dta, .csv) with value labels,
+a bilingual codebook (HTML and CSV), and the disclosure-control report.
+
+What is published: the clean table of each published rating survey, without the variables the
+codebook excludes (``publish: false``), direct identifiers and free text (already removed on
+intake), and with the respondent id replaced by a new sequential id, so that no row can be linked
+back to the raw file. Quasi-identifiers are made k-anonymous (evalkit.disclosure.k_anonymize).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+
+from .disclosure import SUPPRESSED, k_anonymize
+from .evaluation import Codebook
+from .i18n import translator
+from .io import atomic_write_bytes, atomic_write_text
+
+SUPPRESSED_CODE = 99          # SPSS: user-missing code of a suppressed quasi-identifier
+SUPPRESSED_STATA = "s"        # Stata: extended missing value .s
+STATA_LABEL_MAX = 80
+
+
+def _published_variables(codebook: Codebook) -> list[dict]:
+    return [v for v in codebook.variables()
+            if v.get("publish", True) and v.get("privacy") not in ("direct_identifier", "free_text")]
+
+
+def _categories(var: dict, codebook: Codebook) -> list[dict]:
+    """The codes of a variable after any documented generalization."""
+    for g in codebook.data.get("disclosure", {}).get("generalize", []):
+        if g["variable"] == var["name"]:
+            return g["groups"]
+    return var.get("categories", [])
+
+
+def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, languages: list[str]):
+    """The de-identified table (codes), its variables, and the disclosure report."""
+    variables = _published_variables(codebook)
+    names = [v["name"] for v in variables]
+    idv = codebook.id_variable
+    qis = [v["name"] for v in variables if v.get("privacy") == "quasi_identifier"]
+    data = clean[names].copy()
+    result = k_anonymize(data, qis, k, codebook.data.get("disclosure", {}).get("generalize", []))
+    data = result.data
+    # New ids: rows sorted by their published values (not by the raw ids), numbered from 1.
+    others = [n for n in names if n != idv]
+    data = data.sort_values(others + [idv], kind="mergesort").reset_index(drop=True)
+    width = max(4, len(str(len(data))))
+    data[idv] = [f"{instrument_id.upper().replace('_', '-')}-{i:0{width}d}" for i in range(1, len(data) + 1)]
+    report = {
+        "instrument": instrument_id, "records": len(data), "k": k, "quasi_identifiers": qis,
+        "smallest_class": result.smallest_class, "k_anonymous": result.smallest_class >= k,
+        "class_sizes_before": result.class_sizes_before, "class_sizes_after": result.class_sizes_after,
+        "generalized": [{"variable": g["variable"], "reason": g["reason"],
+                         "groups": {grp["key"]: grp["members"] for grp in g["groups"]}}
+                        for g in result.generalized],
+        "suppressed": result.suppressed,
+        "removed": [v["name"] for v in codebook.variables()
+                    if v.get("privacy") in ("direct_identifier", "free_text") or not v.get("publish", True)],
+        "id_replaced": idv,
+    }
+    return data, variables, report
+
+
+def suppressed_label(languages: list[str]) -> dict:
+    return {lang: translator(lang)("Suppressed for disclosure control") for lang in languages}
+
+
+def spss_missing_code(code, n: int):
+    """SPSS needs numbers: a Stata letter code (.a, .b) is published as 90, 91, ..."""
+    return 90 + n if isinstance(code, str) else code
+
+
+def _coded(data: pd.DataFrame, variables: list[dict], codebook: Codebook, fmt: str, languages: list[str]):
+    """The table with numeric codes, and value labels / missing declarations for SPSS or Stata."""
+    out = pd.DataFrame(index=data.index)
+    value_labels, missing, stata_missing = {}, {}, {}
+    for var in variables:
+        name = var["name"]
+        col = data[name]
+        if var["role"] in ("category", "rating"):
+            if var["role"] == "category":
+                codes = _categories(var, codebook)
+                miss = []
+            else:
+                scale = codebook.scale(var["scale"])
+                codes, miss = scale["levels"], scale["missing"]
+            to_code = {c["key"]: c["code"] for c in codes}
+            labels = {c["code"]: c["label"] for c in codes}
+            miss_codes = {}
+            for n, m in enumerate(miss):
+                if fmt == "spss":
+                    code = spss_missing_code(m["code"], n)
+                else:  # Stata: missing codes become extended missing values .a, .b, ...
+                    code = m["code"] if isinstance(m["code"], str) else chr(ord("a") + n)
+                miss_codes[m["key"]] = code
+                labels[code] = m["label"]
+            if var.get("privacy") == "quasi_identifier":
+                sup = SUPPRESSED_CODE if fmt == "spss" else SUPPRESSED_STATA
+                miss_codes[SUPPRESSED] = sup
+                labels[sup] = suppressed_label(languages)
+            mapping = {**to_code, **miss_codes}
+            values = col.map(lambda k: mapping.get(k, np.nan) if k != "" or SUPPRESSED in mapping else np.nan)
+            if fmt == "stata" and any(isinstance(c, str) for c in miss_codes.values()):
+                values = values.astype(object)
+                stata_missing[name] = sorted(c for c in miss_codes.values() if isinstance(c, str))
+            else:
+                values = values.astype(float)
+            out[name] = values
+            value_labels[name] = labels
+            if fmt == "spss":
+                nums = sorted(c for c in miss_codes.values() if not isinstance(c, str))
+                if nums:
+                    missing[name] = nums
+        elif var["role"] in ("integer", "number"):
+            out[name] = pd.to_numeric(col.where(col != ""), errors="coerce")
+        else:
+            out[name] = col.astype(str)
+    return out, value_labels, missing, stata_missing
+
+
+def _labels_in(labels: dict, lang: str) -> dict:
+    return {code: text[lang] for code, text in labels.items()}
+
+
+def write_dataset(data: pd.DataFrame, variables: list[dict], codebook: Codebook, report: dict, out_dir: Path,
+                  instrument_id: str, languages: list[str], file_label: str) -> list[Path]:
+    """Write <instrument>.sav/.dta/.csv (labels in the first language) and the disclosure report."""
+    lang = languages[0]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    var_labels = {v["name"]: v["label"][lang] for v in variables}
+    # SPSS
+    sav, vl, missing, _ = _coded(data, variables, codebook, "spss", languages)
+    tmp = out_dir / f".{instrument_id}.sav.tmp"
+    pyreadstat.write_sav(sav, str(tmp), file_label=file_label, column_labels=var_labels,
+                         variable_value_labels={k: _labels_in(v, lang) for k, v in vl.items()},
+                         missing_ranges={k: v for k, v in missing.items()},
+                         variable_measure={v["name"]: "ordinal" if v["role"] == "rating" else
+                                           ("nominal" if v["role"] in ("category", "identifier", "text") else "scale")
+                                           for v in variables})
+    _publish_tmp(tmp, out_dir / f"{instrument_id}.sav", written)
+    # Stata (variable labels at most 80 characters: the short label when the full one is longer)
+    dta, vl, _, stata_missing = _coded(data, variables, codebook, "stata", languages)
+    short = {v["name"]: (v["label"][lang] if len(v["label"][lang]) <= STATA_LABEL_MAX
+                         else v.get("short_label", v["label"])[lang][:STATA_LABEL_MAX]) for v in variables}
+    tmp = out_dir / f".{instrument_id}.dta.tmp"
+    pyreadstat.write_dta(dta, str(tmp), file_label=file_label[:80], column_labels=short,
+                         variable_value_labels={k: _labels_in(v, lang) for k, v in vl.items()},
+                         missing_user_values=stata_missing or None)
+    _publish_tmp(tmp, out_dir / f"{instrument_id}.dta", written)
+    # CSV: the same codes as the SPSS file; the codebook gives their labels
+    buf = io.StringIO()
+    sav.to_csv(buf, index=False, lineterminator="\n",
+               float_format=lambda x: f"{x:.0f}" if float(x).is_integer() else repr(x))
+    atomic_write_text(out_dir / f"{instrument_id}.csv", buf.getvalue())
+    written.append(out_dir / f"{instrument_id}.csv")
+    return written
+
+
+def _publish_tmp(tmp: Path, dst: Path, written: list[Path]) -> None:
+    """pyreadstat writes to a path; write next to the target and rename (no half-written file)."""
+    data = tmp.read_bytes()
+    tmp.unlink()
+    atomic_write_bytes(dst, data)
+    written.append(dst)
+
+
+def codebook_rows(variables: list[dict], codebook: Codebook, languages: list[str], report: dict) -> list[dict]:
+    rows = []
+    for var in variables:
+        base = {"variable": var["name"], "type": var["role"]}
+        for lang in languages:
+            base[f"label_{lang}"] = var["label"][lang]
+        if var["role"] in ("category", "rating"):
+            if var["role"] == "category":
+                codes, miss = _categories(var, codebook), []
+            else:
+                scale = codebook.scale(var["scale"])
+                codes, miss = scale["levels"], scale["missing"]
+            entries = [(c["code"], c["label"], "") for c in codes]
+            entries += [(spss_missing_code(m["code"], n), m["label"], "missing") for n, m in enumerate(miss)]
+            if var.get("privacy") == "quasi_identifier":
+                entries.append((SUPPRESSED_CODE, suppressed_label(languages), "missing"))
+            for code, label, flag in entries:
+                row = dict(base, value=code, missing=flag)
+                for lang in languages:
+                    row[f"value_label_{lang}"] = label.get(lang, "")
+                rows.append(row)
+        else:
+            row = dict(base, value="", missing="")
+            for lang in languages:
+                row[f"value_label_{lang}"] = ""
+            rows.append(row)
+    return rows
+
+
+def write_codebook_csv(rows: list[dict], path: Path, languages: list[str]) -> None:
+    cols = ["variable", "type"] + [f"label_{lang}" for lang in languages] + ["value", "missing"] + \
+        [f"value_label_{lang}" for lang in languages]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({c: r.get(c, "") for c in cols})
+    atomic_write_text(path, buf.getvalue())
+
+
+def codebook_title(evaluation_title: dict, lang: str) -> str:
+    _ = translator(lang)
+    return _("Dataset codebook: {title}", title=evaluation_title[lang])
+
+
+def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], title: dict) -> None:
+    """One accessible page; each language in its own section marked with its lang attribute."""
+    primary = languages[0]
+    e = html.escape
+    parts = [f'<!DOCTYPE html>\n<html lang="{primary}">\n<head>\n<meta charset="utf-8">\n'
+             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+             f'<title>{e(codebook_title(title, primary))}</title>\n'
+             '<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;'
+             'color:#1a1a1a;background:#fff;line-height:1.5}table{border-collapse:collapse;margin:1rem 0}'
+             'th,td{border:1px solid #595959;padding:.3rem .5rem;text-align:left;vertical-align:top}'
+             'th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}'
+             'a{color:#0645ad}</style>\n</head>\n<body>\n<main>\n']
+    from babel import Locale
+
+    from .i18n import babel_locale
+
+    nav = " | ".join(f'<a href="#{lang}" lang="{lang}" hreflang="{lang}">'
+                     f'{e(Locale.parse(babel_locale(lang)).get_display_name(babel_locale(lang)))}</a>'
+                     for lang in languages)
+    parts.append(f"<nav aria-label=\"{e(translator(primary)('Languages'))}\"><p>{nav}</p></nav>\n")
+    for n, lang in enumerate(languages):
+        _ = translator(lang)
+        h = "h1" if n == 0 else "h2"
+        sub = "h2" if n == 0 else "h3"
+        parts.append(f'<section id="{lang}" lang="{lang}">\n<{h}>{e(codebook_title(title, lang))}</{h}>\n')
+        for ds in datasets:
+            cb: Codebook = ds["codebook"]
+            rep = ds["report"]
+            parts.append(f"<{sub}>{e(cb.data['label'][lang])}</{sub}>\n")
+            files = ", ".join(f"<code>{e(f)}</code>" for f in ds["files"])
+            parts.append("<p>" + e(_("Files: ")) + files + ". " + e(_(
+                "{records} records. Labels in the SPSS and Stata files are in {language}.",
+                records=rep["records"], language=primary)) + "</p>\n")
+            parts.append(f"<table>\n<caption>{e(_('Variables and codes of {name}', name=cb.data['label'][lang]))}</caption>\n"
+                         f"<thead><tr><th scope=\"col\">{e(_('Variable'))}</th><th scope=\"col\">{e(_('Label'))}</th>"
+                         f"<th scope=\"col\">{e(_('Type'))}</th><th scope=\"col\">{e(_('Codes'))}</th></tr></thead>\n<tbody>\n")
+            for var in ds["variables"]:
+                codes = [r for r in ds["rows"] if r["variable"] == var["name"] and r["value"] != ""]
+                code_txt = "<br>".join(
+                    e(f"{r['value']} = {r[f'value_label_{lang}']}") + (e(" " + _("(missing)")) if r["missing"] else "")
+                    for r in codes)
+                parts.append(f"<tr><th scope=\"row\"><code>{e(var['name'])}</code></th><td>{e(var['label'][lang])}</td>"
+                             f"<td>{e(_(var['role']))}</td><td>{code_txt}</td></tr>\n")
+            parts.append("</tbody>\n</table>\n")
+            parts.append(f"<{'h3' if n == 0 else 'h4'}>{e(_('Disclosure control'))}</{'h3' if n == 0 else 'h4'}>\n<ul>\n")
+            parts.append("<li>" + e(_("Removed: {names}.", names=", ".join(rep["removed"]) or "—")) + "</li>\n")
+            parts.append("<li>" + e(_("The respondent id {name} is replaced by a new sequential id.", name=rep["id_replaced"])) + "</li>\n")
+            for g in rep["generalized"]:
+                parts.append("<li>" + e(_("{variable} is recoded into broader groups: {reason}",
+                                          variable=g["variable"], reason=g["reason"][lang])) + "</li>\n")
+            for var, count in rep["suppressed"].items():
+                parts.append("<li>" + e(_("{variable}: {count} value(s) suppressed (code {code}).",
+                                          variable=var, count=count, code=SUPPRESSED_CODE)) + "</li>\n")
+            parts.append("<li>" + e(_(
+                "k-anonymity on {qis}: every combination is shared by at least {smallest} records (required: {k}).",
+                qis=", ".join(rep["quasi_identifiers"]) or "—", smallest=rep["smallest_class"], k=rep["k"])) + "</li>\n")
+            parts.append("</ul>\n")
+        parts.append("</section>\n")
+    parts.append("</main>\n</body>\n</html>\n")
+    atomic_write_text(path, "".join(parts))
+
+
+def write_disclosure_report(reports: list[dict], path: Path) -> None:
+    atomic_write_text(path, json.dumps({"datasets": reports}, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -1,0 +1,5 @@
+from evalkit.pipeline import clean_instrument
+from evalkit.workflow import run
+
+run(snakemake, lambda ctx: clean_instrument(ctx, snakemake.wildcards.instrument, snakemake.output.table,
+                                            snakemake.output.report))

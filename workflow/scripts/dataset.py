@@ -1,0 +1,7 @@
+from pathlib import Path
+
+from evalkit.pipeline import build_dataset_deliverable
+from evalkit.workflow import run
+
+run(snakemake, lambda ctx: build_dataset_deliverable(
+    ctx, {Path(p).stem: p for p in snakemake.input.clean}, Path(snakemake.output.disclosure).parent))
