@@ -67,6 +67,43 @@ def test_every_deliverable_is_built(builds):
         for fmt in ("html", "pdf", "docx"):
             assert f"results/publish/{lang}/report.{fmt}" in names
     assert "results/publish/manifest.json" in names
+    for name in ("post_interview.sav", "post_interview.dta", "post_interview.csv", "codebook.html",
+                 "codebook.csv", "disclosure.json"):
+        assert f"results/publish/dataset/{name}" in names
+    # the triangulation-only worker survey is cleaned but never published
+    assert (a / "results/clean/worker.csv").exists()
+    assert not any("worker" in n for n in names)
+
+
+def test_dataset_labels_survive_a_round_trip_and_identifiers_are_gone(builds):
+    a, _ = builds
+    ds = a / "results/publish/dataset"
+    sav, meta = pyreadstat.read_sav(str(ds / "post_interview.sav"), user_missing=True)
+    dta, dmeta = pyreadstat.read_dta(str(ds / "post_interview.dta"), user_missing=True)
+    assert len(sav) == len(dta) == 94
+    assert not {"full_name", "phone", "email", "comment", "submitted"} & set(sav.columns)
+    assert meta.variable_value_labels["awareness"][4.0] == "High"
+    assert meta.variable_value_labels["gender"] == {1.0: "Man", 2.0: "Woman", 99.0: "Suppressed for disclosure control"}
+    assert {"lo": 8.0, "hi": 8.0} in meta.missing_ranges["awareness"]
+    assert dmeta.variable_value_labels["awareness"]["a"] == "Don't know"
+    # the same answers in both files: the top-box share of the published survey is unchanged
+    assert ((sav["violations"] >= 3) & (sav["violations"] <= 4)).sum() == 69
+    assert set(sav["resp_id"].str[:15]) == {"POST-INTERVIEW-"}
+    disclosure = json.loads((ds / "disclosure.json").read_text())["datasets"][0]
+    assert disclosure["k_anonymous"] is True and disclosure["smallest_class"] >= 5
+    assert disclosure["quasi_identifiers"] == ["stakeholder", "gender", "state"]
+    csv_text = (ds / "codebook.csv").read_text(encoding="utf-8")
+    assert "label_es-MX" in csv_text and "Suprimido por control de divulgación" in csv_text
+
+
+def test_privacy_scan_passed_on_every_published_file(builds):
+    a, _ = builds
+    report = json.loads((a / "results/checks/privacy.json").read_text())
+    assert report["passed"] is True and report["hits"] == []
+    assert len(report["files_scanned"]) == 12
+    assert report["identifier_values"]["post_interview.full_name"] == 94
+    html = (a / "results/publish/en/report.html").read_text(encoding="utf-8")
+    assert "suppressed" in html  # small cells of the rating table are hidden
 
 
 def test_same_inputs_same_bytes_in_two_clone_paths(builds):
@@ -82,7 +119,7 @@ def test_manifest_lists_checksums_of_published_files(builds):
 
     a, _ = builds
     manifest = json.loads((a / "results/publish/manifest.json").read_text())
-    assert len(manifest["files"]) == 6
+    assert len(manifest["files"]) == 12
     for entry in manifest["files"]:
         data = (a / "results/publish" / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
@@ -128,7 +165,7 @@ def test_both_languages(builds):
 def test_gate_report_is_written(builds):
     a, _ = builds
     report = json.loads((a / "results/checks/accessibility.json").read_text())
-    assert report["passed"] is True and len(report["checked"]) == 6
+    assert report["passed"] is True and len(report["checked"]) == 7  # six reports + the dataset codebook
     assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa"
     assert (a / "results/checks/accessibility.md").exists()
     env = json.loads((a / "results/checks/environment.json").read_text())
@@ -200,6 +237,7 @@ def test_bad_raw_data_stops_the_build_and_leaves_no_output(builds, tmp_path):
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
     assert "raw/mexico-auto-2024/post_interview_survey.sav: 1 problem(s)" in out
-    assert "row 7 (respondent 'PIS-0007'), column 'coordination': value 6.0 is not a code" in out
+    assert re.search(r"row 7 \(resp_id 'PIS-\d{4}'\), column 'coordination': 6 is not a value of scale "
+                     r"'effectiveness' in the codebook; expected one of 1 \(low\)", out)
     assert not (clone / "results/clean/post_interview.csv").exists()
     assert not (clone / "results/publish").exists()

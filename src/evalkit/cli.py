@@ -62,9 +62,16 @@ def export_codebook(path: str | Path, fmt: str, instrument: str, lang: str, enco
             var["role"] = "integer" if len(nums) and (nums % 1 == 0).all() else "number"
         else:
             text = s.dropna().astype(str)
-            distinct = text[text != ""].nunique()
-            short = text.str.len().max() <= 40 if len(text) else False
-            if raw.format == "csv" and short and 0 < distinct <= 12 and distinct < max(2, len(text) // 3):
+            filled = text[text != ""]
+            distinct = filled.nunique()
+            short = bool(len(filled)) and filled.str.len().max() <= 40
+            if raw.format == "csv" and len(filled) and filled.str.fullmatch(r"-?\d+").all():
+                var["role"] = "integer"
+            elif raw.format == "csv" and len(filled) and filled.str.fullmatch(r"-?\d+(\.\d+)?").all():
+                var["role"] = "number"
+            elif raw.format == "csv" and len(filled) and filled.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+                var["role"] = "date"
+            elif raw.format == "csv" and short and 0 < distinct <= 12 and distinct < max(2, len(text) // 3):
                 var["role"] = "category"
                 var["categories"] = [{"code": v, "key": slug(v, "value"), "label": {lang: v}}
                                      for v in sorted(text[text != ""].unique())]

@@ -13,6 +13,7 @@ import csv
 import html
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +134,7 @@ def _labels_in(labels: dict, lang: str) -> dict:
 
 
 def write_dataset(data: pd.DataFrame, variables: list[dict], codebook: Codebook, report: dict, out_dir: Path,
-                  instrument_id: str, languages: list[str], file_label: str) -> list[Path]:
+                  instrument_id: str, languages: list[str], file_label: str, when: date) -> list[Path]:
     """Write <instrument>.sav/.dta/.csv (labels in the first language) and the disclosure report."""
     lang = languages[0]
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -148,7 +149,7 @@ def write_dataset(data: pd.DataFrame, variables: list[dict], codebook: Codebook,
                          variable_measure={v["name"]: "ordinal" if v["role"] == "rating" else
                                            ("nominal" if v["role"] in ("category", "identifier", "text") else "scale")
                                            for v in variables})
-    _publish_tmp(tmp, out_dir / f"{instrument_id}.sav", written)
+    _publish_tmp(tmp, out_dir / f"{instrument_id}.sav", written, "spss", when)
     # Stata (variable labels at most 80 characters: the short label when the full one is longer)
     dta, vl, _, stata_missing = _coded(data, variables, codebook, "stata", languages)
     short = {v["name"]: (v["label"][lang] if len(v["label"][lang]) <= STATA_LABEL_MAX
@@ -157,7 +158,7 @@ def write_dataset(data: pd.DataFrame, variables: list[dict], codebook: Codebook,
     pyreadstat.write_dta(dta, str(tmp), file_label=file_label[:80], column_labels=short,
                          variable_value_labels={k: _labels_in(v, lang) for k, v in vl.items()},
                          missing_user_values=stata_missing or None)
-    _publish_tmp(tmp, out_dir / f"{instrument_id}.dta", written)
+    _publish_tmp(tmp, out_dir / f"{instrument_id}.dta", written, "stata", when)
     # CSV: the same codes as the SPSS file; the codebook gives their labels
     buf = io.StringIO()
     sav.to_csv(buf, index=False, lineterminator="\n",
@@ -167,9 +168,28 @@ def write_dataset(data: pd.DataFrame, variables: list[dict], codebook: Codebook,
     return written
 
 
-def _publish_tmp(tmp: Path, dst: Path, written: list[Path]) -> None:
-    """pyreadstat writes to a path; write next to the target and rename (no half-written file)."""
-    data = tmp.read_bytes()
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fix_header_time(data: bytes, fmt: str, when: date) -> bytes:
+    """ReadStat stamps the current time into the file header; use the evaluation's date instead,
+    so the same inputs give the same bytes."""
+    buf = bytearray(data)
+    if fmt == "spss":   # record type 1: creation date 'dd Mmm yy' at byte 92, time 'hh:mm:ss' at 101
+        buf[92:101] = f"{when.day:02d} {MONTHS[when.month - 1]} {when.year % 100:02d}".encode("ascii")
+        buf[101:109] = b"00:00:00"
+    else:               # dta 117+: <timestamp>, one length byte, 'dd Mon yyyy hh:mm'
+        at = buf.index(b"<timestamp>") + len(b"<timestamp>")
+        stamp = f"{when.day:02d} {MONTHS[when.month - 1]} {when.year:04d} 00:00".encode("ascii")
+        if buf[at] != len(stamp):
+            raise ValueError("unexpected Stata header layout: cannot set the timestamp")
+        buf[at + 1:at + 1 + len(stamp)] = stamp
+    return bytes(buf)
+
+
+def _publish_tmp(tmp: Path, dst: Path, written: list[Path], fmt: str, when: date) -> None:
+    """pyreadstat writes to a path; fix its header time and move it into place (no half-written file)."""
+    data = fix_header_time(tmp.read_bytes(), fmt, when)
     tmp.unlink()
     atomic_write_bytes(dst, data)
     written.append(dst)

@@ -11,11 +11,13 @@ k-anonymity. Published microdata must not contain a combination of quasi-identif
 fewer than `k` records. The codebook documents recodes (generalizations) applied first; records
 still in classes smaller than k then have quasi-identifiers blanked one variable at a time (local
 suppression), the variable with the most distinct values first, until every class has at least k
-records. Everything done is returned for the disclosure report.
+records (a record with every quasi-identifier blanked has nothing left to link on). Everything done
+is returned for the disclosure report.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -92,10 +94,15 @@ class KAnonymity:
 
 
 def class_sizes(df: pd.DataFrame, qis: list[str]) -> pd.Series:
-    """Size of each record's equivalence class on the quasi-identifiers."""
+    """Size of each record's equivalence class on the quasi-identifiers.
+
+    A record whose quasi-identifiers are all blanked carries nothing to link on: it counts as
+    belonging to every class, so it is never reported as a small class itself."""
     if not qis or df.empty:
         return pd.Series(len(df), index=df.index)
-    return df.groupby(qis, dropna=False)[qis[0]].transform("size")
+    sizes = df.groupby(qis, dropna=False)[qis[0]].transform("size")
+    blank = (df[qis] == SUPPRESSED).all(axis=1)
+    return sizes.where(~blank, sys.maxsize)
 
 
 def k_anonymize(df: pd.DataFrame, qis: list[str], k: int, generalize: list[dict]) -> KAnonymity:
@@ -123,5 +130,6 @@ def k_anonymize(df: pd.DataFrame, qis: list[str], k: int, generalize: list[dict]
             f"k-anonymity k={k} cannot be reached on {', '.join(qis)}: after the codebook's recodes and blanking "
             f"every quasi-identifier of small classes, {int((sizes < k).sum())} record(s) remain in classes "
             f"smaller than {k}; add broader recodes under disclosure.generalize in the codebook")
-    after = sorted(out.groupby(qis, dropna=False).size().tolist()) if qis else [len(out)]
+    linked = ~(out[qis] == SUPPRESSED).all(axis=1) if qis else pd.Series(True, index=out.index)
+    after = sorted(out[linked].groupby(qis, dropna=False).size().tolist()) if qis else [len(out)]
     return KAnonymity(out, k, qis, applied, suppressed, before, after)

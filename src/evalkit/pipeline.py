@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,7 +138,8 @@ def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], o
         cb = ctx.evaluation.codebooks[iid]
         data, variables, report = build_dataset(read_clean(clean_csvs[iid]), cb, iid, k, langs)
         label = f"{cb.data['label'][langs[0]]} - {ctx.evaluation.data['title'][langs[0]]}"
-        files = write_dataset(data, variables, cb, report, out_dir, iid, langs, label)
+        files = write_dataset(data, variables, cb, report, out_dir, iid, langs, label,
+                              date.fromisoformat(ctx.evaluation.data["date"]))
         r = codebook_rows(variables, cb, langs, report)
         rows += [dict(x, dataset=iid) for x in r]
         datasets.append({"codebook": cb, "report": report, "variables": variables, "rows": r,

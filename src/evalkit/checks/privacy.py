@@ -43,6 +43,7 @@ def normalize(text: str) -> str:
 
 
 def compact(text: str) -> str:
+    """Text without the punctuation people put inside phone numbers."""
     return re.sub(r"[\s\-().+/]", "", normalize(text))
 
 
@@ -103,7 +104,14 @@ def scan(files: list[Path], identifiers: list[Identifier], display=str) -> dict:
     """Search every file for every identifier; return the report (hits without the values)."""
     hits = []
     plain = [(i, normalize(i.value)) for i in identifiers]
-    digits = [(i, compact(i.value)) for i in identifiers if sum(c.isdigit() for c in i.value) >= PHONE_DIGITS]
+    # Phone numbers: digits only, and the last ten digits (the national number without the country code)
+    digits = []
+    for i in identifiers:
+        d = "".join(c for c in i.value if c.isdigit())
+        if len(d) >= PHONE_DIGITS:
+            digits.append((i, d))
+            if len(d) > 10:
+                digits.append((i, d[-10:]))
     for f in files:
         text = published_text(f)
         norm = normalize(text)

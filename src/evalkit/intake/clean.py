@@ -73,6 +73,8 @@ def _empty(s: pd.Series, raw: RawTable) -> pd.Series:
 
 
 def _show(v) -> str:
+    if hasattr(v, "item"):  # a numpy scalar: show it as the plain number it is
+        v = v.item()
     if isinstance(v, float) and v.is_integer():
         return repr(int(v))
     return repr(v)
@@ -92,7 +94,8 @@ def rename_columns(raw: RawTable, codebook: Codebook, set_values: dict | None) -
     for r in missing:
         problems.append(f"column '{r}' is missing (the codebook {codebook.source} declares it"
                         + (f" as '{names[r]}'" if names[r] != r else "") + ")")
-    extra = [c for c in df.columns if c not in names]
+    set_raw = {v.get("raw_name", v["name"]) for v in codebook.variables() if v["name"] in set_values}
+    extra = [c for c in df.columns if c not in names and c not in set_raw]
     for c in extra:
         problems.append(f"column '{c}' is not in the codebook {codebook.source}; declare it there (with privacy: "
                         f"direct_identifier or free_text if it can identify people) so that it is checked or removed")
@@ -180,6 +183,11 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
     role, name = var["role"], var["name"]
     empty = _empty(s, raw)
     required = var.get("required", role not in ("text",))
+    if role in ("category", "rating") and _is_stat(raw) and not empty.all() and (
+            s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # Stata .a-.z
+        probs.add(f"column '{name}': holds text; expected the numeric codes of the codebook (is the variable "
+                  f"stored as a string in the {raw.format.upper() if raw.format == 'spss' else 'Stata'} file?)")
+        return pd.Series("", index=s.index, dtype=object)
     if role in ("category", "rating"):
         if role == "category":
             codes = var["categories"]
@@ -201,7 +209,8 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         return mapped.fillna("").astype(object)
     if role in ("integer", "number"):
         text = s.where(~empty)
-        num = pd.to_numeric(text, errors="coerce")
+        num = pd.to_numeric(text, errors="coerce").astype(float)
+        num = num.where(np.isfinite(num) & (num.abs() < 2 ** 53))  # inf, nan or beyond exact integers: not a number
         bad = ~empty & num.isna()
         kind = "a whole number" if role == "integer" else "a number"
         for i in np.flatnonzero(bad.to_numpy()):

@@ -29,10 +29,14 @@ class RawTable:
     variable_labels: dict = field(default_factory=dict)   # variable -> label
     declared_missing: dict = field(default_factory=dict)  # variable -> set of codes (SPSS numbers, Stata letters)
     missing_ranges: dict = field(default_factory=dict)    # variable -> [(lo, hi)] where lo != hi (SPSS)
+    lines: list[int] | None = None                        # CSV: file line on which each record starts
 
     def where(self, i: int) -> str:
-        """Human location of data row i (0-based): CSV line numbers count the header line."""
-        return f"line {i + 2}" if self.format == "csv" else f"row {i + 1}"
+        """Human location of data row i (0-based): CSV line numbers count the header line and any
+        line breaks inside quoted texts."""
+        if self.format != "csv":
+            return f"row {i + 1}"
+        return f"line {self.lines[i] if self.lines else i + 2}"
 
 
 def read_raw(path: str | Path, fmt: str, display_name: str | None = None, encoding: str = "utf-8") -> RawTable:
@@ -81,6 +85,9 @@ def _read_csv(path: Path, name: str, encoding: str) -> RawTable:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf") and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         data = data[3:]  # a byte-order mark, as Excel writes it
+    if b"\x00" in data[:4096] and not encoding.lower().startswith("utf-16"):
+        raise DataError(name, ["the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet "
+                               "(.xlsx), an SPSS/Stata file or another binary file? Export it as CSV"])
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -91,9 +98,13 @@ def _read_csv(path: Path, name: str, encoding: str) -> RawTable:
                                f"{encoding}, or declare `encoding:` for the instrument)"]) from None
     if not text.strip():
         raise DataError(name, ["the file is empty; expected a header line and data lines"])
-    if "\x00" in text:
-        raise DataError(name, ["the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet or a binary file?"])
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, starts = [], []
+    start = 1
+    for row in reader:
+        rows.append(row)
+        starts.append(start)
+        start = reader.line_num + 1
     header = [h.strip() for h in rows[0]]
     problems = []
     dup = sorted({h for h in header if header.count(h) > 1})
@@ -101,18 +112,21 @@ def _read_csv(path: Path, name: str, encoding: str) -> RawTable:
         problems.append(f"line 1: column '{h}' appears more than once in the header")
     if any(h == "" for h in header):
         problems.append(f"line 1: a column has an empty header (column {header.index('') + 1})")
-    body = rows[1:]
+    body, lines = rows[1:], starts[1:]
     # Blank trailing lines are tolerated; ragged rows (a truncated file, a stray comma) are not.
     while body and not any(c.strip() for c in body[-1]):
         body.pop()
-    for i, r in enumerate(body):
-        if len(r) != len(header):
-            problems.append(f"line {i + 2}: {len(r)} field(s); expected {len(header)} as in the header "
-                            f"(is the file truncated, or does a text contain an unquoted comma?)")
-            if len(problems) >= 20:
-                break
+        lines.pop()
+    if not body:
+        problems.append("no data lines after the header; expected one line per record (is the file truncated?)")
+    ragged = [(ln, r) for ln, r in zip(lines, body) if len(r) != len(header)]
+    for ln, r in ragged[:20]:
+        problems.append(f"line {ln}: {len(r)} field(s); expected {len(header)} as in the header "
+                        f"(is the file truncated, or does a text contain an unquoted comma?)")
+    if len(ragged) > 20:
+        problems.append(f"... and {len(ragged) - 20} more line(s) with the wrong number of fields")
     if problems:
         raise DataError(name, problems)
     df = pd.DataFrame(body, columns=header, dtype=object)
     df = df.apply(lambda s: s.str.strip())
-    return RawTable(name, "csv", df)
+    return RawTable(name, "csv", df, lines=lines)
