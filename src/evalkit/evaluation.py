@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .config import load_schema, load_yaml, validate
@@ -96,9 +98,14 @@ class Evaluation:
         return doc["resolutions"]
 
 
+@lru_cache(maxsize=None)
+def _families() -> dict:
+    return load_schema("families.yaml")
+
+
 def families() -> dict:
     """The data families and the clean variables each needs (workflow/schemas/families.yaml)."""
-    return load_schema("families.yaml")
+    return copy.deepcopy(_families())
 
 
 # A full language tag as the schemas require it (workflow/schemas/*.schema.yaml): en-US, es-MX, fil-PH.

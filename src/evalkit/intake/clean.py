@@ -183,7 +183,7 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
     role, name = var["role"], var["name"]
     empty = _empty(s, raw)
     required = var.get("required", role not in ("text",))
-    if role in ("category", "rating") and _is_stat(raw) and not empty.all() and (
+    if role in ("category", "rating") and _is_stat(raw) and not pd.api.types.is_numeric_dtype(s) and not empty.all() and (
             s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # Stata .a-.z
         probs.add(f"column '{name}': holds text; expected the numeric codes of the codebook (is the variable "
                   f"stored as a string in the {raw.format.upper() if raw.format == 'spss' else 'Stata'} file?)")
