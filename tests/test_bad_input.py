@@ -211,33 +211,33 @@ DECLARE = ("declare it there (with privacy: direct_identifier or free_text if it
 CASES = [
     # --- wrong type, out of range ------------------------------------------------------------
     Case("csv-integer-is-text", EL, cells((3, "Participants", "four")),
-         [f"{FGD1}, column 'participants': 'four' is not a whole number"]),
+         [f"{FGD1}, column 'Participants' (participants): 'four' is not a whole number"]),
     Case("csv-integer-has-fraction", EL, cells((3, "Participants", "4.5")),
-         [f"{FGD1}, column 'participants': '4.5' is not a whole number"]),
+         [f"{FGD1}, column 'Participants' (participants): '4.5' is not a whole number"]),
     Case("csv-integer-below-min-0", EL, cells((3, "Men", "-1"), (3, "Women", "5")),
-         [f"{FGD1}, column 'participants_men': '-1' is below the allowed minimum 0"]),
+         [f"{FGD1}, column 'Men' (participants_men): '-1' is below the allowed minimum 0"]),
     Case("csv-integer-below-min-1", EL, cells((3, "Participants", "0"), (3, "Women", "0")),
-         [f"{FGD1}, column 'participants': '0' is below the allowed minimum 1"]),
+         [f"{FGD1}, column 'Participants' (participants): '0' is below the allowed minimum 1"]),
     Case("csv-number-is-text", MAP, cells((2, "Target", "n/a")),
-         [f"{MAP2}, column 'target': 'n/a' is not a number"]),
+         [f"{MAP2}, column 'Target' (target): 'n/a' is not a number"]),
     Case("csv-number-below-min-0", MAP, cells((2, "Target", "-52")),
-         [f"{MAP2}, column 'target': '-52' is below the allowed minimum 0"]),
+         [f"{MAP2}, column 'Target' (target): '-52' is below the allowed minimum 0"]),
 
     # --- unknown labels and codes ------------------------------------------------------------
     Case("csv-unknown-category-label", EL, cells((3, "Mode", "Online")),
-         [f"{FGD1}, column 'mode': 'Online' is not a code in the codebook; expected one of "
+         [f"{FGD1}, column 'Mode' (mode): 'Online' is not a code in the codebook; expected one of "
           f"In person (in_person), Remote (remote)"]),
     Case("csv-unknown-stakeholder-label", OJ, cells((2, "Who changed", "Workers")),
-         [f"line 2 (entry_id 'OJ-01'), column 'who_changed': 'Workers' is not a code in the codebook; "
+         [f"line 2 (entry_id 'OJ-01'), column 'Who changed' (who_changed): 'Workers' is not a code in the codebook; "
           f"expected one of {STAKEHOLDERS}"]),
     Case("csv-unknown-workshop-code", WF, cells((2, "Workshop", "W7")),
-         [Has("line 2 (form_id 'VW-001'), column 'workshop': 'W7' is not a code in the codebook; expected one of "
+         [Has("line 2 (form_id 'VW-001'), column 'Workshop' (workshop): 'W7' is not a code in the codebook; expected one of "
               "W1 (w1), W2 (w2), W3 (w3), W4 (w4), W5 (w5), W6 (w6)")]),
     Case("csv-rating-out-of-scale", WF, cells((2, "Recommendation 3", "7")),
-         [f"line 2 (form_id 'VW-001'), column 'rec_3': '7' is not a value of scale 'priority' in the codebook; "
+         [f"line 2 (form_id 'VW-001'), column 'Recommendation 3' (rec_3): '7' is not a value of scale 'priority' in the codebook; "
           f"{PRIORITY}"]),
     Case("csv-rating-zero", WF, cells((3, "Recommendation 9", "0")),
-         [f"line 3 (form_id 'VW-002'), column 'rec_9': '0' is not a value of scale 'priority' in the codebook; "
+         [f"line 3 (form_id 'VW-002'), column 'Recommendation 9' (rec_9): '0' is not a value of scale 'priority' in the codebook; "
           f"{PRIORITY}"]),
     Case("spss-unknown-category-code", SAV, sav(_set("gender", 10, 3.0)),
          ["row 10 (resp_id 'PIS-0011'), column 'gender': 3 is not a code in the codebook; "
@@ -253,13 +253,13 @@ CASES = [
 
     # --- empty cells and keys ----------------------------------------------------------------
     Case("csv-empty-required-category", EL, cells((3, "Method", "")),
-         [f"{FGD1}, column 'method': empty; expected one of KII (kii), FGD (fgd)"]),
+         [f"{FGD1}, column 'Method' (method): empty; expected one of KII (kii), FGD (fgd)"]),
     Case("csv-empty-required-integer", EL, cells((3, "Participants", "")),
-         [f"{FGD1}, column 'participants': empty; expected a whole number"]),
+         [f"{FGD1}, column 'Participants' (participants): empty; expected a whole number"]),
     Case("csv-empty-key", EL, cells((3, "Activity ID", "")),
-         ["line 3, column 'activity_id': empty key; expected a value identifying the record"]),
+         ["line 3, column 'Activity ID' (activity_id): empty key; expected a value identifying the record"]),
     Case("csv-empty-part-of-composite-key", MAP, cells((2, "Indicator code", "")),
-         ["line 2, column 'project, indicator, period': empty key; expected a value identifying the record"]),
+         ["line 2, column 'project', 'Indicator code' (indicator), 'Reporting period' (period): empty key; expected a value identifying the record"]),
     Case("spss-empty-key", SAV, sav(_set("resp_id", 3, "")),
          ["row 3, column 'resp_id': empty key; expected a value identifying the record"]),
     Case("stata-system-missing-category", DTA, dta(_set("gender", 2, float("nan"))),
@@ -267,12 +267,12 @@ CASES = [
 
     # --- patterns ----------------------------------------------------------------------------
     Case("csv-period-pattern", MAP, cells((2, "Reporting period", "2021-H3")),
-         [f"{MAP2}, column 'period': '2021-H3' does not have the expected form (pattern ^[0-9]{{4}}-H[12]$)"]),
+         [f"{MAP2}, column 'Reporting period' (period): '2021-H3' does not have the expected form (pattern ^[0-9]{{4}}-H[12]$)"]),
     Case("csv-id-pattern", EL, cells((3, "Activity ID", "FGD-1")),
-         ["line 3 (activity_id 'FGD-1'), column 'activity_id': 'FGD-1' does not have the expected form "
+         ["line 3 (activity_id 'FGD-1'), column 'Activity ID' (activity_id): 'FGD-1' does not have the expected form "
           "(pattern ^(KII|FGD)-[0-9]{3}$)"]),
     Case("csv-code-pattern", CS, cells((2, "Code", "Underserved groups")),
-         ["line 2 (segment_id 'SEG-0001'), column 'code': 'Underserved groups' does not have the expected form "
+         ["line 2 (segment_id 'SEG-0001'), column 'Code' (code): 'Underserved groups' does not have the expected form "
           "(pattern ^[a-z]+(-[a-z]+)*$)"]),
     Case("spss-timestamp-pattern", SAV, sav(_set("submitted", 1, "09/11/2023 10:36")),
          ["row 1 (resp_id 'PIS-0001'), column 'submitted': '09/11/2023 10:36' does not have the expected form "
@@ -280,40 +280,40 @@ CASES = [
 
     # --- dates -------------------------------------------------------------------------------
     Case("csv-date-not-in-calendar", EL, cells((3, "Date", "2023-02-30")),
-         [f"{FGD1}, column 'date': '2023-02-30' {NOT_DATE}"]),
+         [f"{FGD1}, column 'Date' (date): '2023-02-30' {NOT_DATE}"]),
     Case("csv-date-day-first", EL, cells((3, "Date", "14/11/2023")),
-         [f"{FGD1}, column 'date': '14/11/2023' {NOT_DATE}"]),
+         [f"{FGD1}, column 'Date' (date): '14/11/2023' {NOT_DATE}"]),
     Case("csv-date-as-text", EL, cells((3, "Date", "9 de noviembre")),
-         [f"{FGD1}, column 'date': '9 de noviembre' {NOT_DATE}"]),
+         [f"{FGD1}, column 'Date' (date): '9 de noviembre' {NOT_DATE}"]),
     Case("csv-date-with-time", OJ, cells((3, "Submitted", "2023-11-09 14:02")),
-         [f"line 3 (entry_id 'OJ-02'), column 'submitted': '2023-11-09 14:02' {NOT_DATE}"]),
+         [f"line 3 (entry_id 'OJ-02'), column 'Submitted' (submitted): '2023-11-09 14:02' {NOT_DATE}"]),
     Case("csv-date-empty", OJ, cells((4, "Outcome date", "")),
-         ["line 4 (entry_id 'OJ-03'), column 'date': empty; expected a date YYYY-MM-DD"]),
+         ["line 4 (entry_id 'OJ-03'), column 'Outcome date' (date): empty; expected a date YYYY-MM-DD"]),
 
     # --- sex splits ----------------------------------------------------------------------------
     # The parts' sum and the total are pinned loosely: see test_sum_problem_shows_plain_numbers.
     Case("csv-participants-not-men-plus-women", EL, cells((3, "Men", "1")),
-         [Has(f"{FGD1}, column 'participants': ", "but participants_men + participants_women = ",
+         [Has(f"{FGD1}, column 'Participants' (participants): ", "but 'Men' (participants_men) + 'Women' (participants_women) = ",
               "; expected the total to equal the sum of its parts")]),
     Case("csv-participants-one-part-only", EL, cells((3, "Women", "")),
-         [f"{FGD1}, columns participants_men, participants_women: only some are filled; expected all of them or none",
-          f"{FGD1}, column 'participants_women': empty; expected a whole number"], count=2),
+         [f"{FGD1}, columns 'Men' (participants_men), 'Women' (participants_women): only some are filled; expected all of them or none",
+          f"{FGD1}, column 'Women' (participants_women): empty; expected a whole number"], count=2),
     Case("csv-actual-not-men-plus-women", MAP, cells((2, "Actual", "63")),
-         [Has(f"{MAP2}, column 'actual': ", "but actual_men + actual_women = 62; expected the total to equal the "
+         [Has(f"{MAP2}, column 'Actual' (actual): ", "but 'Actual (men)' (actual_men) + 'Actual (women)' (actual_women) = 62; expected the total to equal the "
               "sum of its parts")]),
     Case("csv-actual-one-part-only", MAP, cells((2, "Actual (women)", "")),
-         [f"{MAP2}, columns actual_men, actual_women: only some are filled; expected all of them or none"]),
+         [f"{MAP2}, columns 'Actual (men)' (actual_men), 'Actual (women)' (actual_women): only some are filled; expected all of them or none"]),
 
     # --- monitoring series -------------------------------------------------------------------
     # CALLE reports cumulatively: 2020-H2 37 (21 men, 16 women); 2021-H1 becomes 30 (21 men, 9 women).
     Case("csv-cumulative-series-decreases", CALLE,
          cells((4, "Actual", "30"), (4, "Actual (men)", "21"), (4, "Actual (women)", "9")),
-         ["line 4 (indicator 'LR-CAP'), column 'actual': cumulative value 30 for 2021-H1 is below the previous "
+         ["line 4 (indicator 'LR-CAP'), column 'Actual' (actual): cumulative value 30 for 2021-H1 is below the previous "
           "period's 37; expected a cumulative series never to decrease",
-          "line 4 (indicator 'LR-CAP'), column 'actual_women': cumulative value 9 for 2021-H1 is below the previous "
+          "line 4 (indicator 'LR-CAP'), column 'Actual (women)' (actual_women): cumulative value 9 for 2021-H1 is below the previous "
           "period's 16; expected a cumulative series never to decrease"], count=2),
     Case("csv-indicator-mixes-period-and-cumulative", CALLE, cells((3, "Value type", "Period")),
-         ["line 2 (indicator 'LR-CAP'), column 'value_type': indicator 'LR-CAP' is reported both per period and "
+         ["line 2 (indicator 'LR-CAP'), column 'Value type' (value_type): indicator 'LR-CAP' is reported both per period and "
           "cumulatively; expected one value type per indicator"]),
     # count=None: a second, contradictory problem follows (see test_column_set_by_evaluation_is_reported_once).
     Case("csv-project-in-file-and-set-by-evaluation", MAP, rows(lambda r: [x.append("MAP" if i else "project")
@@ -430,8 +430,8 @@ CASES = [
          [Has("row 1 (resp_id 'PIS-0001'), column 'awareness': 7 is not a value of scale 'effectiveness'"),
           "... and 74 more problem(s)"], count=21),
     Case("csv-many-problems-summarized", WF, rows(lambda r: [x.__setitem__(1, "W0") for x in r[1:]]),
-         [Has("line 2 (form_id 'VW-001'), column 'workshop': 'W0' is not a code in the codebook"),
-          Has("line 21 (form_id 'VW-020'), column 'workshop': 'W0'"),
+         [Has("line 2 (form_id 'VW-001'), column 'Workshop' (workshop): 'W0' is not a code in the codebook"),
+          Has("line 21 (form_id 'VW-020'), column 'Workshop' (workshop): 'W0'"),
           "... and 42 more problem(s)"], count=21),
 ]
 
@@ -480,17 +480,17 @@ def _problems(evaluation, source, make, tmp_path, resolutions=None) -> list[str]
 @pytest.mark.parametrize("value", ["inf", "99999999999999999999999"], ids=["inf", "too-large"])
 def test_non_finite_or_huge_integer_is_a_data_error(value, evaluation, tmp_path):
     problems = _problems(evaluation, EL, cells((3, "Participants", value)), tmp_path)
-    assert f"{FGD1}, column 'participants': '{value}' is not a whole number" in problems
+    assert f"{FGD1}, column 'Participants' (participants): '{value}' is not a whole number" in problems
 
 
 def test_infinite_number_is_rejected(evaluation, tmp_path):
     problems = _problems(evaluation, MAP, cells((2, "Target", "inf")), tmp_path)
-    assert f"{MAP2}, column 'target': 'inf' is not a number" in problems
+    assert f"{MAP2}, column 'Target' (target): 'inf' is not a number" in problems
 
 
 def test_sum_problem_shows_plain_numbers(evaluation, tmp_path):
     problems = _problems(evaluation, EL, cells((3, "Men", "1")), tmp_path)
-    assert problems == [f"{FGD1}, column 'participants': 4 but participants_men + participants_women = 5; "
+    assert problems == [f"{FGD1}, column 'Participants' (participants): 4 but 'Men' (participants_men) + 'Women' (participants_women) = 5; "
                         f"expected the total to equal the sum of its parts"]
 
 
@@ -505,7 +505,7 @@ def test_line_numbers_count_line_breaks_inside_quoted_text(evaluation, tmp_path)
         r[1][7] = r[1][7][:50] + "\n" + r[1][7][50:]   # OJ-01's 'What changed' on two lines
         r[4][r[0].index("Outcome date")] = "2023-02-30"  # OJ-04, now on line 6 of the file
     problems = _problems(evaluation, OJ, rows(edit), tmp_path)
-    assert problems == [f"line 6 (entry_id 'OJ-04'), column 'date': '2023-02-30' {NOT_DATE}"]
+    assert problems == [f"line 6 (entry_id 'OJ-04'), column 'Outcome date' (date): '2023-02-30' {NOT_DATE}"]
 
 
 def test_reader_says_how_many_more_ragged_lines(evaluation, tmp_path):
@@ -585,10 +585,10 @@ def test_good_file_writes_clean_table_and_intake_report(project):
 
 
 @pytest.mark.parametrize("instrument, source, make, message", [
-    ("engagement_log", EL, cells((3, "Date", "2023-02-30")), f"{FGD1}, column 'date': '2023-02-30' {NOT_DATE}"),
+    ("engagement_log", EL, cells((3, "Date", "2023-02-30")), f"{FGD1}, column 'Date' (date): '2023-02-30' {NOT_DATE}"),
     # the last of the four monitoring files is bad: the three good ones before it must not be written either
     ("monitoring", CALLE, cells((3, "Value type", "Period")),
-     "line 2 (indicator 'LR-CAP'), column 'value_type': indicator 'LR-CAP' is reported both per period and "
+     "line 2 (indicator 'LR-CAP'), column 'Value type' (value_type): indicator 'LR-CAP' is reported both per period and "
      "cumulatively; expected one value type per indicator"),
     ("post_interview", SAV, content(lambda b: b[: len(b) // 2]),
      "cannot be read as an SPSS .sav file (File did not contain the expected number of rows); the file may be "

@@ -131,7 +131,8 @@ def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = 
     keys = key_strings(df, key)
     for i in np.flatnonzero((keys == "").to_numpy() if len(key) == 1 else
                             (df[key].apply(lambda c: _empty(c, raw)).any(axis=1)).to_numpy()):
-        probs.add(f"{raw.where(int(i))}, column '{', '.join(key)}': empty key; expected a value identifying the record")
+        probs.add(f"{raw.where(int(i))}, column {', '.join(column_label(codebook.variable(k)) for k in key)}: empty key; "
+                  f"expected a value identifying the record")
     dups = find_duplicates(df, keys)
     drop, new_ids, dup_problems, applied = resolve(dups, resolutions or [], instrument, raw.file, where, resolutions_file)
     for p in dup_problems:
@@ -166,9 +167,10 @@ def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = 
         clean[name] = _check_variable(s, var, codebook, raw, where_kept, probs)
     _check_declared_missing(raw, codebook, probs)
     for rule in codebook.data.get("checks", {}).get("sums", []):
-        _check_sum(clean, rule, where_kept, probs)
+        _check_sum(clean, rule, where_kept, probs, codebook)
     if kind in HOOKS and not probs.total:
-        clean = HOOKS[kind](clean, family, where_kept, probs)
+        clean = HOOKS[kind](clean, family, where_kept, probs,
+                            {v["name"]: column_label(v) for v in codebook.variables()})
     probs.raise_if_any(raw.file)
 
     removed = [v["name"] for v in codebook.variables() if v.get("privacy") in REMOVED]
@@ -179,13 +181,20 @@ def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = 
     return Cleaned(clean, report)
 
 
+def column_label(var: dict) -> str:
+    """How messages name a column: as the file's header, with the codebook's name when renamed."""
+    raw_name = var.get("raw_name", var["name"])
+    return f"'{raw_name}'" if raw_name == var["name"] else f"'{raw_name}' ({var['name']})"
+
+
 def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, where, probs: _Problems) -> pd.Series:
     role, name = var["role"], var["name"]
+    col = column_label(var)
     empty = _empty(s, raw)
     required = var.get("required", role not in ("text",))
     if role in ("category", "rating") and _is_stat(raw) and not pd.api.types.is_numeric_dtype(s) and not empty.all() and (
             s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # Stata .a-.z
-        probs.add(f"column '{name}': holds text; expected the numeric codes of the codebook (is the variable "
+        probs.add(f"column {col}: holds text; expected the numeric codes of the codebook (is the variable "
                   f"stored as a string in the {raw.format.upper() if raw.format == 'spss' else 'Stata'} file?)")
         return pd.Series("", index=s.index, dtype=object)
     if role in ("category", "rating"):
@@ -201,11 +210,11 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         expected = ", ".join(f"{c['code']} ({c['key']})" for c in codes)
         what = "code" if role == "category" else f"value of scale '{var['scale']}'"
         for i in np.flatnonzero(bad.to_numpy()):
-            probs.add(f"{where(int(i))}, column '{name}': {_show(s.iloc[i])} is not a {what} in the codebook; "
+            probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is not a {what} in the codebook; "
                       f"expected one of {expected}")
         if role == "category" and required:
             for i in np.flatnonzero(empty.to_numpy()):
-                probs.add(f"{where(int(i))}, column '{name}': empty; expected one of {expected}")
+                probs.add(f"{where(int(i))}, column {col}: empty; expected one of {expected}")
         return mapped.fillna("").astype(object)
     if role in ("integer", "number"):
         text = s.where(~empty)
@@ -214,21 +223,21 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         bad = ~empty & num.isna()
         kind = "a whole number" if role == "integer" else "a number"
         for i in np.flatnonzero(bad.to_numpy()):
-            probs.add(f"{where(int(i))}, column '{name}': {_show(s.iloc[i])} is not {kind}")
+            probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is not {kind}")
         if role == "integer":
             frac = num.notna() & (num % 1 != 0)
             for i in np.flatnonzero(frac.to_numpy()):
-                probs.add(f"{where(int(i))}, column '{name}': {_show(s.iloc[i])} is not {kind}")
+                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is not {kind}")
         rng = var.get("range", {})
         if "min" in rng:
             for i in np.flatnonzero((num < rng["min"]).to_numpy()):
-                probs.add(f"{where(int(i))}, column '{name}': {_show(s.iloc[i])} is below the allowed minimum {rng['min']:g}")
+                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is below the allowed minimum {rng['min']:g}")
         if "max" in rng:
             for i in np.flatnonzero((num > rng["max"]).to_numpy()):
-                probs.add(f"{where(int(i))}, column '{name}': {_show(s.iloc[i])} is above the allowed maximum {rng['max']:g}")
+                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is above the allowed maximum {rng['max']:g}")
         if required:
             for i in np.flatnonzero(empty.to_numpy()):
-                probs.add(f"{where(int(i))}, column '{name}': empty; expected {kind}")
+                probs.add(f"{where(int(i))}, column {col}: empty; expected {kind}")
         if role == "integer" or (num.dropna() % 1 == 0).all():
             return num.round().astype("Int64").astype(object).where(num.notna(), "")
         return num.astype(object).where(num.notna(), "")
@@ -238,11 +247,11 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         parsed = pd.to_datetime(text.where(form_ok), format="%Y-%m-%d", errors="coerce")
         bad = ~empty & (~form_ok | parsed.isna())
         for i in np.flatnonzero(bad.to_numpy()):
-            probs.add(f"{where(int(i))}, column '{name}': {_show(s.iloc[i])} is not a date; expected YYYY-MM-DD "
+            probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is not a date; expected YYYY-MM-DD "
                       f"(a real calendar date)")
         if required:
             for i in np.flatnonzero(empty.to_numpy()):
-                probs.add(f"{where(int(i))}, column '{name}': empty; expected a date YYYY-MM-DD")
+                probs.add(f"{where(int(i))}, column {col}: empty; expected a date YYYY-MM-DD")
         return text.where(~empty & ~bad, "").astype(object)
     # identifier, text
     text = s.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else
@@ -250,11 +259,11 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
     if "pattern" in var:
         ok = text.str.fullmatch(var["pattern"])
         for i in np.flatnonzero((~empty & ~ok).to_numpy()):
-            probs.add(f"{where(int(i))}, column '{name}': {_show(text.iloc[i])} does not have the expected form "
+            probs.add(f"{where(int(i))}, column {col}: {_show(text.iloc[i])} does not have the expected form "
                       f"(pattern {var['pattern']})")
     if required:
         for i in np.flatnonzero(empty.to_numpy()):
-            probs.add(f"{where(int(i))}, column '{name}': empty; expected a value")
+            probs.add(f"{where(int(i))}, column {col}: empty; expected a value")
     return text.astype(object)
 
 
@@ -279,15 +288,18 @@ def _check_declared_missing(raw: RawTable, codebook: Codebook, probs: _Problems)
             probs.add(f"column '{raw_name}': {what} {fmt(declared)}; the codebook expects {fmt(want)}")
 
 
-def _check_sum(clean: pd.DataFrame, rule: dict, where, probs: _Problems) -> None:
+def _check_sum(clean: pd.DataFrame, rule: dict, where, probs: _Problems, codebook: Codebook) -> None:
     total, parts = rule["total"], rule["parts"]
+    label = {n: column_label(codebook.variable(n)) for n in [total, *parts]}
     given = pd.concat([clean[p] != "" for p in parts], axis=1)
     some, every = given.any(axis=1), given.all(axis=1)
     for i in np.flatnonzero((some & ~every).to_numpy()):
-        probs.add(f"{where(int(i))}, columns {', '.join(parts)}: only some are filled; expected all of them or none")
+        probs.add(f"{where(int(i))}, columns {', '.join(label[p] for p in parts)}: only some are filled; "
+                  f"expected all of them or none")
     t = pd.to_numeric(clean[total].where(clean[total] != ""), errors="coerce")
     s = sum(pd.to_numeric(clean[p].where(clean[p] != ""), errors="coerce").fillna(0) for p in parts)
     off = every & t.notna() & ((t - s).abs() > 1e-9)
     for i in np.flatnonzero(off.to_numpy()):
-        probs.add(f"{where(int(i))}, column '{total}': {_show(t.iloc[i])} but {' + '.join(parts)} = {_show(s.iloc[i])}; "
+        probs.add(f"{where(int(i))}, column {label[total]}: {_show(t.iloc[i])} but {' + '.join(label[p] for p in parts)} "
+                  f"= {_show(s.iloc[i])}; "
                   f"expected the total to equal the sum of its parts")

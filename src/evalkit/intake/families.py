@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 
-def reconcile_indicators(clean: pd.DataFrame, family: dict, where, problems) -> pd.DataFrame:
+def reconcile_indicators(clean: pd.DataFrame, family: dict, where, problems, labels: dict) -> pd.DataFrame:
     """Per-period and cumulative values side by side, whichever a partner reported.
 
     A partner may report each period's value ('period') or the life-of-project total to date
@@ -32,7 +32,7 @@ def reconcile_indicators(clean: pd.DataFrame, family: dict, where, problems) -> 
     back[pos] = np.arange(len(order))             # clean row i is at sorted rank back[i]
     found = []                                    # (group, column, rank, message)
     for r in np.flatnonzero(mixed & first):
-        found.append((gid[r], -1, r, f"{where(int(pos[r]))}, column 'value_type': indicator "
+        found.append((gid[r], -1, r, f"{where(int(pos[r]))}, column {labels['value_type']}: indicator "
                                      f"'{order['indicator'].iloc[r]}' is reported both per period and cumulatively; "
                                      f"expected one value type per indicator"))
     for ci, c in enumerate(cols):
@@ -48,7 +48,7 @@ def reconcile_indicators(clean: pd.DataFrame, family: dict, where, problems) -> 
         with np.errstate(invalid="ignore"):
             bad = ~is_stock & cumulative & ~mixed & ~np.isnan(v) & (v < prev)
         for r in np.flatnonzero(bad):
-            found.append((gid[r], ci, r, f"{where(int(pos[r]))}, column '{c}': cumulative value {v[r]:g} for "
+            found.append((gid[r], ci, r, f"{where(int(pos[r]))}, column {labels[c]}: cumulative value {v[r]:g} for "
                                          f"{period[r]} is below the previous period's {prev[r]:g}; expected a "
                                          f"cumulative series never to decrease"))
         out[c + "_period"] = _values(per)[back]
