@@ -56,8 +56,8 @@ def test_report_metadata_localizes_date_and_labels(evaluation):
     from evalkit.fragments import report_metadata
 
     doc = {"values": {"post_interview.respondents": {"display": {"en-US": "94", "es-MX": "94"}}}}
-    en = report_metadata(doc, evaluation, "en-US", 10)
-    es = report_metadata(doc, evaluation, "es-MX", 10)
+    en = report_metadata(doc, evaluation, "en-US")
+    es = report_metadata(doc, evaluation, "es-MX")
     assert (en["date"], es["date"]) == ("August 30, 2024", "30 de agosto de 2024")
     assert es["title"].startswith("Evaluación sistémica")
     assert es["labels"]["post_interview"]["top_box"] == "Superior a moderada o Alta"

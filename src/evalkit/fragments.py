@@ -13,8 +13,7 @@ from babel.dates import format_date
 from .charts import stacked_share_chart
 from .evaluation import Codebook, Evaluation
 from .i18n import babel_locale, translator
-from .disclosure import suppress_cells
-from .values import display, display_tree, lookup
+from .values import display, display_tree, is_suppressed, lookup
 
 
 def _md_cell(text: str) -> str:
@@ -26,20 +25,11 @@ def _attr(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', "\u201d")
 
 
-def hidden_levels(values_doc: dict, instrument_id: str, item: str, scale: dict, min_cell: int) -> set[str]:
-    """Keys of the answer levels of an item that published documents must not show (small cells)."""
-    keys = [c["key"] for c in scale["levels"]]
-    counts = [values_doc["values"][f"{instrument_id}.{item}.levels.{k}.n"]["value"] for k in keys]
-    top = [i for i, k in enumerate(keys) if k in scale.get("top_box", [])]
-    rest = [i for i in range(len(keys)) if i not in top]
-    return {keys[i] for i in suppress_cells(counts, [list(range(len(keys))), top, rest], min_cell)}
-
-
-def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str, min_cell: int) -> dict:
+def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict:
     """Metadata for a report in one language: ``values.<id>`` display forms and ``labels``.
 
-    Small cells are replaced by the word for 'suppressed', so no author can cite them."""
-    _ = translator(lang)
+    Small cells show the word for 'suppressed', so no author can cite them; instruments that are
+    never published (triangulation only) are left out, so no author can cite them either."""
     labels: dict = {}
     for ins in evaluation.instruments:
         cb = evaluation.codebooks[ins["id"]]
@@ -49,14 +39,8 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str, min_cel
             if "top_box_label" in cb.scale(var["scale"]):
                 entry["top_box"] = cb.scale(var["scale"])["top_box_label"][lang]
         labels[ins["id"]] = entry
-    tree = display_tree(values_doc, lang)
-    for ins in evaluation.instruments_of("rating_survey"):
-        cb = evaluation.codebooks[ins["id"]]
-        for var in cb.variables("rating"):
-            if f"{ins['id']}.{var['name']}.levels" not in {k.rsplit(".", 2)[0] for k in values_doc["values"]}:
-                continue  # not computed (e.g. a partial values document)
-            for key in hidden_levels(values_doc, ins["id"], var["name"], cb.scale(var["scale"]), min_cell):
-                tree[ins["id"]][var["name"]]["levels"][key] = {"n": _("suppressed"), "share": _("suppressed")}
+    unpublished = {i["id"] for i in evaluation.instruments if not i["publish"]}
+    tree = display_tree(values_doc, lang, exclude=unpublished)
     return {
         "title": evaluation.data["title"][lang],
         "date": format_date(date.fromisoformat(evaluation.data["date"]), format="long", locale=babel_locale(lang)),
@@ -98,8 +82,8 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     suppressed = _("suppressed")
     hidden, hidden_labels, top_labels = [], [], []
     for i, var in enumerate(items):
-        hk = hidden_levels(values_doc, instrument_id, var["name"], scale, min_cell)
-        h = {j for j, k in enumerate(level_keys) if k in hk}
+        h = {j for j, k in enumerate(level_keys)
+             if is_suppressed(values_doc, f"{instrument_id}.{var['name']}.levels.{k}.share")}
         hidden.append(h)
         runs = {}
         for j in sorted(h):
@@ -107,11 +91,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
                 run = [r for r in range(j, len(level_keys)) if all(x in h for x in range(j, r + 1))]
                 runs[j] = display("share", sum(shares[i][r] for r in run), lang)
         hidden_labels.append(runs)
-        top_n, valid = num(var["name"], "top_box_n"), num(var["name"], "valid_n")
-        top_ok = top_n >= min_cell and valid - top_n >= min_cell
-        top_labels.append(v(var["name"], "top_box_share") if top_ok else suppressed)
-        for j in h:
-            share_labels[i][j] = suppressed
+        top_labels.append(v(var["name"], "top_box_share"))  # 'suppressed' when a small cell
     hidden_label = _("Suppressed: fewer than {min_cell} respondents", min_cell=min_cell)
 
     stacked_share_chart(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analysis.survey import add_survey_values, analyze_survey, results_table
+from .analysis.survey import add_breakdown_values, add_survey_values, analyze_survey, results_table
 from .config import apply_defaults, load_config
 from .errors import EvalkitError
 from .evaluation import Evaluation, load_evaluation
@@ -97,6 +97,10 @@ def read_clean(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def breakdown_variable(spec) -> str:
+    return spec if isinstance(spec, str) else spec["variable"]
+
+
 # --- clean -> values ------------------------------------------------------------------------
 
 def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: str | Path,
@@ -113,7 +117,11 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         source = {"file": ", ".join(f["file"] for f in files),
                   "sha256": ", ".join(sha256_file(ctx.root / f["file"]) for f in files),
                   "instrument": iid, "codebook": cb.source}
-        add_survey_values(store, iid, clean, results, source)
+        min_cell = ctx.config["privacy"]["min_cell"]
+        add_survey_values(store, iid, clean, results, source, cb, min_cell)
+        by_vars = ctx.evaluation.data.get("analysis", {}).get("breakdowns", [])
+        add_breakdown_values(store, iid, clean, cb, [b for b in by_vars if breakdown_variable(b) in clean.columns],
+                             min_cell, source)
         atomic_write_text(out_tables[iid], results_table(iid, results).to_csv(index=False, lineterminator="\n"))
     atomic_write_text(out_values, store.to_json())
 
@@ -165,7 +173,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         md = survey_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], lang,
                              Path(figure_dir) / f"{iid}-ratings.png", doc_dir, ctx.config["privacy"]["min_cell"])
         atomic_write_text(Path(fragment_dir) / f"{iid}-ratings.md", md)
-    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang, ctx.config["privacy"]["min_cell"])))
+    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 
 # --- report inputs -> documents -------------------------------------------------------------

@@ -19,7 +19,7 @@ from babel.numbers import format_decimal, format_percent
 from .i18n import babel_locale
 
 FORMAT_VERSION = "evalkit-values/1"
-KINDS = ("count", "share", "interval")
+KINDS = ("count", "share", "interval", "number")
 
 
 def round_half_up(x: float, digits: int = 0) -> Decimal:
@@ -42,6 +42,10 @@ def display(kind: str, value, lang: str, digits: int = 0) -> str:
     if kind == "interval":
         lo, hi = value
         return f"{display('share', lo, lang, digits)}\u2013{display('share', hi, lang, digits)}"
+    if kind == "number":  # a mean, a median: `digits` decimals, rounded half up
+        q = round_half_up(float(value), digits)
+        return format_decimal(q, format="#,##0" + ("." + "0" * digits if digits else ""), locale=loc,
+                              decimal_quantization=False)
     raise ValueError(f"unknown value kind {kind!r}; expected one of {KINDS}")
 
 
@@ -51,14 +55,16 @@ class ValueStore:
     languages: list[str]
     values: dict[str, dict] = field(default_factory=dict)
 
-    def add(self, vid: str, value, kind: str, source: dict, digits: int = 0) -> None:
+    def add(self, vid: str, value, kind: str, source: dict, digits: int = 0, suppressed: bool = False) -> None:
+        """Record a value. `suppressed`: a small cell (disclosure control): documents show the word
+        'suppressed' instead of its display form; the value stays here for the evaluators."""
         if vid in self.values:
             raise ValueError(f"value id {vid!r} is defined twice")
         if kind not in KINDS:
             raise ValueError(f"{vid}: unknown kind {kind!r}")
         if kind == "interval":
             value = [float(value[0]), float(value[1])]
-        elif kind == "share":
+        elif kind in ("share", "number"):
             value = float(value)
         else:
             value = int(value)
@@ -68,6 +74,8 @@ class ValueStore:
             "display": {lang: display(kind, value, lang, digits) for lang in self.languages},
             "source": source,
         }
+        if suppressed:
+            self.values[vid]["suppressed"] = True
 
     def check_ids(self) -> None:
         """No id may be a prefix of another (``a.b`` and ``a.b.c``): documents look ids up as paths."""
@@ -90,20 +98,38 @@ def load_values(path: str | Path) -> dict:
     return doc
 
 
-def display_tree(doc: dict, lang: str) -> dict:
-    """Nested {a: {b: {c: display}}} of one language, for report metadata (``values.a.b.c``)."""
+def display_tree(doc: dict, lang: str, exclude: set[str] | frozenset = frozenset()) -> dict:
+    """Nested {a: {b: {c: display}}} of one language, for report metadata (``values.a.b.c``).
+
+    Suppressed values (small cells) show the word for 'suppressed'; ids under a top-level name in
+    `exclude` (instruments that are never published) are left out."""
     tree: dict = {}
     for vid, v in sorted(doc["values"].items()):
-        node = tree
         *parents, leaf = vid.split(".")
+        if parents and parents[0] in exclude:
+            continue
+        node = tree
         for p in parents:
             node = node.setdefault(p, {})
-        node[leaf] = v["display"][lang]
+        node[leaf] = shown(v, lang)
     return tree
+
+
+def shown(entry: dict, lang: str) -> str:
+    """What a document shows for a value: its display form, or 'suppressed' for a small cell."""
+    if entry.get("suppressed"):
+        from .i18n import translator
+
+        return translator(lang)("suppressed")
+    return entry["display"][lang]
 
 
 def lookup(doc: dict, vid: str, lang: str) -> str:
     try:
-        return doc["values"][vid]["display"][lang]
+        return shown(doc["values"][vid], lang)
     except KeyError:
         raise KeyError(f"value id {vid!r} ({lang}) is not in values.json") from None
+
+
+def is_suppressed(doc: dict, vid: str) -> bool:
+    return bool(doc["values"][vid].get("suppressed"))

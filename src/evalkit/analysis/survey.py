@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..disclosure import suppress_cells, suppress_table
 from ..evaluation import Codebook
 from ..values import ValueStore
 from .ratings import RatingResult, rating_distribution
@@ -16,9 +17,28 @@ def analyze_survey(clean: pd.DataFrame, codebook: Codebook, confidence_level: fl
             for v in codebook.variables("rating")]
 
 
+def hidden_levels(r: RatingResult, scale: dict, min_cell: int) -> set[str]:
+    """Answer levels of an item that documents must not show: small cells, with secondary
+    suppression so that the valid n and the top-box count cannot reveal them."""
+    keys = list(r.counts)
+    counts = [r.counts[k] for k in keys]
+    top = [i for i, k in enumerate(keys) if k in r.top_box_keys]
+    rest = [i for i in range(len(keys)) if i not in top]
+    return {keys[i] for i in suppress_cells(counts, [list(range(len(keys))), top, rest], min_cell)}
+
+
+def top_box_hidden(r: RatingResult, min_cell: int) -> bool:
+    """The top-box share reveals its count (and the rest) given the valid n: both must be large enough."""
+    return r.top_box_n < min_cell or r.valid_n - r.top_box_n < min_cell
+
+
 def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame,
-                      results: list[RatingResult], source: dict) -> None:
-    """Value ids: ``<instrument>.respondents`` and, per item, ``<instrument>.<item>.<statistic>``."""
+                      results: list[RatingResult], source: dict, codebook: Codebook | None = None,
+                      min_cell: int = 0) -> None:
+    """Value ids: ``<instrument>.respondents`` and, per item, ``<instrument>.<item>.<statistic>``.
+
+    Small cells (fewer than `min_cell` respondents, with secondary suppression) are marked
+    suppressed: documents show the word instead of the number."""
     store.add(f"{instrument_id}.respondents", len(clean), "count",
               {**source, "computation": "number of records in the clean survey table"})
     store.add(f"{instrument_id}.rated_items", len(results), "count",
@@ -29,21 +49,27 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
     for r in results:
         base = f"{instrument_id}.{r.item}"
         src = {**source, "variable": r.item}
+        scale = codebook.scale(codebook.variable(r.item)["scale"]) if codebook else None
+        hidden = hidden_levels(r, scale, min_cell) if scale else set()
+        top_hidden = top_box_hidden(r, min_cell)
         top = " + ".join(f"'{k}'" for k in r.top_box_keys)
         store.add(f"{base}.valid_n", r.valid_n, "count", {**src, "computation": "answers on the scale (non-response excluded)"})
         store.add(f"{base}.nonresponse_n", r.nonresponse_n, "count",
                   {**src, "computation": "declared missing codes and empty cells"})
-        store.add(f"{base}.top_box_n", r.top_box_n, "count", {**src, "computation": f"answers {top}"})
-        store.add(f"{base}.top_box_share", r.share, "share", {**src, "computation": f"answers {top} / valid answers"})
+        store.add(f"{base}.top_box_n", r.top_box_n, "count", {**src, "computation": f"answers {top}"},
+                  suppressed=top_hidden)
+        store.add(f"{base}.top_box_share", r.share, "share", {**src, "computation": f"answers {top} / valid answers"},
+                  suppressed=top_hidden)
         ci_src = {**src, "computation": f"{r.method} interval, confidence {r.confidence_level:g}, "
                                         f"statsmodels proportion_confint({r.top_box_n}, {r.valid_n})"}
-        store.add(f"{base}.ci_low", r.ci_low, "share", ci_src)
-        store.add(f"{base}.ci_high", r.ci_high, "share", ci_src)
-        store.add(f"{base}.ci", (r.ci_low, r.ci_high), "interval", ci_src)
+        store.add(f"{base}.ci_low", r.ci_low, "share", ci_src, suppressed=top_hidden)
+        store.add(f"{base}.ci_high", r.ci_high, "share", ci_src, suppressed=top_hidden)
+        store.add(f"{base}.ci", (r.ci_low, r.ci_high), "interval", ci_src, suppressed=top_hidden)
         for key, n in r.counts.items():
-            store.add(f"{base}.levels.{key}.n", n, "count", {**src, "computation": f"answers '{key}'"})
+            store.add(f"{base}.levels.{key}.n", n, "count", {**src, "computation": f"answers '{key}'"},
+                      suppressed=key in hidden)
             store.add(f"{base}.levels.{key}.share", n / r.valid_n, "share",
-                      {**src, "computation": f"answers '{key}' / valid answers"})
+                      {**src, "computation": f"answers '{key}' / valid answers"}, suppressed=key in hidden)
         for key, n in r.missing.items():
             store.add(f"{base}.missing.{key}.n", n, "count", {**src, "computation": f"non-response '{key}'"})
 
@@ -61,3 +87,50 @@ def results_table(instrument_id: str, results: list[RatingResult]) -> pd.DataFra
                     "interval_method": r.method})
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def breakdown(clean: pd.DataFrame, item: str, scale: dict, by: str, keys: list[str]) -> pd.DataFrame:
+    """Top box and the rest of an item's valid answers per category of `by` (rows in codebook order)."""
+    levels = {c["key"] for c in scale["levels"]}
+    valid = clean[clean[item].isin(levels)]
+    top = valid[item].isin(scale["top_box"])
+    table = pd.DataFrame({"top": top.groupby(valid[by]).sum(), "rest": (~top).groupby(valid[by]).sum()})
+    return table.reindex(keys, fill_value=0).astype(int)
+
+
+def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame, codebook: Codebook,
+                         by_vars: list[str], min_cell: int, source: dict) -> None:
+    """Per item and category of each breakdown variable: valid n and top-box share.
+
+    `by_vars`: variable names, or {variable, grouped: true} to use the groups the codebook documents
+    under disclosure.generalize (so that more cells reach `min_cell`).
+    Value ids ``<instrument>.<item>.by_<var>.<category>.valid_n|top_box_share``. A category is shown
+    only when both its top-box count and the rest reach `min_cell`; secondary suppression across
+    categories (evalkit.disclosure.suppress_table) keeps hidden cells from being worked out from the
+    item's published totals."""
+    grouped = {g["variable"]: g["groups"] for g in codebook.data.get("disclosure", {}).get("generalize", [])}
+    for var in codebook.variables("rating"):
+        item, scale = var["name"], codebook.scale(var["scale"])
+        for spec in by_vars:
+            by = spec if isinstance(spec, str) else spec["variable"]
+            data = clean
+            if isinstance(spec, dict) and spec.get("grouped"):
+                groups = grouped[by]
+                mapping = {m: g["key"] for g in groups for m in g["members"]}
+                data = clean.assign(**{by: clean[by].map(mapping)})
+                keys = [g["key"] for g in groups]
+            else:
+                keys = [c["key"] for c in codebook.variable(by)["categories"]]
+            table = breakdown(data, item, scale, by, keys)
+            mask = suppress_table(table, min_cell)
+            hidden = mask.any(axis=1)
+            src = {**source, "variable": item, "by": by}
+            for key in keys:
+                n = int(table.loc[key].sum())
+                base = f"{instrument_id}.{item}.by_{by}.{key}"
+                store.add(f"{base}.valid_n", n, "count",
+                          {**src, "computation": f"valid answers of respondents with {by} '{key}'"},
+                          suppressed=bool(hidden[key]))
+                store.add(f"{base}.top_box_share", table.loc[key, "top"] / n if n else 0.0, "share",
+                          {**src, "computation": f"top box / valid answers, {by} '{key}'"},
+                          suppressed=bool(hidden[key]) or n == 0)
