@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from babel.dates import format_date
 
-from .charts import stacked_share_chart
+from .charts import bar_chart, stacked_share_chart
 from .evaluation import Codebook, Evaluation
 from .i18n import babel_locale, translator
 from .values import display, display_tree, is_suppressed, lookup
@@ -137,3 +137,163 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
         + "\n".join(lines)
         + f"\n\n: {table_caption} {{#tbl-{slug}-ratings}}\n"
     )
+
+
+# --- tables and charts of the other analyses ----------------------------------------------------
+
+def _table(header: list[str], rows: list[list[str]], caption: str, table_id: str, first_width: int = 22,
+           text_columns: int = 1) -> str:
+    """A pipe table with a caption and a cross-reference id; the first `text_columns` columns hold
+    text (left-aligned, wide), the others numbers (right-aligned)."""
+    align = [":" + "-" * first_width] * text_columns + ["-" * 9 + ":"] * (len(header) - text_columns)
+    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + f"\n\n: {caption} {{#{table_id}}}\n"
+
+
+def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str) -> str:
+    """Table 2 (activities and participants by stakeholder type) and in person / remote, from the one log."""
+    _ = translator(lang)
+    slug = instrument_id.replace("_", "-")
+
+    def v(vid: str) -> str:
+        return lookup(values_doc, f"{instrument_id}.{vid}", lang)
+
+    methods = codebook.variable("method")["categories"]
+    header = [_("Stakeholder type")] + [c["label"][lang] for c in methods] + [_("Men"), _("Women"), _("Total")]
+    rows = []
+    for c in codebook.variable("stakeholder")["categories"]:
+        k = c["key"]
+        rows.append([c["label"][lang]] + [v(f"by_stakeholder.{k}.{m['key']}") for m in methods]
+                    + [v(f"by_stakeholder.{k}.men"), v(f"by_stakeholder.{k}.women"), v(f"by_stakeholder.{k}.participants")])
+    rows.append([_("Total")] + [v(m["key"]) for m in methods] + [v("men"), v("women"), v("participants")])
+    out = _table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder type"),
+                 f"tbl-{slug}-stakeholders", first_width=30)
+    modes = codebook.variable("mode")["categories"]
+    header = [_("Mode")] + [c["label"][lang] for c in methods] + [_("Activities"), _("Share of activities"),
+                                                                  _("Participants"), _("Share of participants")]
+    rows = []
+    for c in modes:
+        k = c["key"]
+        rows.append([c["label"][lang]] + [v(f"{k}.{m['key']}") for m in methods]
+                    + [v(f"{k}.activities"), v(f"{k}.activity_share"), v(f"{k}.participants"), v(f"{k}.participant_share")])
+    out += "\n" + _table(header, rows, _("Data collection in person and remote: activities and participants"),
+                         f"tbl-{slug}-modes")
+    return out
+
+
+def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str,
+                        figure_path: Path, doc_dir: Path) -> str:
+    """Mean priority per rated item (bar chart with generated alt text) and the full statistics table."""
+    _ = translator(lang)
+    slug = instrument_id.replace("_", "-")
+    items = codebook.variables("rating")
+
+    def v(item: str, stat: str) -> str:
+        return lookup(values_doc, f"{instrument_id}.{item}.{stat}", lang)
+
+    names = [var.get("short_label", var["label"])[lang] for var in items]
+    means = [values_doc["values"][f"{instrument_id}.{var['name']}.mean"]["value"] for var in items]
+    levels = codebook.scale(items[0]["scale"])["levels"]
+    top = max(int(c["code"]) for c in levels)
+    bar_chart(figure_path, names, means, [v(var["name"], "mean") for var in items], _("Mean priority"),
+              max_value=top)
+    details = "; ".join(_("{item}: mean {mean}, {n} ratings", item=n, mean=v(var["name"], "mean"), n=v(var["name"], "n"))
+                        for n, var in zip(names, items))
+    alt = _("Horizontal bar chart of the mean priority that workshop participants gave each recommendation, "
+            "on a scale from {low} to {high}. {details}.", low=min(int(c["code"]) for c in levels), high=top,
+            details=details)
+    rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
+    caption = _("Validation workshops: mean priority of each recommendation")
+    header = [_("Recommendation"), _("Ratings"), _("Mean"), _("Median"), _("Standard deviation"), _("Rank")]
+    rows = [[n, v(var["name"], "n"), v(var["name"], "mean"), v(var["name"], "median"), v(var["name"], "sd"),
+             v(var["name"], "rank")] for n, var in zip(names, items)]
+    return (f'![{caption}]({rel}){{#fig-{slug}-priorities fig-alt="{_attr(alt)}"}}\n\n'
+            + _table(header, rows, _("Validation workshops: priority ratings of each recommendation (1 lowest, "
+                                     "{high} highest); rank 1 is the highest mean", high=top),
+                     f"tbl-{slug}-priorities", first_width=30))
+
+
+def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str, spec, min_cell: int) -> str:
+    """Share in the top box per item and category of a breakdown variable (small cells suppressed)."""
+    _ = translator(lang)
+    by = spec if isinstance(spec, str) else spec["variable"]
+    if isinstance(spec, dict) and spec.get("grouped"):
+        cats = next(g["groups"] for g in codebook.data["disclosure"]["generalize"] if g["variable"] == by)
+    else:
+        cats = codebook.variable(by)["categories"]
+    items = codebook.variables("rating")
+    top_box = codebook.scale(items[0]["scale"])["top_box_label"][lang]
+    header = [_("Item")] + [c["label"][lang] for c in cats]
+    rows = []
+    for var in items:
+        row = [var.get("short_label", var["label"])[lang]]
+        for c in cats:
+            base = f"{instrument_id}.{var['name']}.by_{by}.{c['key']}"
+            if is_suppressed(values_doc, f"{base}.top_box_share"):
+                row.append(_("suppressed"))
+            else:
+                row.append(_("{share} of {n}", share=lookup(values_doc, f"{base}.top_box_share", lang),
+                             n=lookup(values_doc, f"{base}.valid_n", lang)))
+        rows.append(row)
+    label = codebook.variable(by)["label"][lang]
+    caption = _("{instrument}: share {top_box} of the valid answers, by {variable}", instrument=codebook.data["label"][lang],
+                top_box=top_box, variable=label.lower()) + " " + _(
+        "({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell cannot be worked out "
+        "from the totals)", suppressed=_("suppressed"), min_cell=min_cell)
+    return _table(header, rows, caption, f"tbl-{instrument_id.replace('_', '-')}-by-{by.replace('_', '-')}")
+
+
+def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, config, lang: str,
+                       figure_path: Path, doc_dir: Path) -> str:
+    """The monitoring indicators the evaluation cites (declared `cite: true`), and each evaluation-wide
+    aggregate with its overlap rule and a bar chart of what each project contributes."""
+    from .analysis.indicators import slug
+
+    _ = translator(lang)
+    iid_slug = instrument_id.replace("_", "-")
+    projects = {c["key"]: c["label"][lang] for c in codebook.variable("project")["categories"]}
+
+    def v(vid: str) -> str:
+        return lookup(values_doc, f"{instrument_id}.{vid}", lang)
+
+    def has(vid: str) -> bool:
+        return f"{instrument_id}.{vid}" in values_doc["values"]
+
+    dash = "\u2014"
+    header = [_("Project"), _("Indicator"), _("Result"), _("Target"), _("Share of target"), _("Of whom women")]
+    rows = []
+    for (project, code), decl in config.declarations.items():
+        if not decl.get("cite"):
+            continue
+        base = f"{project}.{slug(code)}"
+        rows.append([projects[project], decl["label"][lang], v(f"{base}.total"),
+                     v(f"{base}.target") if has(f"{base}.target") else dash,
+                     v(f"{base}.achievement") if has(f"{base}.achievement") else dash,
+                     v(f"{base}.women") if has(f"{base}.women") else dash])
+    out = _table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
+                                 "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
+                 first_width=18, text_columns=2)
+    for agg in config.aggregates:
+        aid = agg["id"]
+        names, values, labels = [], [], []
+        for m in agg["members"]:
+            base = f"{m['project']}.{slug(m['code'])}.total"
+            names.append(projects[m["project"]])
+            values.append(values_doc["values"][f"{instrument_id}.{base}"]["value"])
+            labels.append(v(base))
+        path = figure_path.with_name(f"{instrument_id}-{aid}.png")
+        bar_chart(path, names, values, labels, _("Number"))
+        alt = _("Horizontal bar chart: {label}. Total {total}. By project: {details}.", label=agg["label"][lang],
+                total=v(f"aggregate.{aid}.total"),
+                details="; ".join(f"{n}: {lab}" for n, lab in zip(names, labels)))
+        rel = Path(os.path.relpath(path, doc_dir)).as_posix()
+        caption = _("{label}: {total} in all, by project", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"))
+        out += (f'\n![{caption}]({rel}){{#fig-{iid_slug}-{aid.replace("_", "-")} fig-alt="{_attr(alt)}"}}\n\n'
+                + _("How no one is counted twice: {statement}", statement=" ".join(agg["statement"][lang].split()))
+                + "\n\n"
+                + _table([_("Project"), _("Result")], [[n, lab] for n, lab in zip(names, labels)]
+                         + [[_("Total"), v(f"aggregate.{aid}.total")]],
+                         _("{label}: results by project", label=agg["label"][lang]),
+                         f"tbl-{iid_slug}-{aid.replace('_', '-')}", first_width=20))
+    return out

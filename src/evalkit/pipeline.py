@@ -6,6 +6,7 @@ Snakemake rules (workflow/rules/*.smk) call these through thin scripts; tests ca
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from datetime import date
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ from .analysis.survey import add_breakdown_values, add_survey_values, analyze_su
 from .config import apply_defaults, load_config
 from .errors import EvalkitError
 from .evaluation import Evaluation, load_evaluation
-from .fragments import dump_yaml, report_metadata, survey_fragment
+from .fragments import (breakdown_fragment, dump_yaml, fieldwork_fragment, priorities_fragment, report_metadata,
+                        survey_fragment)
 from .i18n import subtag
 from .errors import DataError
 from .intake.clean import clean_table
@@ -27,6 +29,8 @@ from .io import atomic_write_bytes, atomic_write_text, sha256_file
 from .render.embedded import render_embedded
 from .render.quarto_subset import expand
 from .values import ValueStore, load_values
+
+log = logging.getLogger("evalkit")
 
 
 class GateFailed(EvalkitError):
@@ -103,27 +107,118 @@ def breakdown_variable(spec) -> str:
 
 # --- clean -> values ------------------------------------------------------------------------
 
+# Results tables each data family's analysis writes to results/tables/<instrument>-<name>.csv
+KIND_TABLES = {
+    "rating_survey": ["ratings"],
+    "engagement_log": ["table2"],
+    "workshop_forms": ["priorities"],
+    "coded_segments": ["convergence"],
+    "indicator_report": ["indicators", "periods"],
+    "outcome_journal": [],
+}
+
+
+def analysis_tables(ctx: Context) -> dict[str, list[str]]:
+    """instrument -> names of its results tables."""
+    return {i["id"]: KIND_TABLES[i["kind"]] for i in ctx.evaluation.instruments}
+
+
+def _source(ctx: Context, *instruments: dict) -> dict:
+    files = [f for ins in instruments for f in ctx.evaluation.raw_files(ins)]
+    return {"file": ", ".join(f["file"] for f in files),
+            "sha256": ", ".join(sha256_file(ctx.root / f["file"]) for f in files),
+            "instrument": ", ".join(ins["id"] for ins in instruments),
+            "codebook": ", ".join(ctx.evaluation.codebooks[ins["id"]].source for ins in instruments)}
+
+
+def _write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
 def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: str | Path,
-                   out_tables: dict[str, str | Path]) -> None:
-    """values.json with every number documents cite, and a results table per instrument."""
+                   table_dir: str | Path) -> None:
+    """values.json with every number documents cite, and the results tables of every instrument.
+
+    Each instrument is analysed by its data family; instruments that are never published
+    (triangulation only) are analysed too, for the evaluators, and kept out of documents later."""
+    from .analysis.convergence import add_convergence_values, check_activity_links, convergence
+    from .analysis.fieldwork import add_fieldwork_values, add_response_rate_value, data_collection, table2_frame
+    from .analysis.workshops import add_workshop_values, order_matches, workshop_priorities
+
+    ev = ctx.evaluation
     stats = ctx.config["statistics"]
-    store = ValueStore(ctx.evaluation.id, list(ctx.config["languages"]))
-    for ins in ctx.evaluation.instruments_of("rating_survey"):
-        iid = ins["id"]
-        cb = ctx.evaluation.codebooks[iid]
-        clean = read_clean(clean_csvs[iid])
-        results = analyze_survey(clean, cb, stats["confidence_level"], stats["interval_method"])
-        files = ctx.evaluation.raw_files(ins)
-        source = {"file": ", ".join(f["file"] for f in files),
-                  "sha256": ", ".join(sha256_file(ctx.root / f["file"]) for f in files),
-                  "instrument": iid, "codebook": cb.source}
-        min_cell = ctx.config["privacy"]["min_cell"]
-        add_survey_values(store, iid, clean, results, source, cb, min_cell)
-        by_vars = ctx.evaluation.data.get("analysis", {}).get("breakdowns", [])
-        add_breakdown_values(store, iid, clean, cb, [b for b in by_vars if breakdown_variable(b) in clean.columns],
-                             min_cell, source)
-        atomic_write_text(out_tables[iid], results_table(iid, results).to_csv(index=False, lineterminator="\n"))
+    settings = ev.data.get("analysis", {})
+    min_cell = ctx.config["privacy"]["min_cell"]
+    store = ValueStore(ev.id, list(ctx.config["languages"]))
+    table_dir = Path(table_dir)
+    clean = {i["id"]: read_clean(clean_csvs[i["id"]]) for i in ev.instruments}
+    fieldwork = {}
+    for ins in ev.instruments:
+        iid, kind = ins["id"], ins["kind"]
+        cb = ev.codebooks[iid]
+        source = _source(ctx, ins)
+        data = clean[iid]
+        if kind == "rating_survey":
+            results = analyze_survey(data, cb, stats["confidence_level"], stats["interval_method"])
+            add_survey_values(store, iid, data, results, source, cb, min_cell)
+            store.add(f"{iid}.min_cell", min_cell, "count",
+                      {"file": "config/config.yaml", "computation": "privacy.min_cell: smallest cell documents show"})
+            by_vars = [b for b in settings.get("breakdowns", []) if breakdown_variable(b) in data.columns]
+            add_breakdown_values(store, iid, data, cb, by_vars, min_cell, source)
+            _write_table(results_table(iid, results), table_dir / f"{iid}-ratings.csv")
+        elif kind == "engagement_log":
+            fieldwork[iid] = data_collection(data, cb)
+            add_fieldwork_values(store, iid, fieldwork[iid], source)
+            _write_table(table2_frame(fieldwork[iid]), table_dir / f"{iid}-table2.csv")
+        elif kind == "workshop_forms":
+            priorities = workshop_priorities(data, cb)
+            if not order_matches(priorities):
+                log.warning("evalkit: %s: the priority order of the workshop ratings differs from the codebook's "
+                            "order of the items", iid)
+            add_workshop_values(store, iid, priorities, data, source, cb)
+            _write_table(priorities, table_dir / f"{iid}-priorities.csv")
+        elif kind == "coded_segments":
+            min_types = settings.get("convergence_min_types", 3)
+            table = convergence(data, min_types)
+            add_convergence_values(store, iid, table, source, min_types)
+            _write_table(table, table_dir / f"{iid}-convergence.csv")
+        elif kind == "indicator_report":
+            _indicator_values(ctx, ins, data, store, source, table_dir)
+    # Links between families
+    logs = ev.instruments_of("engagement_log")
+    for ins in ev.instruments_of("coded_segments"):
+        for lg in logs:
+            problems = check_activity_links(clean[ins["id"]], clean[lg["id"]])
+            if problems:
+                raise DataError(f"{ctx.rel(clean_csvs[ins['id']])} against {ctx.rel(clean_csvs[lg['id']])}", problems[:20])
+    rr = settings.get("response_rate")
+    if rr:
+        survey, log_id = ev.instrument(rr["survey"]), ev.instrument(rr["engagement_log"])
+        add_response_rate_value(store, survey["id"], len(clean[survey["id"]]), fieldwork[log_id["id"]].totals["participants"],
+                                _source(ctx, survey, log_id), log_id["id"])
     atomic_write_text(out_values, store.to_json())
+
+
+def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore, source: dict,
+                      table_dir: Path) -> None:
+    """Indicator roll-ups (evalkit.analysis.indicators), declared in the evaluation's indicators file."""
+    from .analysis.indicators import add_indicator_values, indicator_table, load_indicator_config, period_table, rollup
+    from .evaluation import families
+
+    settings = ctx.evaluation.data.get("analysis", {})
+    cb = ctx.evaluation.codebooks[ins["id"]]
+    config = load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
+                                   cb, list(ctx.config["languages"]), root=ctx.root)
+    result = rollup(data, config, families()["indicator_report"].get("stock_units", []))
+    if result.problems:
+        raise DataError(f"{ctx.rel(ctx.evaluation.folder / settings['indicators'])} against the clean monitoring table",
+                        result.problems[:20])
+    codes = {str(c["code"]): c["key"] for c in cb.variable("project")["categories"]}
+    project_files = {codes[str(f["set"]["project"])]: f["file"]
+                     for f in ctx.evaluation.raw_files(ins) if "project" in f["set"]}
+    add_indicator_values(store, ins["id"], result, source, project_files=project_files)
+    _write_table(indicator_table(result), table_dir / f"{ins['id']}-indicators.csv")
+    _write_table(period_table(result), table_dir / f"{ins['id']}-periods.csv")
 
 
 # --- clean -> dataset deliverable ------------------------------------------------------------
@@ -166,13 +261,30 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     doc_dir = ctx.report_source(lang).parent
     Path(fragment_dir).mkdir(parents=True, exist_ok=True)
     Path(figure_dir).mkdir(parents=True, exist_ok=True)
-    for ins in ctx.evaluation.instruments_of("rating_survey"):
+    min_cell = ctx.config["privacy"]["min_cell"]
+    figures = Path(figure_dir)
+    for ins in ctx.evaluation.instruments:
         if not ins["publish"]:
             continue
-        iid = ins["id"]
-        md = survey_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], lang,
-                             Path(figure_dir) / f"{iid}-ratings.png", doc_dir, ctx.config["privacy"]["min_cell"])
-        atomic_write_text(Path(fragment_dir) / f"{iid}-ratings.md", md)
+        iid, kind = ins["id"], ins["kind"]
+        cb = ctx.evaluation.codebooks[iid]
+        fragments: dict[str, str] = {}
+        if kind == "rating_survey":
+            fragments["ratings"] = survey_fragment(values_doc, iid, cb, lang, figures / f"{iid}-ratings.png",
+                                                   doc_dir, min_cell)
+            for spec in ctx.evaluation.data.get("analysis", {}).get("breakdowns", []):
+                by = breakdown_variable(spec)
+                if any(v["name"] == by for v in cb.variables()):
+                    fragments[f"by-{by}"] = breakdown_fragment(values_doc, iid, cb, lang, spec, min_cell)
+        elif kind == "engagement_log":
+            fragments["fieldwork"] = fieldwork_fragment(values_doc, iid, cb, lang)
+        elif kind == "workshop_forms":
+            fragments["priorities"] = priorities_fragment(values_doc, iid, cb, lang,
+                                                          figures / f"{iid}-priorities.png", doc_dir)
+        elif kind == "indicator_report":
+            fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir)
+        for name, md in fragments.items():
+            atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 
@@ -193,6 +305,18 @@ def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_di
         doc = expand(src, display_root=ctx.root)
         render_embedded(doc, lang, formats, Path(build_dir), out_stem, src.parent, ctx.root,
                         ctx.evaluation.data["date"])
+
+
+def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path) -> str:
+    """The monitoring indicators the evaluation cites (evalkit.fragments.indicator_fragment)."""
+    from .analysis.indicators import load_indicator_config
+    from .fragments import indicator_fragment
+
+    settings = ctx.evaluation.data.get("analysis", {})
+    config = load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
+                                   ctx.evaluation.codebooks[iid], list(ctx.config["languages"]), root=ctx.root)
+    return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], config, lang,
+                              figures / f"{iid}-aggregates.png", doc_dir)
 
 
 def document_title(ctx: Context, lang: str) -> str:

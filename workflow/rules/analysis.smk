@@ -1,18 +1,21 @@
 rule compute_values:
-    """Compute every number documents cite into values.json, with a results table per instrument."""
+    """Analyse every instrument by its data family into values.json (every number documents cite) and results tables."""
     input:
-        clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=SURVEYS),
+        clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
         config="config/config.yaml",
         evaluation=evaluation_definition(),
+        analysis=analysis_settings(),
         code=evalkit_code(),
     output:
         values=RESULTS + "/values.json",
-        tables=expand(RESULTS + "/tables/{instrument}-ratings.csv", instrument=SURVEYS),
+        tables=analysis_table_files(),
+    params:
+        table_dir=RESULTS + "/tables",
     log:
         RESULTS + "/logs/compute_values.log",
     benchmark:
         RESULTS + "/benchmarks/compute_values.tsv"
     resources:
-        mem_mb=1000,
+        mem_mb=2000,
     script:
         "../scripts/compute_values.py"

@@ -55,6 +55,23 @@ def published_files():
         RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"]
 
 
+def analysis_table_files():
+    from evalkit.pipeline import analysis_tables
+
+    return [f"{RESULTS}/tables/{iid}-{name}.csv" for iid, names in analysis_tables(CTX).items() for name in names]
+
+
+def analysis_settings():
+    """Files the analyses read besides the clean tables (indicator declarations, the TOsC)."""
+    settings = EVAL.data.get("analysis", {})
+    files = []
+    if "indicators" in settings:
+        files.append(str((EVAL.folder / settings["indicators"]).relative_to(CTX.root)))
+    if "tosc" in settings:
+        files.append(settings["tosc"])
+    return files
+
+
 def raw_inputs():
     return sorted({f["file"] for ins in EVAL.instruments for f in EVAL.raw_files(ins)})
 

@@ -3,6 +3,7 @@ rule report_inputs:
     input:
         values=RESULTS + "/values.json",
         evaluation=evaluation_definition(),
+        analysis=analysis_settings(),
         catalogs=interface_catalogs(),
         code=evalkit_code(),
     output:

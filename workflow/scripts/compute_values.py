@@ -6,8 +6,7 @@ from evalkit.workflow import run
 
 def step(ctx):
     clean = {Path(p).stem: p for p in snakemake.input.clean}
-    tables = {Path(p).stem.removesuffix("-ratings"): p for p in snakemake.output.tables}
-    compute_values(ctx, clean, snakemake.output.values, tables)
+    compute_values(ctx, clean, snakemake.output.values, snakemake.params.table_dir)
 
 
 run(snakemake, step)

@@ -1,0 +1,225 @@
+"""Data-collection tables from one engagement log: the stakeholder table (the report's Table 2), the
+in-person/remote split, the stakeholder distribution and the survey response rate.
+
+Every figure comes from the same clean engagement log (one row per key informant interview or focus
+group), so the tables agree with each other by construction. Method, mode and stakeholder keys come
+from the instrument's codebook (the engagement-log family requires method keys ``kii``/``fgd`` and
+mode keys ``in_person``/``remote``); nothing about a particular evaluation is written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..evaluation import Codebook
+from ..values import ValueStore
+
+COUNTS = ("men", "women", "participants")
+COLUMNS = {"participants": "participants", "men": "participants_men", "women": "participants_women"}
+
+
+@dataclass(frozen=True)
+class ModeSummary:
+    """What was done in one mode (in person, remote)."""
+
+    mode: str
+    activities: int
+    participants: int
+    men: int
+    women: int
+    by_method: dict[str, int]                 # activities per method key, codebook order
+    participants_by_method: dict[str, int]    # participants per method key, codebook order
+    activity_share: float                     # activities / all activities
+    participant_share: float                  # participants / all participants
+    first_date: str | None                    # YYYY-MM-DD, None when the mode has no activity
+    last_date: str | None
+    states: tuple[str, ...]                   # distinct state keys, codebook order
+
+
+@dataclass(frozen=True)
+class FieldworkResult:
+    """The data-collection figures of one engagement log."""
+
+    methods: tuple[str, ...]           # method keys, codebook order
+    stakeholders: tuple[str, ...]      # stakeholder keys, codebook order
+    by_stakeholder: pd.DataFrame       # index stakeholder key; columns <method>..., men, women, participants,
+                                       # activities, participant_share
+    totals: dict[str, int]             # activities, <method>..., men, women, participants
+    modes: dict[str, ModeSummary]      # per mode key, codebook order
+    first_date: str | None
+    last_date: str | None
+
+
+def _keys(codebook: Codebook, name: str) -> list[str]:
+    """The category keys of a codebook variable, in codebook order."""
+    return [c["key"] for c in codebook.variable(name).get("categories", [])]
+
+
+def _as_int(log: pd.DataFrame, column: str) -> pd.Series:
+    """A count column of the clean log (strings) as integers; empty cells are an error."""
+    values = pd.to_numeric(log[column], errors="raise")
+    if values.isna().any():
+        raise ValueError(f"{column}: empty cells in the engagement log; every activity needs its count")
+    return values.astype("int64")
+
+
+def _check_keys(log: pd.DataFrame, column: str, known: list[str]) -> None:
+    """Refuse keys the codebook does not declare (they would silently fall out of the tables)."""
+    unknown = sorted(set(log[column].astype(str).unique()) - set(known))
+    if unknown:
+        raise ValueError(f"{column}: keys not in the codebook: {', '.join(map(repr, unknown))} "
+                         f"(expected one of {', '.join(known)})")
+
+
+def data_collection(log: pd.DataFrame, codebook: Codebook) -> FieldworkResult:
+    """Table 2, the in-person/remote split and the stakeholder distribution of one clean engagement log.
+
+    `log` is the clean table (all cells strings, as read by ``read_clean``); `codebook` the engagement
+    log's codebook, whose categories give the keys and their order.
+    """
+    methods = _keys(codebook, "method")
+    modes = _keys(codebook, "mode")
+    stakeholders = _keys(codebook, "stakeholder")
+    states = _keys(codebook, "state")
+    for column, known in (("method", methods), ("mode", modes), ("stakeholder", stakeholders), ("state", states)):
+        _check_keys(log, column, known)
+
+    df = pd.DataFrame({"method": log["method"].astype(str), "mode": log["mode"].astype(str),
+                       "stakeholder": log["stakeholder"].astype(str), "state": log["state"].astype(str),
+                       "date": log["date"].astype(str)})
+    for name, column in COLUMNS.items():
+        df[name] = _as_int(log, column)
+    if (df["date"] == "").any():
+        raise ValueError("date: empty cells in the engagement log; every activity needs its date")
+
+    # Table 2: activities per method, participants by sex, per stakeholder type.
+    per_method = pd.crosstab(df["stakeholder"], df["method"]).reindex(index=stakeholders, columns=methods,
+                                                                     fill_value=0)
+    sums = df.groupby("stakeholder")[list(COUNTS)].sum().reindex(stakeholders, fill_value=0)
+    table = pd.concat([per_method, sums], axis=1).astype("int64")
+    table["activities"] = per_method.sum(axis=1).astype("int64")
+    total_participants = int(df["participants"].sum())
+    table["participant_share"] = table["participants"] / total_participants if total_participants else 0.0
+    table.index.name = "stakeholder"
+    table.columns.name = None
+
+    totals = {"activities": len(df), **{m: int(per_method[m].sum()) for m in methods},
+              **{c: int(df[c].sum()) for c in COUNTS}}
+
+    # In person / remote.
+    n_act = len(df)
+    act_by = pd.crosstab(df["mode"], df["method"]).reindex(index=modes, columns=methods, fill_value=0)
+    part_by = df.pivot_table(index="mode", columns="method", values="participants", aggfunc="sum",
+                             fill_value=0).reindex(index=modes, columns=methods, fill_value=0)
+    mode_sums = df.groupby("mode")[list(COUNTS)].sum().reindex(modes, fill_value=0)
+    dates = df.groupby("mode")["date"].agg(["min", "max"])
+    state_sets = df.groupby("mode")["state"].agg(lambda s: set(s))
+    summaries = {}
+    for m in modes:
+        acts = int(act_by.loc[m].sum())
+        parts = int(mode_sums.loc[m, "participants"])
+        present = state_sets.get(m, set())
+        summaries[m] = ModeSummary(
+            mode=m, activities=acts, participants=parts,
+            men=int(mode_sums.loc[m, "men"]), women=int(mode_sums.loc[m, "women"]),
+            by_method={k: int(act_by.loc[m, k]) for k in methods},
+            participants_by_method={k: int(part_by.loc[m, k]) for k in methods},
+            activity_share=acts / n_act if n_act else 0.0,
+            participant_share=parts / total_participants if total_participants else 0.0,
+            first_date=str(dates.loc[m, "min"]) if m in dates.index else None,
+            last_date=str(dates.loc[m, "max"]) if m in dates.index else None,
+            states=tuple(s for s in states if s in present),
+        )
+    return FieldworkResult(
+        methods=tuple(methods), stakeholders=tuple(stakeholders), by_stakeholder=table, totals=totals,
+        modes=summaries, first_date=str(df["date"].min()) if n_act else None,
+        last_date=str(df["date"].max()) if n_act else None,
+    )
+
+
+def table2_frame(result: FieldworkResult) -> pd.DataFrame:
+    """Table 2 as a language-neutral frame: one row per stakeholder key (codebook order) and a last row
+    ``total``; columns stakeholder, one per method key (kii, fgd), men, women, total (participants)."""
+    t = result.by_stakeholder
+    cols = [*result.methods, "men", "women"]
+    frame = t[cols].copy()
+    frame["total"] = t["participants"]
+    frame.loc["total"] = [result.totals[c] for c in cols] + [result.totals["participants"]]
+    frame = frame.astype("int64").reset_index(names="stakeholder")
+    return frame[["stakeholder", *cols, "total"]]
+
+
+def add_fieldwork_values(store: ValueStore, instrument_id: str, result: FieldworkResult, source: dict) -> None:
+    """Value ids (method keys from the codebook, e.g. kii/fgd; mode keys e.g. in_person/remote):
+
+    - ``<iid>.activities``, ``<iid>.<method>``, ``<iid>.participants``, ``<iid>.men``, ``<iid>.women``
+    - ``<iid>.<mode>.activities|participants|men|women|<method>|<method>_participants|activity_share|
+      participant_share|states``
+    - ``<iid>.by_stakeholder.<key>.<method>|men|women|participants|activities|participant_share``
+    """
+    tot = result.totals
+    methods = result.methods
+
+    def add(vid: str, value, kind: str, computation: str, digits: int = 0) -> None:
+        """Add one value under the instrument id with its computation."""
+        store.add(f"{instrument_id}.{vid}", value, kind, {**source, "computation": computation}, digits)
+
+    add("activities", tot["activities"], "count", "number of activities (rows) in the engagement log")
+    for m in methods:
+        add(m, tot[m], "count", f"activities with method '{m}'")
+    add("participants", tot["participants"], "count", "sum of participants over all activities")
+    add("men", tot["men"], "count", "sum of participants_men over all activities")
+    add("women", tot["women"], "count", "sum of participants_women over all activities")
+
+    for mode, s in result.modes.items():
+        add(f"{mode}.activities", s.activities, "count", f"activities with mode '{mode}'")
+        add(f"{mode}.participants", s.participants, "count", f"sum of participants of activities with mode '{mode}'")
+        add(f"{mode}.men", s.men, "count", f"sum of participants_men of activities with mode '{mode}'")
+        add(f"{mode}.women", s.women, "count", f"sum of participants_women of activities with mode '{mode}'")
+        for m in methods:
+            add(f"{mode}.{m}", s.by_method[m], "count", f"activities with mode '{mode}' and method '{m}'")
+            add(f"{mode}.{m}_participants", s.participants_by_method[m], "count",
+                f"sum of participants of activities with mode '{mode}' and method '{m}'")
+        add(f"{mode}.activity_share", s.activity_share, "share",
+            f"activities with mode '{mode}' ({s.activities}) / all activities ({tot['activities']})")
+        add(f"{mode}.participant_share", s.participant_share, "share",
+            f"participants of activities with mode '{mode}' ({s.participants}) / all participants "
+            f"({tot['participants']})")
+        add(f"{mode}.states", len(s.states), "count",
+            f"distinct states of activities with mode '{mode}' ({', '.join(s.states) or 'none'})")
+
+    for key, row in result.by_stakeholder.iterrows():
+        base = f"by_stakeholder.{key}"
+        for m in methods:
+            add(f"{base}.{m}", row[m], "count", f"activities with stakeholder '{key}' and method '{m}'")
+        add(f"{base}.activities", row["activities"], "count", f"activities with stakeholder '{key}'")
+        add(f"{base}.men", row["men"], "count", f"sum of participants_men of activities with stakeholder '{key}'")
+        add(f"{base}.women", row["women"], "count",
+            f"sum of participants_women of activities with stakeholder '{key}'")
+        add(f"{base}.participants", row["participants"], "count",
+            f"sum of participants of activities with stakeholder '{key}'")
+        add(f"{base}.participant_share", row["participant_share"], "share",
+            f"participants of activities with stakeholder '{key}' ({int(row['participants'])}) / all "
+            f"participants ({tot['participants']})")
+
+
+def response_rate(respondents: int, participants: int) -> float:
+    """Survey respondents / people invited (the data-collection participants), as a share (0..1)."""
+    if participants <= 0:
+        raise ValueError(f"response rate: participants must be positive, got {participants}")
+    if respondents < 0 or respondents > participants:
+        raise ValueError(f"response rate: respondents ({respondents}) must be between 0 and the participants "
+                         f"invited ({participants})")
+    return respondents / participants
+
+
+def add_response_rate_value(store: ValueStore, survey_iid: str, respondents: int, participants: int,
+                            source: dict, participants_instrument: str) -> None:
+    """Value id ``<survey_iid>.response_rate``: respondents of the survey / participants of the data
+    collection recorded in `participants_instrument` (the engagement log). `source` should name the
+    files of both instruments."""
+    store.add(f"{survey_iid}.response_rate", response_rate(respondents, participants), "share",
+              {**source, "computation": f"respondents of {survey_iid} ({respondents}) / participants in the "
+                                        f"activities of {participants_instrument} ({participants})"})

@@ -1,0 +1,114 @@
+"""Every analysis, run as the build runs it, into values.json: published figures, consistency,
+provenance, small cells, and the triangulation-only survey kept out of documents."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from evalkit.fragments import report_metadata
+from evalkit.pipeline import Context, analysis_tables, clean_instrument, compute_values
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    ctx = Context.load(ROOT)
+    out = tmp_path_factory.mktemp("analysis")
+    clean = {}
+    for ins in ctx.evaluation.instruments:
+        clean[ins["id"]] = out / f"{ins['id']}.csv"
+        clean_instrument(ctx, ins["id"], clean[ins["id"]], out / f"{ins['id']}.intake.json")
+    compute_values(ctx, clean, out / "values.json", out / "tables")
+    return ctx, json.loads((out / "values.json").read_text()), out
+
+
+def d(doc, vid, lang="en-US"):
+    return doc["values"][vid]["display"][lang]
+
+
+def test_every_results_table_is_written(built):
+    ctx, _, out = built
+    for iid, names in analysis_tables(ctx).items():
+        for name in names:
+            assert (out / "tables" / f"{iid}-{name}.csv").stat().st_size > 0
+
+
+def test_data_collection_tables_agree_with_each_other(built):
+    _, doc, _ = built
+    v = {k: x["value"] for k, x in doc["values"].items()}
+    keys = ["academia_cso", "business", "grantee", "host_government", "unions", "us_canada", "workers"]
+    assert sum(v[f"engagement_log.by_stakeholder.{k}.participants"] for k in keys) == v["engagement_log.participants"] == 179
+    assert sum(v[f"engagement_log.by_stakeholder.{k}.kii"] for k in keys) == v["engagement_log.kii"] == 49
+    assert v["engagement_log.in_person.participants"] + v["engagement_log.remote.participants"] == 179
+    assert (v["engagement_log.in_person.fgd"], v["engagement_log.in_person.fgd_participants"]) == (24, 94)
+    assert (v["engagement_log.in_person.kii"], v["engagement_log.in_person.kii_participants"]) == (19, 22)
+    # 43 of 77 activities is 56 % (the published report says 52 %); 116 of 179 participants 65 %
+    assert d(doc, "engagement_log.in_person.activity_share") == "56%"
+    assert d(doc, "engagement_log.in_person.participant_share") == "65%"
+    assert d(doc, "post_interview.response_rate") == "53%"  # 94 / 179 = 52.5 %, rounded half up
+    assert "engagement_log" in doc["values"]["post_interview.response_rate"]["source"]["instrument"]
+
+
+def test_workshop_priorities_give_the_published_order(built):
+    _, doc, _ = built
+    means = [doc["values"][f"workshop_forms.rec_{i}.mean"]["value"] for i in range(1, 10)]
+    assert means == sorted(means, reverse=True)
+    assert [doc["values"][f"workshop_forms.rec_{i}.rank"]["value"] for i in range(1, 10)] == list(range(1, 10))
+    assert doc["values"]["workshop_forms.participants"]["value"] == 62
+
+
+def test_convergence_flags_findings_with_too_few_stakeholder_types(built):
+    _, doc, _ = built
+    assert doc["values"]["coded_segments.flagged"]["value"] == 2
+    assert doc["values"]["coded_segments.by_code.inclusion_data_gaps.stakeholder_types"]["value"] < 3
+
+
+def test_monitoring_figures(built):
+    _, doc, _ = built
+    expected = {"monitoring.map.map_01.total": "4,494", "monitoring.map.indicators": "13",
+                "monitoring.map.disaggregated.ethnicity": "7", "monitoring.ewcs.sc_01.total": "2,846",
+                "monitoring.ewcs.sc_02.total": "1,928", "monitoring.ewcs.sc_03.total": "186,015",
+                "monitoring.ewcs.sc_04.total": "280,079", "monitoring.aggregate.lr_cap.total": "3,221",
+                "monitoring.aggregate.lr_beh.total": "199", "monitoring.auto_employers.ae_01.total": "120",
+                "monitoring.auto_employers.ae_03.total": "752", "monitoring.auto_employers.ae_04.total": "1,726",
+                "monitoring.auto_employers.ae_05.total": "70%", "monitoring.calle.calle_01.total": "675",
+                "monitoring.calle.calle_01.women": "294", "monitoring.calle.calle_03.total": "89",
+                "monitoring.calle.calle_04.total": "170"}
+    assert {k: d(doc, k) for k in expected} == expected
+
+
+def test_every_value_has_provenance(built):
+    _, doc, _ = built
+    for vid, v in doc["values"].items():
+        assert v["source"].get("file") and v["source"].get("computation"), vid
+
+
+def test_breakdown_cells_cannot_be_recovered_from_totals(built):
+    _, doc, _ = built
+    groups: dict = {}
+    for vid, v in doc["values"].items():
+        if ".by_" in vid and vid.endswith(".top_box_share"):
+            groups.setdefault(vid.rsplit(".", 2)[0], []).append(bool(v.get("suppressed")))
+    assert groups
+    for g, hidden in groups.items():
+        assert sum(hidden) != 1, f"{g}: exactly one category hidden, recoverable from the item's totals"
+    shown = [g for g, h in groups.items() if not all(h)]
+    assert any(g.endswith("by_gender") for g in shown)
+
+
+def test_triangulation_only_survey_is_analysed_but_never_in_documents(built):
+    ctx, doc, _ = built
+    assert doc["values"]["worker.respondents"]["value"] == 19
+    for lang in ("en-US", "es-MX"):
+        meta = report_metadata(doc, ctx.evaluation, lang)
+        assert "worker" not in meta["values"] and "post_interview" in meta["values"]
+
+
+def test_suppressed_values_show_the_word_in_documents(built):
+    ctx, doc, _ = built
+    meta = report_metadata(doc, ctx.evaluation, "es-MX")
+    assert meta["values"]["post_interview"]["mechanisms"]["levels"]["low"]["n"] == "suprimido"
+    assert meta["values"]["post_interview"]["mechanisms"]["top_box_share"] == "85%"
