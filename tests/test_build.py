@@ -162,6 +162,21 @@ def test_both_languages(builds):
             assert f'w:val="{tag}"' in z.read("word/styles.xml").decode()
 
 
+def test_every_analysis_is_in_the_report_in_both_languages(builds):
+    a, _ = builds
+    en = " ".join((a / "results/publish/en/report.html").read_text(encoding="utf-8").split())
+    es = " ".join((a / "results/publish/es/report.html").read_text(encoding="utf-8").split())
+    alts_en = re.findall(r'<img [^>]*alt="([^"]+)"', en)
+    alts_es = re.findall(r'<img [^>]*alt="([^"]+)"', es)
+    assert len(alts_en) == len(alts_es) == 4  # ratings, two aggregates, workshop priorities
+    assert any("1. Knowledge transfer and capacity building: mean 4.55, 62 ratings" in t for t in alts_en)
+    assert any("media 4.55, 62 calificaciones" in t for t in alts_es)
+    assert any("Total 3,221" in t for t in alts_en) and any("Total 3,221" in t for t in alts_es)
+    for text in ("179", "4,494", "1,726", "53%", "Table 2", "Figure 4"):
+        assert text in en, text
+    assert "tasa de respuesta del 53%" in es and "Tabla 2" in es and "Figura 4" in es
+
+
 def test_gate_report_is_written(builds):
     a, _ = builds
     report = json.loads((a / "results/checks/accessibility.json").read_text())

@@ -160,13 +160,15 @@ def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
         return lookup(values_doc, f"{instrument_id}.{vid}", lang)
 
     methods = codebook.variable("method")["categories"]
-    header = [_("Stakeholder type")] + [c["label"][lang] for c in methods] + [_("Men"), _("Women"), _("Total")]
+    header = [_("Stakeholder type")] + [c["label"][lang] for c in methods] + [_("Men"), _("Women"), _("Total"),
+                                                                             _("Share of participants")]
     rows = []
     for c in codebook.variable("stakeholder")["categories"]:
         k = c["key"]
         rows.append([c["label"][lang]] + [v(f"by_stakeholder.{k}.{m['key']}") for m in methods]
-                    + [v(f"by_stakeholder.{k}.men"), v(f"by_stakeholder.{k}.women"), v(f"by_stakeholder.{k}.participants")])
-    rows.append([_("Total")] + [v(m["key"]) for m in methods] + [v("men"), v("women"), v("participants")])
+                    + [v(f"by_stakeholder.{k}.men"), v(f"by_stakeholder.{k}.women"), v(f"by_stakeholder.{k}.participants"),
+                       v(f"by_stakeholder.{k}.participant_share")])
+    rows.append([_("Total")] + [v(m["key"]) for m in methods] + [v("men"), v("women"), v("participants"), ""])
     out = _table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder type"),
                  f"tbl-{slug}-stakeholders", first_width=30)
     modes = codebook.variable("mode")["categories"]
@@ -271,9 +273,15 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                      v(f"{base}.target") if has(f"{base}.target") else dash,
                      v(f"{base}.achievement") if has(f"{base}.achievement") else dash,
                      v(f"{base}.women") if has(f"{base}.women") else dash])
+    domains = [[config.domain_number(d["key"]), d["name"][lang]] for d in config.tosc["domains"]]
+    domain_rows = [[f"{num}. {name}", v(f"domain.{key}.indicators"), v(f"domain.{key}.projects")]
+                   for (num, name), key in zip(domains, config.domain_keys) if has(f"domain.{key}.indicators")]
     out = _table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
                                  "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
                  first_width=18, text_columns=2)
+    out += "\n" + _table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows,
+                         _("Monitoring indicators of the sampled projects by outcome domain of ILAB's Theory of Sustained "
+                           "Change (an indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains", first_width=30)
     for agg in config.aggregates:
         aid = agg["id"]
         names, values, labels = [], [], []
