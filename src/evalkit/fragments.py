@@ -280,7 +280,7 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                                  "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
                  first_width=18, text_columns=2)
     out += "\n" + _table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows,
-                         _("Monitoring indicators of the sampled projects by outcome domain of ILAB's Theory of Sustained "
+                         _("Monitoring indicators of the sampled projects by outcome domain of the Theory of Sustained "
                            "Change (an indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains", first_width=30)
     for agg in config.aggregates:
         aid = agg["id"]

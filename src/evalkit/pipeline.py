@@ -214,7 +214,7 @@ def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueS
         raise DataError(f"{ctx.rel(ctx.evaluation.folder / settings['indicators'])} against the clean monitoring table",
                         result.problems[:20])
     codes = {str(c["code"]): c["key"] for c in cb.variable("project")["categories"]}
-    project_files = {codes[str(f["set"]["project"])]: f["file"]
+    project_files = {codes[str(f["set"]["project"])]: {"file": f["file"], "sha256": sha256_file(ctx.root / f["file"])}
                      for f in ctx.evaluation.raw_files(ins) if "project" in f["set"]}
     add_indicator_values(store, ins["id"], result, source, project_files=project_files)
     _write_table(indicator_table(result), table_dir / f"{ins['id']}-indicators.csv")

@@ -495,7 +495,7 @@ def _total_kind(row) -> tuple[str, float, int]:
 
 
 def add_indicator_values(store: ValueStore, instrument_id: str, result: IndicatorResult, source: dict,
-                         project_files: dict[str, str] | None = None) -> None:
+                         project_files: dict[str, dict] | None = None) -> None:
     """Every roll-up figure a document may cite, in the value store.
 
     Value ids (``<i>`` = instrument id, ``<p>`` = project key, ``<s>`` = indicator slug):
@@ -506,14 +506,14 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
     ``<i>.aggregate.<id>.total``, ``.members`` and, for ``sum``, ``.target``, ``.achievement``,
     ``.men``, ``.women``; for ``dedup``, ``.members_sum`` and ``.overlap``; per TOsC domain
     ``<i>.domain.<domain>.indicators`` and ``.projects``. ``project_files`` (optional): project key ->
-    its raw file, to name the one file in the per-project values' source.
+    {file, sha256} of its raw file, to name that one file in the per-project values' source.
     """
     project_files = project_files or {}
 
     def src(project: str | None, computation: str, **extra) -> dict:
         s = dict(source)
         if project is not None and project in project_files:
-            s["file"] = project_files[project]
+            s.update(project_files[project])
         return {**s, **extra, "computation": computation}
 
     ind = result.indicators
@@ -528,7 +528,7 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
         store.add(f"{instrument_id}.{r.project}.disaggregated.{r.dimension}", int(r.indicators), "count",
                   src(r.project, f"number of the project's indicators whose disaggregations column (';'-separated) "
                                  f"names '{r.dimension}' in any period"))
-    for _, r in ind.iterrows():
+    for r in ind.to_dict("records"):
         base = f"{instrument_id}.{r['project']}.{r['slug']}"
         extra = {"indicator": r["indicator"]}
         how = ("latest value (a level, never added up)" if r["stock"] else

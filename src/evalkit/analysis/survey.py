@@ -89,12 +89,12 @@ def results_table(instrument_id: str, results: list[RatingResult]) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def breakdown(clean: pd.DataFrame, item: str, scale: dict, by: str, keys: list[str]) -> pd.DataFrame:
-    """Top box and the rest of an item's valid answers per category of `by` (rows in codebook order)."""
-    levels = {c["key"] for c in scale["levels"]}
-    valid = clean[clean[item].isin(levels)]
-    top = valid[item].isin(scale["top_box"])
-    table = pd.DataFrame({"top": top.groupby(valid[by]).sum(), "rest": (~top).groupby(valid[by]).sum()})
+def breakdown(answers: pd.Series, groups: pd.Series, scale: dict, keys: list[str]) -> pd.DataFrame:
+    """Top box and the rest of an item's valid answers per category (rows in the given order)."""
+    valid = answers.isin({c["key"] for c in scale["levels"]})
+    top = answers[valid].isin(scale["top_box"])
+    g = groups[valid]
+    table = pd.DataFrame({"top": top.groupby(g).sum(), "rest": (~top).groupby(g).sum()})
     return table.reindex(keys, fill_value=0).astype(int)
 
 
@@ -109,19 +109,18 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
     categories (evalkit.disclosure.suppress_table) keeps hidden cells from being worked out from the
     item's published totals."""
     grouped = {g["variable"]: g["groups"] for g in codebook.data.get("disclosure", {}).get("generalize", [])}
+    splits = []   # (name, category of every respondent, category keys): mapped once, not per item
+    for spec in by_vars:
+        by = spec if isinstance(spec, str) else spec["variable"]
+        if isinstance(spec, dict) and spec.get("grouped"):
+            mapping = {m: g["key"] for g in grouped[by] for m in g["members"]}
+            splits.append((by, clean[by].map(mapping), [g["key"] for g in grouped[by]]))
+        else:
+            splits.append((by, clean[by], [c["key"] for c in codebook.variable(by)["categories"]]))
     for var in codebook.variables("rating"):
         item, scale = var["name"], codebook.scale(var["scale"])
-        for spec in by_vars:
-            by = spec if isinstance(spec, str) else spec["variable"]
-            data = clean
-            if isinstance(spec, dict) and spec.get("grouped"):
-                groups = grouped[by]
-                mapping = {m: g["key"] for g in groups for m in g["members"]}
-                data = clean.assign(**{by: clean[by].map(mapping)})
-                keys = [g["key"] for g in groups]
-            else:
-                keys = [c["key"] for c in codebook.variable(by)["categories"]]
-            table = breakdown(data, item, scale, by, keys)
+        for by, groups, keys in splits:
+            table = breakdown(clean[item], groups, scale, keys)
             mask = suppress_table(table, min_cell)
             hidden = mask.any(axis=1)
             src = {**source, "variable": item, "by": by}
