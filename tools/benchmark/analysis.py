@@ -222,7 +222,8 @@ def analyze_monitoring_steps(root: Path, ins: dict, cb: Codebook, clean_csv: Pat
     before = len(store.values)
     with steps.time("add_indicator_values", len(result.indicators)):
         codes = {str(c["code"]): c["key"] for c in cb.variable("project")["categories"]}
-        project_files = {codes[str(f["set"]["project"])]: f["file"] for f in ins["files"] if "project" in f["set"]}
+        project_files = {codes[str(f["set"]["project"])]: {"file": f["file"], "sha256": sha256_file(root / f["file"])}
+                         for f in ins["files"] if "project" in f["set"]}
         add_indicator_values(store, iid, result, source, project_files=project_files)
     with steps.time("indicator_table + write CSV", len(result.indicators)):
         write_table(indicator_table(result), table_dir / f"{iid}-indicators.csv")
