@@ -8,6 +8,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/intake.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/dataset.smk"
+include: "workflow/rules/content.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/checks.smk"
 

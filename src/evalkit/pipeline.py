@@ -221,6 +221,76 @@ def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueS
     _write_table(period_table(result), table_dir / f"{ins['id']}-periods.csv")
 
 
+# --- content registry -------------------------------------------------------------------------
+
+def content_path(ctx: Context) -> Path | None:
+    c = ctx.evaluation.data.get("content")
+    return ctx.root / c if c else None
+
+
+def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
+    """What the registry may point at: value ids, stakeholder types, projects, codes, journal entries."""
+    from .content import References
+
+    ev = ctx.evaluation
+    refs = References(value_ids=set(values_doc["values"]))
+    for ins in ev.instruments:
+        cb = ev.codebooks[ins["id"]]
+        names = {v["name"] for v in cb.variables()}
+        if ins["kind"] == "engagement_log" and "stakeholder" in names:
+            refs.stakeholders = {c["key"] for c in cb.variable("stakeholder")["categories"]}
+        elif ins["kind"] == "indicator_report":
+            refs.projects = {c["key"] for c in cb.variable("project")["categories"]}
+        elif ins["kind"] == "coded_segments":
+            refs.segment_codes = set(read_clean(clean_csvs[ins["id"]])["code"])
+        elif ins["kind"] == "outcome_journal":
+            refs.journal_entries = set(read_clean(clean_csvs[ins["id"]])[cb.id_variable])
+        elif ins["kind"] == "workshop_forms":
+            refs.priority_items = {v["name"] for v in cb.variables("rating")}
+    return refs
+
+
+def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
+    from .content import load_registry
+
+    tosc = ctx.root / ctx.evaluation.data["analysis"]["tosc"]
+    return load_registry(content_path(ctx), tosc, list(ctx.config["languages"]),
+                         content_references(ctx, values_doc, clean_csvs), display_root=ctx.root)
+
+
+def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, str | Path], out_report: str | Path,
+                  out_review: str | Path) -> None:
+    """Check the registry's integrity (stops the build listing every violation) and write the internal
+    review table: per finding its evidence (values, outcomes, coded segments) and convergence flag."""
+    values_doc = load_values(values_path)
+    reg = load_content(ctx, values_doc, clean_csvs)
+    primary = ctx.config["languages"][0]
+    fnum = reg.finding_numbers()
+    conv = {}
+    for ins in ctx.evaluation.instruments_of("coded_segments"):
+        path = Path(clean_csvs[ins["id"]]).parent.parent / "tables" / f"{ins['id']}-convergence.csv"
+        if path.exists():
+            conv = {r["code"]: r for r in read_clean(path).to_dict("records")}
+    rows = []
+    for f in reg.data["findings"]:
+        c = conv.get(f["id"], {})
+        ev = f.get("evidence", {})
+        rows.append({"finding": fnum[f["id"]], "id": f["id"], "title": f["title"][primary],
+                     "values": "; ".join(f"{v} = {values_doc['values'][v]['display'][primary]}" for v in ev.get("values", [])),
+                     "outcomes": "; ".join(ev.get("outcomes", [])), "projects": "; ".join(ev.get("projects", [])),
+                     "segments": c.get("segments", "0"), "stakeholder_types": c.get("stakeholder_types", "0"),
+                     "types": c.get("types", ""), "flagged": c.get("flagged", "True" if not c else "False"),
+                     "leverage_points": len(f.get("leverage_points", []))})
+    _write_table(pd.DataFrame(rows), out_review)
+    summary = {"registry": reg.source, "passed": True,
+               "counts": {k: len(reg.data[k]) for k in ("criteria", "themes", "findings", "good_practices",
+                                                        "recommendations", "projects", "outcomes", "learning_questions")},
+               "leverage_points": sum(1 for _ in reg.leverage_points()),
+               "findings_flagged": [r["id"] for r in rows if str(r["flagged"]) == "True"],
+               "finding_numbers": fnum}
+    atomic_write_text(out_report, json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
 # --- clean -> dataset deliverable ------------------------------------------------------------
 
 def dataset_instruments(ctx: Context) -> list[str]:
@@ -256,7 +326,8 @@ def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], o
 # --- values -> report inputs ----------------------------------------------------------------
 
 def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
-                        fragment_dir: str | Path, figure_dir: str | Path) -> None:
+                        fragment_dir: str | Path, figure_dir: str | Path,
+                        clean_csvs: dict[str, str | Path] | None = None) -> None:
     values_doc = load_values(values_path)
     doc_dir = ctx.report_source(lang).parent
     Path(fragment_dir).mkdir(parents=True, exist_ok=True)
@@ -285,6 +356,11 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir)
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
+    if content_path(ctx) is not None and clean_csvs is not None:
+        from .annexes import annexes_fragment
+
+        reg = load_content(ctx, values_doc, clean_csvs)
+        atomic_write_text(Path(fragment_dir) / "annexes.md", annexes_fragment(reg, lang, figures, doc_dir))
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 

@@ -72,6 +72,15 @@ def analysis_settings():
     return files
 
 
+def content_files():
+    """The content registry (and the TOsC it refers to), when the evaluation has one."""
+    return [EVAL.data["content"]] if EVAL.data.get("content") else []
+
+
+def content_checked():
+    return [RESULTS + "/checks/content.json"] if EVAL.data.get("content") else []
+
+
 def raw_inputs():
     return sorted({f["file"] for ins in EVAL.instruments for f in EVAL.raw_files(ins)})
 

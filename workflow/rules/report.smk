@@ -2,6 +2,9 @@ rule report_inputs:
     """Turn values.json into a language's report metadata, charts and table fragments."""
     input:
         values=RESULTS + "/values.json",
+        clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
+        registry=content_files(),
+        checked=content_checked(),
         evaluation=evaluation_definition(),
         analysis=analysis_settings(),
         catalogs=interface_catalogs(),

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 from evalkit.pipeline import build_report_inputs
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: build_report_inputs(
     ctx, snakemake.input.values, snakemake.params.lang, snakemake.output.meta,
-    snakemake.output.fragments, snakemake.output.figures))
+    snakemake.output.fragments, snakemake.output.figures,
+    {Path(p).stem: p for p in snakemake.input.clean}))
