@@ -112,3 +112,20 @@ def test_suppressed_values_show_the_word_in_documents(built):
     meta = report_metadata(doc, ctx.evaluation, "es-MX")
     assert meta["values"]["post_interview"]["mechanisms"]["levels"]["low"]["n"] == "suprimido"
     assert meta["values"]["post_interview"]["mechanisms"]["top_box_share"] == "85%"
+
+
+def test_the_default_registry_passes_every_integrity_check_against_the_build(built):
+    from evalkit.pipeline import load_content
+
+    ctx, doc, out = built
+    clean = {i["id"]: out / f"{i['id']}.csv" for i in ctx.evaluation.instruments}
+    reg = load_content(ctx, doc, clean)
+    assert len(reg.data["findings"]) == 27 and len(reg.data["recommendations"]) == 10
+    assert len(reg.data["themes"]) == 7 and len(reg.data["good_practices"]) == 15
+    assert len(reg.data["outcomes"]) == 16 and len(reg.data["learning_questions"]) == 4
+    assert 35 <= sum(1 for _ in reg.leverage_points()) <= 45
+    # recommendations 1-9 are in the order of priority the workshops gave them
+    ranks = [doc["values"][f"workshop_forms.{r['priority']}.rank"]["value"]
+             for r in reg.data["recommendations"] if r["priority"] != "evaluation_team"]
+    assert ranks == list(range(1, 10))
+    assert reg.data["recommendations"][-1]["priority"] == "evaluation_team"

@@ -168,7 +168,7 @@ def test_every_analysis_is_in_the_report_in_both_languages(builds):
     es = " ".join((a / "results/publish/es/report.html").read_text(encoding="utf-8").split())
     alts_en = re.findall(r'<img [^>]*alt="([^"]+)"', en)
     alts_es = re.findall(r'<img [^>]*alt="([^"]+)"', es)
-    assert len(alts_en) == len(alts_es) == 4  # ratings, two aggregates, workshop priorities
+    assert len(alts_en) == len(alts_es) == 6  # ratings, two aggregates, workshop priorities, two annex figures
     assert any("1. Knowledge transfer and capacity building: mean 4.55, 62 ratings" in t for t in alts_en)
     assert any("media 4.55, 62 calificaciones" in t for t in alts_es)
     assert any("Total 3,221" in t for t in alts_en) and any("Total 3,221" in t for t in alts_es)

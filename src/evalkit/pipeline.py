@@ -276,7 +276,9 @@ def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, s
         c = conv.get(f["id"], {})
         ev = f.get("evidence", {})
         rows.append({"finding": fnum[f["id"]], "id": f["id"], "title": f["title"][primary],
-                     "values": "; ".join(f"{v} = {values_doc['values'][v]['display'][primary]}" for v in ev.get("values", [])),
+                     "values": "; ".join(f"{v} = {values_doc['values'][v]['display'][primary]}"
+                                         + (" (suppressed in documents)" if values_doc["values"][v].get("suppressed") else "")
+                                         for v in ev.get("values", [])),
                      "outcomes": "; ".join(ev.get("outcomes", [])), "projects": "; ".join(ev.get("projects", [])),
                      "segments": c.get("segments", "0"), "stakeholder_types": c.get("stakeholder_types", "0"),
                      "types": c.get("types", ""), "flagged": c.get("flagged", "True" if not c else "False"),
