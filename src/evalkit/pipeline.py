@@ -9,25 +9,21 @@ import json
 import logging
 import shutil
 from datetime import date
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .analysis.survey import add_breakdown_values, add_survey_values, analyze_survey, results_table
-from .config import apply_defaults, load_config
-from .errors import EvalkitError
-from .evaluation import Evaluation, load_evaluation
+from .errors import DataError, EvalkitError
 from .fragments import (breakdown_fragment, dump_yaml, fieldwork_fragment, priorities_fragment, report_metadata,
                         survey_fragment)
-from .i18n import subtag
-from .errors import DataError
 from .intake.clean import clean_table
 from .intake.duplicates import key_strings
 from .intake.readers import read_raw
 from .io import atomic_write_bytes, atomic_write_text, sha256_file
 from .render.embedded import render_embedded
 from .render.quarto_subset import expand
+from .context import KIND_TABLES, Context, analysis_tables  # noqa: F401  (re-exported: scripts and tests use them)
 from .values import ValueStore, load_values
 
 log = logging.getLogger("evalkit")
@@ -35,29 +31,6 @@ log = logging.getLogger("evalkit")
 
 class GateFailed(EvalkitError):
     """The accessibility gate found violations."""
-
-
-@dataclass
-class Context:
-    root: Path
-    config: dict
-    evaluation: Evaluation
-
-    @classmethod
-    def load(cls, root: str | Path, config: dict | None = None, config_path: str = "config/config.yaml") -> "Context":
-        root = Path(root)
-        cfg = apply_defaults(dict(config) if config is not None else load_config(root / config_path))
-        return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
-
-    def rel(self, path: str | Path) -> str:
-        p = Path(path)
-        try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return p.as_posix()
-
-    def report_source(self, lang: str) -> Path:
-        return self.evaluation.report_dir() / subtag(lang) / "report.qmd"
 
 
 # --- raw -> clean ---------------------------------------------------------------------------
@@ -106,22 +79,6 @@ def breakdown_variable(spec) -> str:
 
 
 # --- clean -> values ------------------------------------------------------------------------
-
-# Results tables each data family's analysis writes to results/tables/<instrument>-<name>.csv
-KIND_TABLES = {
-    "rating_survey": ["ratings"],
-    "engagement_log": ["table2"],
-    "workshop_forms": ["priorities"],
-    "coded_segments": ["convergence"],
-    "indicator_report": ["indicators", "periods"],
-    "outcome_journal": [],
-}
-
-
-def analysis_tables(ctx: Context) -> dict[str, list[str]]:
-    """instrument -> names of its results tables."""
-    return {i["id"]: KIND_TABLES[i["kind"]] for i in ctx.evaluation.instruments}
-
 
 def _source(ctx: Context, *instruments: dict) -> dict:
     files = [f for ins in instruments for f in ctx.evaluation.raw_files(ins)]

@@ -2,7 +2,7 @@
 import sys
 
 from evalkit.errors import EvalkitError
-from evalkit.pipeline import Context
+from evalkit.context import Context
 from evalkit.config import load_schema, validate
 from evalkit.i18n import subtag
 
@@ -56,7 +56,7 @@ def published_files():
 
 
 def analysis_table_files():
-    from evalkit.pipeline import analysis_tables
+    from evalkit.context import analysis_tables
 
     return [f"{RESULTS}/tables/{iid}-{name}.csv" for iid, names in analysis_tables(CTX).items() for name in names]
 
