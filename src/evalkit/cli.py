@@ -106,7 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--lang", default="en-US", help="language of the labels in the file (default en-US)")
     ex.add_argument("--encoding", default="utf-8", help="CSV encoding (default utf-8)")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
+    add_draft_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "draft":
+        return draft_main(args)
     fmt = args.format or {".sav": "spss", ".dta": "stata", ".csv": "csv"}.get(Path(args.raw).suffix.lower())
     if fmt is None:
         parser.error("cannot tell the format from the file name; give --format")
@@ -120,6 +123,117 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+# --- evalkit draft -------------------------------------------------------------------------------
+
+def add_draft_parser(sub) -> None:
+    """`evalkit draft take|compare|comments|list` (evalkit.drafts, evalkit.changes, evalkit.comments)."""
+    dr = sub.add_parser("draft", help="take drafts (snapshots of a build), compare them, render the comment matrix",
+                        description="Drafts are named snapshots of a finished build, kept in drafts/<name>/.")
+    dsub = dr.add_subparsers(dest="draft_command", required=True)
+    take = dsub.add_parser("take", help="snapshot the current build (results/) as drafts/<name>/")
+    take.add_argument("name", help="draft name: lowercase letters, digits, '.', '_', '-' (e.g. v1)")
+    take.add_argument("--date", help="the draft's date, YYYY-MM-DD (default: today)")
+    take.add_argument("--final", action="store_true",
+                      help="mark it final: refused while any reviewer's comment lacks a disposition or points at "
+                           "an id or section that no longer exists")
+    take.add_argument("--replace", action="store_true", help="replace a stored draft of the same name")
+    cmp_ = dsub.add_parser("compare", help="write the change report between two drafts (HTML per language + JSON)")
+    cmp_.add_argument("old", help="earlier draft name")
+    cmp_.add_argument("new", help="later draft name, or 'current' for the current build")
+    cmp_.add_argument("--out", help="output folder (default: results/changes/<old>--<new>/)")
+    com = dsub.add_parser("comments", help="write the comment matrix (HTML) from config/evaluations/<id>/comments.yaml")
+    com.add_argument("--out", help="write this one file (in --lang) instead of "
+                                   "results/comments/comments-<lang>.html for every language")
+    com.add_argument("--lang", help="language of --out (default: the first configured language)")
+    red = dsub.add_parser("redline", help="write the report between two drafts as DOCX with Word tracked changes, per language")
+    red.add_argument("old", help="earlier draft name")
+    red.add_argument("new", help="later draft name, or 'current' for the current build")
+    red.add_argument("--out", help="output folder (default: results/changes/<old>--<new>/)")
+    red.add_argument("--author", default="evalkit", help="author of the tracked changes (default: evalkit)")
+    lst = dsub.add_parser("list", help="list the stored drafts")
+    dr.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    for p in (take, cmp_, com, lst):
+        p.add_argument("--root", default=argparse.SUPPRESS, help="the project folder (default: the current folder)")
+
+
+def draft_main(args) -> int:
+    from .drafts import default_changes_dir, list_drafts, load_draft, take_draft, write_change_report
+
+    root = Path(args.root)
+    try:
+        if args.draft_command == "list":
+            for m in list_drafts(root):
+                print(f"{m['name']}\t{m.get('date')}\t{m.get('commit') or '-'}\t{'final' if m.get('final') else ''}")
+            return 0
+        if args.draft_command in ("compare", "redline"):
+            import time
+
+            start = time.perf_counter()
+            ctx = None
+            if "current" in (args.old, args.new) or args.draft_command == "redline":
+                from .context import Context
+
+                ctx = Context.load(root)
+            old = load_draft(root, args.old, ctx=ctx)
+            new = load_draft(root, args.new, ctx=ctx)
+            out = Path(args.out) if args.out else default_changes_dir(root, args.old, args.new)
+            if args.draft_command == "redline":
+                from .drafts import write_redlines
+
+                written = write_redlines(old, new, out, ctx.evaluation.data["title"], args.author)
+            else:
+                written = write_change_report(old, new, out)
+            for p in written.values():
+                print(f"evalkit: wrote {_shown_path(p, root)}")
+            print(f"evalkit: compared {args.old} with {args.new} in {time.perf_counter() - start:.1f} s")
+            return 0
+        from .context import Context
+
+        ctx = Context.load(root)
+        if args.draft_command == "take":
+            path = take_draft(ctx, args.name, date=args.date, final=args.final, replace=args.replace)
+            print(f"evalkit: draft {args.name} written to {ctx.rel(path)}")
+            return 0
+        if args.draft_command == "comments":
+            return _comments_main(ctx, args)
+    except EvalkitError as exc:
+        print(f"evalkit: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _comments_main(ctx, args) -> int:
+    from .comments import comments_path, load_comments, render_matrix_html
+    from .config import load_yaml
+    from .i18n import subtag
+    from .io import atomic_write_text
+    from .pipeline import content_path
+
+    path = comments_path(ctx)
+    comments = load_comments(path, display=ctx.rel(path)) if path.is_file() else []
+    reg_path = content_path(ctx)
+    registry = load_yaml(reg_path) if reg_path is not None and reg_path.is_file() else None
+    langs = list(ctx.config["languages"])
+    if args.lang and args.lang not in langs:
+        raise EvalkitError(f"--lang {args.lang}: expected one of the configured languages {', '.join(langs)}")
+    if args.out:
+        lang = args.lang or langs[0]
+        targets = {lang: Path(args.out)}
+    else:
+        targets = {lang: ctx.root / "results" / "comments" / f"comments-{subtag(lang)}.html" for lang in langs}
+    for lang, out in targets.items():
+        atomic_write_text(out, render_matrix_html(comments, lang, ctx.evaluation.data["title"][lang], registry))
+        print(f"evalkit: wrote {ctx.rel(out)} ({len(comments)} comments)")
     return 0
 
 
