@@ -24,6 +24,7 @@ from .io import atomic_write_bytes, atomic_write_text, sha256_file
 from .render.embedded import render_embedded
 from .render.quarto_subset import expand
 from .context import KIND_TABLES, Context, analysis_tables  # noqa: F401  (re-exported: scripts and tests use them)
+from .i18n import translator
 from .values import ValueStore, load_values
 
 log = logging.getLogger("evalkit")
@@ -317,9 +318,22 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     if content_path(ctx) is not None and clean_csvs is not None:
         from .annexes import annexes_fragment
+        from .chapters import findings_chapter, good_practices_chapter, recommendations_chapter
 
         reg = load_content(ctx, values_doc, clean_csvs)
-        atomic_write_text(Path(fragment_dir) / "annexes.md", annexes_fragment(reg, lang, figures, doc_dir))
+        names = value_names(ctx, lang)
+        stakeholders = {}
+        for ins in ctx.evaluation.instruments_of("engagement_log"):
+            stakeholders = {c["key"]: c["label"][lang] for c in ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")["categories"]}
+        workshop = next((i["id"] for i in ctx.evaluation.instruments_of("workshop_forms")), None)
+        fragments_out = {
+            "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders),
+            "good-practices.md": good_practices_chapter(reg, lang),
+            "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
+            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
+        }
+        for name, md in fragments_out.items():
+            atomic_write_text(Path(fragment_dir) / name, md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 
@@ -340,6 +354,46 @@ def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_di
         doc = expand(src, display_root=ctx.root)
         render_embedded(doc, lang, formats, Path(build_dir), out_stem, src.parent, ctx.root,
                         ctx.evaluation.data["date"])
+
+
+def value_names(ctx: Context, lang: str) -> dict[str, str]:
+    """Readable names, in one language, of the value ids findings cite as evidence: the top-box share
+    of survey items (overall and by group) and monitoring indicators and aggregates."""
+    names: dict[str, str] = {}
+    ev = ctx.evaluation
+    for ins in ev.instruments_of("rating_survey"):
+        if not ins["publish"]:
+            continue
+        cb = ev.codebooks[ins["id"]]
+        survey = cb.data["label"][lang]
+        groups = {}
+        for g in cb.data.get("disclosure", {}).get("generalize", []):
+            groups[g["variable"]] = {x["key"]: x["label"][lang] for x in g["groups"]}
+        for var in cb.variables("rating"):
+            scale = cb.scale(var["scale"])
+            top = scale.get("top_box_label", {}).get(lang, "")
+            item = var.get("short_label", var["label"])[lang]
+            names[f"{ins['id']}.{var['name']}.top_box_share"] = f"{survey}, {item} ({top})"
+            for v in cb.variables("category"):
+                cats = {c["key"]: c["label"][lang] for c in v["categories"]} | groups.get(v["name"], {})
+                for key, label in cats.items():
+                    names[f"{ins['id']}.{var['name']}.by_{v['name']}.{key}.top_box_share"] = f"{survey}, {item}, {label} ({top})"
+    settings = ev.data.get("analysis", {})
+    for ins in ev.instruments_of("indicator_report"):
+        if "indicators" not in settings:
+            continue
+        from .analysis.indicators import load_indicator_config, slug
+
+        config = load_indicator_config(ev.folder / settings["indicators"], ctx.root / settings["tosc"],
+                                       ev.codebooks[ins["id"]], list(ctx.config["languages"]), root=ctx.root)
+        for (project, code), decl in config.declarations.items():
+            base = f"{ins['id']}.{project}.{slug(code)}"
+            names[f"{base}.total"] = decl["label"][lang]
+            names[f"{base}.total_millions"] = decl["label"][lang]
+            names[f"{base}.women"] = decl["label"][lang] + " (" + translator(lang)("women") + ")"
+        for agg in config.aggregates:
+            names[f"{ins['id']}.aggregate.{agg['id']}.total"] = agg["label"][lang]
+    return names
 
 
 def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path) -> str:

@@ -1,0 +1,96 @@
+"""Report chapters generated from the content registry, in each document language: the findings by
+thematic category (with their evidence, quotation and leverage points), the emerging good practices
+and the recommendations. Finding and recommendation numbers come from the registry's order, the
+same numbers the annexes use; every figure comes from values.json."""
+
+from __future__ import annotations
+
+from .content import Registry
+from .i18n import translator
+from .values import lookup
+
+
+def _cell(text) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _para(text: str) -> str:
+    return " ".join(text.split())
+
+
+def evidence_labels(values_doc: dict, labels: dict, lang: str) -> dict[str, str]:
+    """A readable name for the value ids findings cite: survey items and monitoring indicators.
+
+    `labels` maps a value-id prefix to its name in this language (built by the caller from the
+    codebooks and the indicator declarations)."""
+    out = {}
+    for vid in values_doc["values"]:
+        best = max((p for p in labels if vid == p or vid.startswith(p + ".")), key=len, default=None)
+        if best is not None:
+            out[vid] = labels[best]
+    return out
+
+
+def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: dict[str, str],
+                     stakeholder_names: dict[str, str]) -> str:
+    """One section per thematic category: its summary, then each finding with its number."""
+    _ = translator(lang)
+    fnum = reg.finding_numbers()
+    domains = {d["key"]: (i, d) for i, d in enumerate(reg.tosc["domains"], start=1)}
+    levels = {"low": _("low"), "medium": _("medium"), "high": _("high")}
+    out = []
+    for t in reg.data["themes"]:
+        out.append(f"## {t['title'][lang]}\n\n{_para(t['summary'][lang])}\n")
+        for f in [f for f in reg.data["findings"] if f["theme"] == t["id"]]:
+            out.append(f"### {_('Finding {number}: {title}', number=fnum[f['id']], title=f['title'][lang])}\n\n"
+                       f"{_para(f['text'][lang])}\n")
+            cited = [(value_names[v], lookup(values_doc, v, lang)) for v in f.get("evidence", {}).get("values", [])
+                     if v in value_names]
+            if cited:
+                out.append(_("Evidence: {items}.", items="; ".join(f"{n}: {d}" for n, d in cited)) + "\n")
+            q = f.get("quote")
+            if q:
+                out.append(f"> {_para(q['text'][lang])}\n>\n> \u2014 {stakeholder_names.get(q['stakeholder'], q['stakeholder'])}\n")
+            lps = f.get("leverage_points", [])
+            if lps:
+                rows = [f"| {_cell(lp['name'][lang])} | "
+                        + _cell(", ".join(f"{domains[d][0]}. {domains[d][1]['name'][lang]}" for d in lp["domains"]))
+                        + f" | {levels[lp['level']]} | {_cell(lp['description'][lang])} |" for lp in lps]
+                out.append("| " + " | ".join([_("Leverage point"), _("TOsC outcome domains"), _("Level"),
+                                              _("Description")]) + " |\n"
+                           + "|:--------------|:--------------|:------|:-------------------------------|\n"
+                           + "\n".join(rows) + "\n\n"
+                           + f": {_('Leverage points of finding {number}', number=fnum[f['id']])} "
+                           + f"{{#tbl-finding-{f['id']}}}\n")
+            elif f.get("no_leverage_point"):
+                out.append(_("No leverage point: {reason}", reason=_para(f["no_leverage_point"][lang])) + "\n")
+    return "\n".join(out)
+
+
+def good_practices_chapter(reg: Registry, lang: str) -> str:
+    _ = translator(lang)
+    fnum = reg.finding_numbers()
+    out = []
+    for g in reg.data["good_practices"]:
+        out.append(f"## {g['title'][lang]}\n\n{_para(g['text'][lang])} "
+                   + _("(Findings {numbers}.)", numbers=", ".join(fnum[f] for f in g["findings"])) + "\n")
+    return "\n".join(out)
+
+
+def recommendations_chapter(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:
+    _ = translator(lang)
+    fnum = reg.finding_numbers()
+    addressees = reg.by_id("addressees")
+    out = []
+    for n, r in enumerate(reg.data["recommendations"], start=1):
+        lines = [f"## {_('Recommendation {number}: {title}', number=n, title=r['title'][lang])}\n",
+                 _para(r["text"][lang]) + "\n",
+                 _("Addressed to: {names}.", names=", ".join(addressees[a]["name"][lang] for a in r["addressees"])),
+                 _("Rests on findings {numbers}.", numbers=", ".join(fnum[f] for f in r["findings"]))]
+        mean = f"{workshop}.{r['priority']}.mean" if workshop else None
+        if mean and mean in values_doc["values"]:
+            lines.append(_("Mean priority given by the validation workshops: {mean}.", mean=lookup(values_doc, mean, lang)))
+        elif r["priority"] == "evaluation_team":
+            lines.append(_("Added by the evaluation team after the validation workshops."))
+        out.append(lines[0] + "\n" + lines[1] + "\n" + " ".join(lines[2:]) + "\n")
+    return "\n".join(out)
