@@ -129,3 +129,24 @@ def test_the_default_registry_passes_every_integrity_check_against_the_build(bui
              for r in reg.data["recommendations"] if r["priority"] != "evaluation_team"]
     assert ranks == list(range(1, 10))
     assert reg.data["recommendations"][-1]["priority"] == "evaluation_team"
+
+
+def test_chapters_from_the_registry_use_generated_numbers_and_computed_values(built):
+    from evalkit.chapters import findings_chapter, recommendations_chapter
+    from evalkit.pipeline import load_content, value_names
+
+    ctx, doc, out = built
+    clean = {i["id"]: out / f"{i['id']}.csv" for i in ctx.evaluation.instruments}
+    reg = load_content(ctx, doc, clean)
+    stakeholders = {c["key"]: c["label"]["es-MX"] for c in
+                    ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]}
+    es = findings_chapter(reg, doc, "es-MX", value_names(ctx, "es-MX"), stakeholders)
+    numbers = reg.finding_numbers()
+    for f in reg.data["findings"]:
+        assert f"### Hallazgo {numbers[f['id']]}: {f['title']['es-MX']}" in es
+    # evidence comes from values.json, in the document's language; small cells stay hidden
+    assert "Encuesta posterior a la entrevista, Conocimiento de leyes y derechos laborales (Superior a moderada o Alta): 72%" in es
+    assert "> — Sindicatos" in es  # quotations attributed by stakeholder type only
+    en = recommendations_chapter(reg, doc, "en-US", "workshop_forms")
+    assert "## Recommendation 1: " in en and "Mean priority given by the validation workshops: 4.55." in en
+    assert "Added by the evaluation team after the validation workshops." in en
