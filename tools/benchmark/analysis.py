@@ -303,12 +303,7 @@ def profiled(enabled: bool, folder: Path | None, name: str, fn, *a, **kw):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--respondents", type=int, default=100_000, help="survey respondents (default %(default)s)")
-    ap.add_argument("--items", type=int, default=40, help="rated items of the survey (default %(default)s)")
-    ap.add_argument("--projects", type=int, default=200, help="monitoring projects, one CSV each (default %(default)s)")
-    ap.add_argument("--indicators", type=int, default=50, help="indicators per project (default %(default)s)")
-    ap.add_argument("--periods", type=int, default=10, help="semi-annual periods, from 2020-H1 (default %(default)s)")
-    ap.add_argument("--seed", type=int, default=20240830, help="random seed of the generated data (default %(default)s)")
+    ib.add_scale_arguments(ap)
     ap.add_argument("--runs", type=int, default=1,
                     help="timed runs on the same clean data; each step's median is reported (default %(default)s)")
     ap.add_argument("--budget", type=float, default=30.0,
