@@ -117,8 +117,8 @@ def test_snakemake_stops_before_running_on_bad_config():
 
 def test_missing_language_found_for_three_letter_tags():
     """Bilingual texts are recognised by the schemas' tag pattern, not by the length of 'en-US'."""
-    from evalkit.evaluation import _check_languages
+    from evalkit.evaluation import check_languages
 
     problems: list[str] = []
-    _check_languages({"title": {"en-US": "T", "fil-PH": "P"}}, ["en-US", "fil-PH", "es-MX"], "", problems)
+    check_languages({"title": {"en-US": "T", "fil-PH": "P"}}, ["en-US", "fil-PH", "es-MX"], "", problems)
     assert problems == ["title: no text in es-MX (has en-US, fil-PH)"]

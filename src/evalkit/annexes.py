@@ -17,26 +17,12 @@ import numpy as np  # noqa: E402
 
 from .charts import BACKGROUND, TEXT_COLOR, contrast_ratio  # noqa: E402
 from .content import Registry  # noqa: E402
+from .fragments import md_attr, md_table  # noqa: E402
 from .i18n import translator  # noqa: E402
 from .io import atomic_write_bytes  # noqa: E402
 
 LEVELS = ("high", "medium", "low")
 HEAT = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08519c", "#08306b")  # light -> dark blue
-
-
-def _cell(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _table(header, rows, caption, table_id, text_columns=1, first_width=24) -> str:
-    align = [":" + "-" * first_width] * text_columns + ["-" * 9 + ":"] * (len(header) - text_columns)
-    lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows]
-    return "\n".join(lines) + f"\n\n: {caption} {{#{table_id}}}\n"
-
-
-def _attr(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', "\u201d")
 
 
 def recommendations_annex(reg: Registry, lang: str) -> str:
@@ -49,7 +35,7 @@ def recommendations_annex(reg: Registry, lang: str) -> str:
         support = "; ".join(_("Finding {number}: {title}", number=fnum[f], title=findings[f]["title"][lang])
                             for f in r["findings"])
         rows.append([str(n), r["title"][lang], support, ", ".join(addressees[a]["name"][lang] for a in r["addressees"])])
-    return _table([_("No."), _("Recommendation"), _("Supporting findings"), _("Addressed to")], rows,
+    return md_table([_("No."), _("Recommendation"), _("Supporting findings"), _("Addressed to")], rows,
                   _("Summary of recommendations: the findings each rests on and the parties it is addressed to"),
                   "tbl-annex-recommendations", text_columns=4, first_width=4)
 
@@ -122,10 +108,10 @@ def domain_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> 
             cells.append(" / ".join(str(c[lv]) for lv in LEVELS) if c else "–")
         rows.append([label] + cells)
     header = [_("Thematic category")] + col_labels
-    table = _table(header, rows, _("Domain linkages: leverage points by thematic category and TOsC outcome domain, "
+    table = md_table(header, rows, _("Domain linkages: leverage points by thematic category and TOsC outcome domain, "
                                    "as high / medium / low (domains: {legend})", legend=legend),
                    "tbl-annex-domains", first_width=30)
-    return f'![{caption}]({rel}){{#fig-annex-domains fig-alt="{_attr(alt)}"}}\n\n' + table
+    return f'![{caption}]({rel}){{#fig-annex-domains fig-alt="{md_attr(alt)}"}}\n\n' + table
 
 
 def linkage_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> str:
@@ -186,8 +172,8 @@ def linkage_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) ->
                   domains=", ".join(str(dnum[d]) for d in reach[i]) or "–") for i, r in enumerate(recs)))
     rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
     caption = _("Linkages: findings, recommendations and TOsC outcome domains")
-    return (f'![{caption}]({rel}){{#fig-annex-linkages fig-alt="{_attr(alt)}"}}\n\n'
-            + _table([_("No."), _("Recommendation"), _("Findings"), _("Domains reached")], rows,
+    return (f'![{caption}]({rel}){{#fig-annex-linkages fig-alt="{md_attr(alt)}"}}\n\n'
+            + md_table([_("No."), _("Recommendation"), _("Findings"), _("Domains reached")], rows,
                      _("Linkages of each recommendation: its findings and the outcome domains of their leverage points"),
                      "tbl-annex-linkages", text_columns=4, first_width=4))
 
@@ -200,7 +186,7 @@ def questions_annex(reg: Registry, lang: str) -> str:
         for q in c["questions"]:
             where = "; ".join(f"{themes[t][0]}. {themes[t][1]['title'][lang]}" for t in q["themes"])
             rows.append([c["name"][lang], q["text"][lang], where])
-    return _table([_("Criterion"), _("Evaluation question"), _("Answered in thematic categories")], rows,
+    return md_table([_("Criterion"), _("Evaluation question"), _("Answered in thematic categories")], rows,
                   _("Evaluation questions and the thematic categories of the findings that answer them"),
                   "tbl-annex-questions", text_columns=3, first_width=14)
 

@@ -6,12 +6,9 @@ same numbers the annexes use; every figure comes from values.json."""
 from __future__ import annotations
 
 from .content import Registry
+from .fragments import md_cell
 from .i18n import translator
 from .values import lookup
-
-
-def _cell(text) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def _para(text: str) -> str:
@@ -53,9 +50,9 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
                 out.append(f"> {_para(q['text'][lang])}\n>\n> \u2014 {stakeholder_names.get(q['stakeholder'], q['stakeholder'])}\n")
             lps = f.get("leverage_points", [])
             if lps:
-                rows = [f"| {_cell(lp['name'][lang])} | "
-                        + _cell(", ".join(f"{domains[d][0]}. {domains[d][1]['name'][lang]}" for d in lp["domains"]))
-                        + f" | {levels[lp['level']]} | {_cell(lp['description'][lang])} |" for lp in lps]
+                rows = [f"| {md_cell(_para(lp['name'][lang]))} | "
+                        + md_cell(", ".join(f"{domains[d][0]}. {domains[d][1]['name'][lang]}" for d in lp["domains"]))
+                        + f" | {levels[lp['level']]} | {md_cell(_para(lp['description'][lang]))} |" for lp in lps]
                 out.append("| " + " | ".join([_("Leverage point"), _("TOsC outcome domains"), _("Level"),
                                               _("Description")]) + " |\n"
                            + "|:--------------|:--------------|:------|:-------------------------------|\n"

@@ -18,6 +18,7 @@ import yaml
 
 from .errors import EvalkitError
 from .intake.readers import read_raw
+from .io import display_path
 
 
 def slug(text: str, fallback: str) -> str:
@@ -187,7 +188,7 @@ def draft_main(args) -> int:
             else:
                 written = write_change_report(old, new, out)
             for p in written.values():
-                print(f"evalkit: wrote {_shown_path(p, root)}")
+                print(f"evalkit: wrote {display_path(p, root)}")
             print(f"evalkit: compared {args.old} with {args.new} in {time.perf_counter() - start:.1f} s")
             return 0
         from .context import Context
@@ -203,13 +204,6 @@ def draft_main(args) -> int:
         print(f"evalkit: {exc}", file=sys.stderr)
         return 1
     return 2
-
-
-def _shown_path(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _comments_main(ctx, args) -> int:

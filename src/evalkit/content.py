@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .config import load_schema, load_yaml, validate
 from .errors import ConfigError
-from .evaluation import _check_languages
+from .io import display_path
+from .evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
 DIGIT = re.compile(r"\d")
@@ -73,7 +74,7 @@ def load_registry(path: str | Path, tosc_path: str | Path, languages: list[str],
     """Read, validate against workflow/schemas/content.schema.yaml, and check the registry; raise
     ConfigError listing every violation."""
     path, tosc_path = Path(path), Path(tosc_path)
-    name = _display(path, display_root)
+    name = display_path(path, display_root)
     data = load_yaml(path)
     validate(data, load_schema("content.schema.yaml"), name)
     tosc = load_yaml(tosc_path)
@@ -81,15 +82,6 @@ def load_registry(path: str | Path, tosc_path: str | Path, languages: list[str],
     if problems:
         raise ConfigError(name, problems)
     return Registry(name, data, tosc)
-
-
-def _display(path: Path, root) -> str:
-    if root is None:
-        return str(path)
-    try:
-        return path.resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def check_registry(data: dict, tosc: dict, languages: list[str], refs: References) -> list[str]:
@@ -194,7 +186,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 
     # every configured language; no typed numbers in texts
     lang_problems: list[str] = []
-    _check_languages(data, languages, "", lang_problems)
+    check_languages(data, languages, "", lang_problems)
     problems += lang_problems
     for where, text in _texts(data, ""):
         m = DIGIT.search(text)
@@ -208,7 +200,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 def _texts(obj, where: str):
     """(location, text) of every bilingual text."""
     if isinstance(obj, dict):
-        if obj and all(isinstance(k, str) and re.match(r"^[a-z]{2,3}-[A-Z]{2}$", k) for k in obj):
+        if obj and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in obj):
             for lang, text in obj.items():
                 if isinstance(text, str):
                     yield f"{where}.{lang}", text

@@ -10,6 +10,7 @@ from pathlib import Path
 from .config import apply_defaults, load_config
 from .evaluation import Evaluation, load_evaluation
 from .i18n import subtag
+from .io import display_path
 
 
 @dataclass
@@ -25,11 +26,7 @@ class Context:
         return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
 
     def rel(self, path: str | Path) -> str:
-        p = Path(path)
-        try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return p.as_posix()
+        return display_path(path, self.root)
 
     def report_source(self, lang: str) -> Path:
         return self.evaluation.report_dir() / subtag(lang) / "report.qmd"

@@ -23,6 +23,7 @@ import pyreadstat
 from .disclosure import SUPPRESSED, k_anonymize
 from .evaluation import Codebook
 from .i18n import translator
+from .intake.clean import REMOVED
 from .io import atomic_write_bytes, atomic_write_text
 
 SUPPRESSED_CODE = 99          # SPSS: user-missing code of a suppressed quasi-identifier
@@ -32,15 +33,12 @@ STATA_LABEL_MAX = 80
 
 def _published_variables(codebook: Codebook) -> list[dict]:
     return [v for v in codebook.variables()
-            if v.get("publish", True) and v.get("privacy") not in ("direct_identifier", "free_text")]
+            if v.get("publish", True) and v.get("privacy") not in REMOVED]
 
 
 def _categories(var: dict, codebook: Codebook) -> list[dict]:
     """The codes of a variable after any documented generalization."""
-    for g in codebook.data.get("disclosure", {}).get("generalize", []):
-        if g["variable"] == var["name"]:
-            return g["groups"]
-    return var.get("categories", [])
+    return codebook.groups(var["name"]) or var.get("categories", [])
 
 
 def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, languages: list[str]):
@@ -50,7 +48,7 @@ def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k
     idv = codebook.id_variable
     qis = [v["name"] for v in variables if v.get("privacy") == "quasi_identifier"]
     data = clean[names].copy()
-    result = k_anonymize(data, qis, k, codebook.data.get("disclosure", {}).get("generalize", []))
+    result = k_anonymize(data, qis, k, codebook.generalizations)
     data = result.data
     # New ids: rows sorted by their published values (not by the raw ids), numbered from 1.
     others = [n for n in names if n != idv]
@@ -66,7 +64,7 @@ def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k
                         for g in result.generalized],
         "suppressed": result.suppressed,
         "removed": [v["name"] for v in codebook.variables()
-                    if v.get("privacy") in ("direct_identifier", "free_text") or not v.get("publish", True)],
+                    if v.get("privacy") in REMOVED or not v.get("publish", True)],
         "id_replaced": idv,
     }
     return data, variables, report

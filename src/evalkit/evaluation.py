@@ -39,6 +39,15 @@ class Codebook:
     def key(self) -> list[str]:
         return self.data.get("key") or [self.id_variable]
 
+    @property
+    def generalizations(self) -> list[dict]:
+        """The documented recodes into broader groups (disclosure.generalize), in order."""
+        return self.data.get("disclosure", {}).get("generalize", [])
+
+    def groups(self, variable: str) -> list[dict] | None:
+        """The broader groups a variable is recoded into for disclosure control, if any."""
+        return next((g["groups"] for g in self.generalizations if g["variable"] == variable), None)
+
     def privacy(self, cls: str) -> list[dict]:
         return [v for v in self.data["variables"] if v.get("privacy") == cls]
 
@@ -112,7 +121,7 @@ def families() -> dict:
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 
 
-def _check_languages(obj, languages: list[str], where: str, problems: list[str]) -> None:
+def check_languages(obj, languages: list[str], where: str, problems: list[str]) -> None:
     """Every bilingual text (a dict keyed by language tags) must have every configured language."""
     if isinstance(obj, dict):
         keys = set(obj)
@@ -122,11 +131,11 @@ def _check_languages(obj, languages: list[str], where: str, problems: list[str])
                     problems.append(f"{where}: no text in {lang} (has {', '.join(sorted(keys))})")
             return
         for k, v in obj.items():
-            _check_languages(v, languages, f"{where}.{k}" if where else str(k), problems)
+            check_languages(v, languages, f"{where}.{k}" if where else str(k), problems)
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
             label = v.get("name") or v.get("key") or v.get("id") if isinstance(v, dict) else None
-            _check_languages(v, languages, f"{where}[{label or i}]", problems)
+            check_languages(v, languages, f"{where}[{label or i}]", problems)
 
 
 def _check_codebook(cb: dict, source: str) -> None:
@@ -233,7 +242,7 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     problems: list[str] = []
     if data["id"] != evaluation_id:
         problems.append(f"id: expected '{evaluation_id}' (the folder name), got '{data['id']}'")
-    _check_languages(data, languages, "", problems)
+    check_languages(data, languages, "", problems)
     ids = [i["id"] for i in data["instruments"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"instruments: id '{dup}' is used more than once")
@@ -247,7 +256,7 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         validate(cb, load_schema("codebook.schema.yaml"), cb_rel)
         _check_codebook(cb, cb_rel)
         cb_problems: list[str] = []
-        _check_languages(cb, languages, "", cb_problems)
+        check_languages(cb, languages, "", cb_problems)
         if cb_problems:
             raise ConfigError(cb_rel, cb_problems)
         _check_family(ins, cb, cb_rel)

@@ -16,11 +16,12 @@ from .i18n import babel_locale, translator
 from .values import display, display_tree, is_suppressed, lookup
 
 
-def _md_cell(text: str) -> str:
+def md_cell(text: str) -> str:
+    """Text for a cell of a Markdown pipe table."""
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _attr(text: str) -> str:
+def md_attr(text: str) -> str:
     """A value for a Markdown attribute in double quotes."""
     return text.replace("\\", "\\\\").replace('"', "\u201d")
 
@@ -120,12 +121,12 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
                                           _("{level} confidence interval", level=level_pct)]
     # Dashes set relative column widths (pandoc pipe tables): a wide first column for item names.
     align = [":" + "-" * 22] + ["-" * 9 + ":"] * (len(header) - 2) + ["-" * 13 + ":"]
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
     for i, (n, var) in enumerate(zip(names, items)):
         cells = [n] + share_labels[i] + [
             v(var["name"], "valid_n"), v(var["name"], "nonresponse_n"), top_labels[i],
             v(var["name"], "ci") if top_labels[i] != suppressed else suppressed]
-        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     table_caption = _("{instrument}: answers by item as shares of valid answers, non-response, and share "
                       "{top_box} with its {level} confidence interval (Wilson)",
                       instrument=instrument, top_box=top_box, level=level_pct)
@@ -133,7 +134,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
         table_caption += " " + _("({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell "
                                  "cannot be worked out from the totals)", suppressed=suppressed, min_cell=min_cell)
     return (
-        f'![{caption}]({rel}){{#fig-{slug}-ratings fig-alt="{_attr(alt)}"}}\n\n'
+        f'![{caption}]({rel}){{#fig-{slug}-ratings fig-alt="{md_attr(alt)}"}}\n\n'
         + "\n".join(lines)
         + f"\n\n: {table_caption} {{#tbl-{slug}-ratings}}\n"
     )
@@ -141,13 +142,13 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
 
 # --- tables and charts of the other analyses ----------------------------------------------------
 
-def _table(header: list[str], rows: list[list[str]], caption: str, table_id: str, first_width: int = 22,
-           text_columns: int = 1) -> str:
+def md_table(header: list[str], rows: list[list[str]], caption: str, table_id: str, first_width: int = 22,
+             text_columns: int = 1) -> str:
     """A pipe table with a caption and a cross-reference id; the first `text_columns` columns hold
     text (left-aligned, wide), the others numbers (right-aligned)."""
     align = [":" + "-" * first_width] * text_columns + ["-" * 9 + ":"] * (len(header) - text_columns)
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + f"\n\n: {caption} {{#{table_id}}}\n"
 
 
@@ -169,7 +170,7 @@ def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                     + [v(f"by_stakeholder.{k}.men"), v(f"by_stakeholder.{k}.women"), v(f"by_stakeholder.{k}.participants"),
                        v(f"by_stakeholder.{k}.participant_share")])
     rows.append([_("Total")] + [v(m["key"]) for m in methods] + [v("men"), v("women"), v("participants"), ""])
-    out = _table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder type"),
+    out = md_table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder type"),
                  f"tbl-{slug}-stakeholders", first_width=30)
     modes = codebook.variable("mode")["categories"]
     header = [_("Mode")] + [c["label"][lang] for c in methods] + [_("Activities"), _("Share of activities"),
@@ -179,7 +180,7 @@ def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
         k = c["key"]
         rows.append([c["label"][lang]] + [v(f"{k}.{m['key']}") for m in methods]
                     + [v(f"{k}.activities"), v(f"{k}.activity_share"), v(f"{k}.participants"), v(f"{k}.participant_share")])
-    out += "\n" + _table(header, rows, _("Data collection in person and remote: activities and participants"),
+    out += "\n" + md_table(header, rows, _("Data collection in person and remote: activities and participants"),
                          f"tbl-{slug}-modes")
     return out
 
@@ -210,8 +211,8 @@ def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook
     header = [_("Recommendation"), _("Ratings"), _("Mean"), _("Median"), _("Standard deviation"), _("Rank")]
     rows = [[n, v(var["name"], "n"), v(var["name"], "mean"), v(var["name"], "median"), v(var["name"], "sd"),
              v(var["name"], "rank")] for n, var in zip(names, items)]
-    return (f'![{caption}]({rel}){{#fig-{slug}-priorities fig-alt="{_attr(alt)}"}}\n\n'
-            + _table(header, rows, _("Validation workshops: priority ratings of each recommendation (1 lowest, "
+    return (f'![{caption}]({rel}){{#fig-{slug}-priorities fig-alt="{md_attr(alt)}"}}\n\n'
+            + md_table(header, rows, _("Validation workshops: priority ratings of each recommendation (1 lowest, "
                                      "{high} highest); rank 1 is the highest mean", high=top),
                      f"tbl-{slug}-priorities", first_width=30))
 
@@ -221,7 +222,7 @@ def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     _ = translator(lang)
     by = spec if isinstance(spec, str) else spec["variable"]
     if isinstance(spec, dict) and spec.get("grouped"):
-        cats = next(g["groups"] for g in codebook.data["disclosure"]["generalize"] if g["variable"] == by)
+        cats = codebook.groups(by)
     else:
         cats = codebook.variable(by)["categories"]
     items = codebook.variables("rating")
@@ -243,7 +244,7 @@ def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                 top_box=top_box, variable=label.lower()) + " " + _(
         "({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell cannot be worked out "
         "from the totals)", suppressed=_("suppressed"), min_cell=min_cell)
-    return _table(header, rows, caption, f"tbl-{instrument_id.replace('_', '-')}-by-{by.replace('_', '-')}")
+    return md_table(header, rows, caption, f"tbl-{instrument_id.replace('_', '-')}-by-{by.replace('_', '-')}")
 
 
 def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, config, lang: str,
@@ -276,10 +277,10 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     domains = [[config.domain_number(d["key"]), d["name"][lang]] for d in config.tosc["domains"]]
     domain_rows = [[f"{num}. {name}", v(f"domain.{key}.indicators"), v(f"domain.{key}.projects")]
                    for (num, name), key in zip(domains, config.domain_keys) if has(f"domain.{key}.indicators")]
-    out = _table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
+    out = md_table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
                                  "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
                  first_width=18, text_columns=2)
-    out += "\n" + _table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows,
+    out += "\n" + md_table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows,
                          _("Monitoring indicators of the sampled projects by outcome domain of the Theory of Sustained "
                            "Change (an indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains", first_width=30)
     for agg in config.aggregates:
@@ -297,10 +298,10 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                 details="; ".join(f"{n}: {lab}" for n, lab in zip(names, labels)))
         rel = Path(os.path.relpath(path, doc_dir)).as_posix()
         caption = _("{label}: {total} in all, by project", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"))
-        out += (f'\n![{caption}]({rel}){{#fig-{iid_slug}-{aid.replace("_", "-")} fig-alt="{_attr(alt)}"}}\n\n'
+        out += (f'\n![{caption}]({rel}){{#fig-{iid_slug}-{aid.replace("_", "-")} fig-alt="{md_attr(alt)}"}}\n\n'
                 + _("How no one is counted twice: {statement}", statement=" ".join(agg["statement"][lang].split()))
                 + "\n\n"
-                + _table([_("Project"), _("Result")], [[n, lab] for n, lab in zip(names, labels)]
+                + md_table([_("Project"), _("Result")], [[n, lab] for n, lab in zip(names, labels)]
                          + [[_("Total"), v(f"aggregate.{aid}.total")]],
                          _("{label}: results by project", label=agg["label"][lang]),
                          f"tbl-{iid_slug}-{aid.replace('_', '-')}", first_width=20))

@@ -33,3 +33,14 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def display_path(path: str | Path, root: str | Path | None) -> str:
+    """A file name for messages and reports: relative to `root` (the repository) when it is inside it."""
+    p = Path(path)
+    if root is not None:
+        try:
+            return p.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return p.as_posix()

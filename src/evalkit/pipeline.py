@@ -157,16 +157,24 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
     atomic_write_text(out_values, store.to_json())
 
 
+def indicator_config(ctx: Context, instrument_id: str):
+    """The evaluation's indicator declarations (analysis.indicators) with the TOsC they refer to."""
+    from .analysis.indicators import load_indicator_config
+
+    settings = ctx.evaluation.data.get("analysis", {})
+    return load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
+                                 ctx.evaluation.codebooks[instrument_id], list(ctx.config["languages"]), root=ctx.root)
+
+
 def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore, source: dict,
                       table_dir: Path) -> None:
     """Indicator roll-ups (evalkit.analysis.indicators), declared in the evaluation's indicators file."""
-    from .analysis.indicators import add_indicator_values, indicator_table, load_indicator_config, period_table, rollup
+    from .analysis.indicators import add_indicator_values, indicator_table, period_table, rollup
     from .evaluation import families
 
     settings = ctx.evaluation.data.get("analysis", {})
     cb = ctx.evaluation.codebooks[ins["id"]]
-    config = load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
-                                   cb, list(ctx.config["languages"]), root=ctx.root)
+    config = indicator_config(ctx, ins["id"])
     result = rollup(data, config, families()["indicator_report"].get("stock_units", []))
     if result.problems:
         raise DataError(f"{ctx.rel(ctx.evaluation.folder / settings['indicators'])} against the clean monitoring table",
@@ -217,18 +225,17 @@ def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Pat
 
 
 def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, str | Path], out_report: str | Path,
-                  out_review: str | Path) -> None:
+                  out_review: str | Path, tables: dict[str, str | Path]) -> None:
     """Check the registry's integrity (stops the build listing every violation) and write the internal
-    review table: per finding its evidence (values, outcomes, coded segments) and convergence flag."""
+    review table: per finding its evidence (values, outcomes, coded segments) and convergence flag.
+    `tables`: the results tables by file stem (e.g. ``coded_segments-convergence``)."""
     values_doc = load_values(values_path)
     reg = load_content(ctx, values_doc, clean_csvs)
     primary = ctx.config["languages"][0]
     fnum = reg.finding_numbers()
     conv = {}
     for ins in ctx.evaluation.instruments_of("coded_segments"):
-        path = Path(clean_csvs[ins["id"]]).parent.parent / "tables" / f"{ins['id']}-convergence.csv"
-        if path.exists():
-            conv = {r["code"]: r for r in read_clean(path).to_dict("records")}
+        conv = {r["code"]: r for r in read_clean(tables[f"{ins['id']}-convergence"]).to_dict("records")}
     rows = []
     for f in reg.data["findings"]:
         c = conv.get(f["id"], {})
@@ -366,9 +373,7 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
             continue
         cb = ev.codebooks[ins["id"]]
         survey = cb.data["label"][lang]
-        groups = {}
-        for g in cb.data.get("disclosure", {}).get("generalize", []):
-            groups[g["variable"]] = {x["key"]: x["label"][lang] for x in g["groups"]}
+        groups = {g["variable"]: {x["key"]: x["label"][lang] for x in g["groups"]} for g in cb.generalizations}
         for var in cb.variables("rating"):
             scale = cb.scale(var["scale"])
             top = scale.get("top_box_label", {}).get(lang, "")
@@ -382,10 +387,9 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
     for ins in ev.instruments_of("indicator_report"):
         if "indicators" not in settings:
             continue
-        from .analysis.indicators import load_indicator_config, slug
+        from .analysis.indicators import slug
 
-        config = load_indicator_config(ev.folder / settings["indicators"], ctx.root / settings["tosc"],
-                                       ev.codebooks[ins["id"]], list(ctx.config["languages"]), root=ctx.root)
+        config = indicator_config(ctx, ins["id"])
         for (project, code), decl in config.declarations.items():
             base = f"{ins['id']}.{project}.{slug(code)}"
             names[f"{base}.total"] = decl["label"][lang]
@@ -398,13 +402,9 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
 
 def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path) -> str:
     """The monitoring indicators the evaluation cites (evalkit.fragments.indicator_fragment)."""
-    from .analysis.indicators import load_indicator_config
     from .fragments import indicator_fragment
 
-    settings = ctx.evaluation.data.get("analysis", {})
-    config = load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
-                                   ctx.evaluation.codebooks[iid], list(ctx.config["languages"]), root=ctx.root)
-    return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], config, lang,
+    return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], indicator_config(ctx, iid), lang,
                               figures / f"{iid}-aggregates.png", doc_dir)
 
 

@@ -41,7 +41,8 @@ import pandas as pd
 
 from ..config import load_schema, load_yaml, validate
 from ..errors import ConfigError, DataError
-from ..evaluation import Codebook, _check_languages
+from ..evaluation import Codebook, check_languages
+from ..io import display_path
 from ..values import ValueStore
 
 SCHEMA = "indicators.schema.yaml"
@@ -90,16 +91,6 @@ class IndicatorConfig:
         return self.domain_keys.index(key) + 1
 
 
-def _display(path: Path, root: str | Path | None) -> str:
-    """A file name for messages: relative to the repository when ``root`` is given."""
-    if root is not None:
-        try:
-            return path.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            pass
-    return path.as_posix()
-
-
 def _check_tosc(tosc: dict, languages: list[str], source: str) -> None:
     """Unique keys, every domain in a declared category, every text in every language."""
     problems: list[str] = []
@@ -112,7 +103,7 @@ def _check_tosc(tosc: dict, languages: list[str], source: str) -> None:
         if d["category"] not in cats:
             problems.append(f"domains[{d['key']}].category: '{d['category']}' is not a category "
                             f"(categories: {', '.join(cats)})")
-    _check_languages(tosc, languages, "", problems)
+    check_languages(tosc, languages, "", problems)
     if problems:
         raise ConfigError(source, problems)
 
@@ -130,7 +121,7 @@ def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Cod
     (optional) makes the file names in messages relative to the repository.
     """
     path, tosc_path = Path(path), Path(tosc_path)
-    source, tosc_source = _display(path, root), _display(tosc_path, root)
+    source, tosc_source = display_path(path, root), display_path(tosc_path, root)
     schema = load_schema(SCHEMA)
     tosc = load_yaml(tosc_path)
     validate(tosc, {**schema["$defs"]["tosc"], "$defs": schema["$defs"]}, tosc_source)
@@ -139,7 +130,7 @@ def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Cod
     validate(doc, schema, source)
 
     problems: list[str] = []
-    _check_languages(doc, languages, "", problems)
+    check_languages(doc, languages, "", problems)
     domains = [d["key"] for d in tosc["domains"]]
     try:
         project_var = codebook.variable("project")

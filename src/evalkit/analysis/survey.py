@@ -108,13 +108,13 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
     only when both its top-box count and the rest reach `min_cell`; secondary suppression across
     categories (evalkit.disclosure.suppress_table) keeps hidden cells from being worked out from the
     item's published totals."""
-    grouped = {g["variable"]: g["groups"] for g in codebook.data.get("disclosure", {}).get("generalize", [])}
     splits = []   # (name, category of every respondent, category keys): mapped once, not per item
     for spec in by_vars:
         by = spec if isinstance(spec, str) else spec["variable"]
         if isinstance(spec, dict) and spec.get("grouped"):
-            mapping = {m: g["key"] for g in grouped[by] for m in g["members"]}
-            splits.append((by, clean[by].map(mapping), [g["key"] for g in grouped[by]]))
+            groups = codebook.groups(by)
+            mapping = {m: g["key"] for g in groups for m in g["members"]}
+            splits.append((by, clean[by].map(mapping), [g["key"] for g in groups]))
         else:
             splits.append((by, clean[by], [c["key"] for c in codebook.variable(by)["categories"]]))
     for var in codebook.variables("rating"):
