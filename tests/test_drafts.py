@@ -21,6 +21,7 @@ import yaml
 from evalkit.changes import (DEL_COLORS, INS_COLORS, TEXT_COLORS, compare_drafts, contrast_ratio, dele, ins,
                              render_html, split_sections, strip_front_matter, word_diff)
 from evalkit.cli import main
+from evalkit.content import overlay_path, read_registry, split_registry
 from evalkit.comments import check_comments, load_comments, registry_ids, render_matrix_html
 from evalkit.drafts import DraftError, load_draft, take_draft, write_change_report
 from evalkit.errors import ConfigError, ProblemsError
@@ -107,8 +108,7 @@ def project(tmp_path) -> Path:
     shutil.copytree(ROOT / "config", root / "config")
     ev = yaml.safe_load((ROOT / "config" / "evaluations" / "mexico-auto-2024" / "evaluation.yaml").read_text())
     reg = root / ev["content"]
-    reg.parent.mkdir(parents=True)
-    shutil.copyfile(ROOT / ev["content"], reg)
+    shutil.copytree((ROOT / ev["content"]).parent, reg.parent)   # the registry and its language overlays
     (root / "config" / "evaluations" / "mexico-auto-2024" / "comments.yaml").unlink(missing_ok=True)
     write_build(root, 0.5, 94, extra={"fieldwork.old_only": 7})
     return root
@@ -126,10 +126,16 @@ def registry_path(root: Path) -> Path:
     return root / ev["content"]
 
 
+def read_reg(root: Path) -> dict:
+    """The project's registry with the texts of both languages merged in."""
+    return read_registry(registry_path(root), list(LANGS))
+
+
 def edit_registry(root: Path) -> dict:
-    """Reword the first finding and the first recommendation (English and Spanish); return what changed."""
+    """Reword the first finding and the first recommendation (English and Spanish) in the language
+    overlays; return what changed."""
     path = registry_path(root)
-    reg = yaml.safe_load(path.read_text(encoding="utf-8"))
+    reg = read_reg(root)
     f, r = reg["findings"][0], reg["recommendations"][0]
     old = {"finding": dict(f["text"]), "rec": dict(r["text"])}
     words = f["text"]["en-US"].split()
@@ -138,6 +144,9 @@ def edit_registry(root: Path) -> dict:
     rec_word = r["text"]["en-US"].split()[0]
     r["text"]["en-US"] = "Without doubt, " + r["text"]["en-US"][0].lower() + r["text"]["en-US"][1:]
     path.write_text(yaml.safe_dump(reg, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    for lang in LANGS:
+        overlay_path(path, lang).unlink()
+    split_registry(path, list(LANGS))     # back to structure + one overlay per language
     return {"finding": f["id"], "rec": r["id"], "first_word": words[0], "rec_word": rec_word, "old": old}
 
 
@@ -339,7 +348,7 @@ def write_comments(root: Path, comments: list[dict]) -> Path:
 
 
 def comments_for(root: Path) -> list[dict]:
-    reg = yaml.safe_load(registry_path(root).read_text())
+    reg = read_reg(root)
     f, r = reg["findings"][0], reg["recommendations"][0]
     lp = f["leverage_points"][0]
     return [
@@ -364,7 +373,7 @@ def comments_for(root: Path) -> list[dict]:
 
 def test_check_comments_names_comment_and_field(project):
     comments = comments_for(project)
-    reg = yaml.safe_load(registry_path(project).read_text())
+    reg = read_reg(project)
     problems = check_comments(comments, registry_ids(reg), ["Results", "Acerca de este informe"])
     assert problems == [
         "comment C-02: disposition: missing; expected one of accepted, partly, not_accepted before a final draft",
@@ -405,7 +414,7 @@ def test_final_draft_refused_until_comments_are_resolved(project, ctx_loader, ca
 
 def test_comment_matrix_html(project):
     comments = comments_for(project)
-    reg = yaml.safe_load(registry_path(project).read_text())
+    reg = read_reg(project)
     page = render_matrix_html(comments, "en-US", "An evaluation", reg)
     assert '<html lang="en-US">' in page and "<title>Comment matrix: An evaluation</title>" in page
     assert "<caption>Reviewers&#x27; comments and their disposition</caption>" in page
@@ -424,7 +433,7 @@ def test_change_report_and_matrix_pass_the_accessibility_gate(two_drafts, tmp_pa
     root, _ = two_drafts
     written = write_change_report(load_draft(root, "v1"), load_draft(root, "v2"), tmp_path / "changes")
     comments = comments_for(root)
-    reg = yaml.safe_load(registry_path(root).read_text())
+    reg = read_reg(root)
     docs = [{"path": str(written[lang]), "format": "html", "lang": lang, "title": None} for lang in LANGS]
     for lang in LANGS:
         p = tmp_path / f"matrix-{lang}.html"

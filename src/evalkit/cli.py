@@ -107,10 +107,25 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--lang", default="en-US", help="language of the labels in the file (default en-US)")
     ex.add_argument("--encoding", default="utf-8", help="CSV encoding (default utf-8)")
     ex.add_argument("--output", "-o", help="write here instead of standard output")
+    sp = sub.add_parser("content-split", help="move a registry's inline texts into one overlay file per language",
+                        description="Writes registry.<tag>.yaml beside the registry for each language and leaves the "
+                                    "structure (ids, links, ratings) in the registry: translators then edit their own "
+                                    "file, and an edit in one language rebuilds only that language's documents.")
+    sp.add_argument("registry", help="the content registry (YAML)")
+    sp.add_argument("--languages", nargs="+", default=["en-US", "es-MX"], help="language tags (default en-US es-MX)")
     add_draft_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "draft":
         return draft_main(args)
+    if args.command == "content-split":
+        from .content import split_registry
+        try:
+            for written in split_registry(args.registry, args.languages):
+                print(f"wrote {written}")
+        except EvalkitError as exc:
+            print(f"evalkit: {exc}", file=sys.stderr)
+            return 1
+        return 0
     fmt = args.format or {".sav": "spss", ".dta": "stata", ".csv": "csv"}.get(Path(args.raw).suffix.lower())
     if fmt is None:
         parser.error("cannot tell the format from the file name; give --format")
@@ -208,7 +223,7 @@ def draft_main(args) -> int:
 
 def _comments_main(ctx, args) -> int:
     from .comments import comments_path, load_comments, render_matrix_html
-    from .config import load_yaml
+    from .content import read_registry
     from .i18n import subtag
     from .io import atomic_write_text
     from .pipeline import content_path
@@ -216,8 +231,8 @@ def _comments_main(ctx, args) -> int:
     path = comments_path(ctx)
     comments = load_comments(path, display=ctx.rel(path)) if path.is_file() else []
     reg_path = content_path(ctx)
-    registry = load_yaml(reg_path) if reg_path is not None and reg_path.is_file() else None
     langs = list(ctx.config["languages"])
+    registry = read_registry(reg_path, langs, ctx.root) if reg_path is not None and reg_path.is_file() else None
     if args.lang and args.lang not in langs:
         raise EvalkitError(f"--lang {args.lang}: expected one of the configured languages {', '.join(langs)}")
     if args.out:

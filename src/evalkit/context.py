@@ -28,8 +28,34 @@ class Context:
     def rel(self, path: str | Path) -> str:
         return display_path(path, self.root)
 
-    def report_source(self, lang: str) -> Path:
-        return self.evaluation.report_dir() / subtag(lang) / "report.qmd"
+    def report_source(self, lang: str, document: str = "report") -> Path:
+        return self.evaluation.report_dir() / subtag(lang) / f"{document}.qmd"
+
+    def documents(self) -> list[str]:
+        """The evaluation's documents: every .qmd under report/<evaluation>/<language>/ (Quarto's
+        convention: names starting with '_' or '.' are partials, not documents), as paths without the
+        suffix, e.g. 'report' or 'briefs/compliance'. Each is published as
+        results/publish/<language>/<document>.<format>. Every language must have the same documents."""
+        from .errors import ConfigError
+
+        found = {}
+        for tag in self.config["languages"]:
+            folder = self.evaluation.report_dir() / subtag(tag)
+            found[tag] = sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.qmd")
+                                if not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts))
+        primary = self.config["languages"][0]
+        problems = [f"{self.rel(self.evaluation.report_dir() / subtag(tag))}: "
+                    + "; ".join(x for x in (f"missing {', '.join(sorted(set(found[primary]) - set(docs)))}"
+                                            if set(found[primary]) - set(docs) else "",
+                                            f"has {', '.join(sorted(set(docs) - set(found[primary])))} that "
+                                            f"{subtag(primary)}/ lacks" if set(docs) - set(found[primary]) else "") if x)
+                    + " (every language publishes the same documents)"
+                    for tag, docs in found.items() if docs != found[primary]]
+        if not found[primary]:
+            problems.append(f"{self.rel(self.evaluation.report_dir() / subtag(primary))}: no .qmd document")
+        if problems:
+            raise ConfigError(self.rel(self.evaluation.report_dir()), problems)
+        return found[primary]
 
 
 # Results tables each data family's analysis writes to results/tables/<instrument>-<name>.csv

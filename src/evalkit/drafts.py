@@ -166,8 +166,10 @@ def take_draft(ctx, name: str, date: str | None = None, final: bool = False, rep
             (tmp / "tables").mkdir()
             for p in sorted(files["tables"].glob("*.csv")):
                 shutil.copyfile(p, tmp / "tables" / p.name)
-        if files["registry"] is not None:
-            shutil.copyfile(files["registry"], tmp / "registry.yaml")
+        if files["registry"] is not None:   # with every language's texts merged in
+            from .content import dump_registry_yaml
+
+            (tmp / "registry.yaml").write_text(dump_registry_yaml(_registry(ctx, files)), encoding="utf-8")
         (tmp / "text").mkdir()
         for lang, p in files["texts"].items():
             (tmp / "text" / f"{subtag(lang)}.md").write_text(read_body(p), encoding="utf-8")
@@ -209,7 +211,7 @@ def check_final(ctx, files: dict | None = None) -> None:
     if not path.is_file():
         return
     comments = load_comments(path, display=ctx.rel(path))
-    registry = _load_yaml(files["registry"]) if files["registry"] is not None else None
+    registry = _registry(ctx, files)
     titles = [t for p in files["texts"].values() for t in section_titles(read_body(p))]
     problems = check_comments(comments, registry_ids(registry), titles, final=True)
     if problems:
@@ -276,8 +278,17 @@ def current_build(ctx) -> Draft:
                  evaluation=ctx.evaluation.id, languages=langs,
                  values=json.loads(files["values"].read_text(encoding="utf-8")),
                  tables=_read_tables(files["tables"]),
-                 registry=_load_yaml(files["registry"]) if files["registry"] is not None else None,
+                 registry=_registry(ctx, files),
                  texts={lang: read_body(p) for lang, p in files["texts"].items()}, path=None)
+
+
+def _registry(ctx, files: dict) -> dict | None:
+    """The current content registry with the texts of every language (its overlays merged in)."""
+    from .content import read_registry
+
+    if files["registry"] is None:
+        return None
+    return read_registry(files["registry"], list(ctx.config["languages"]), display_root=ctx.root)
 
 
 def _context(root: Path):

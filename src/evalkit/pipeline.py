@@ -11,21 +11,21 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from .analysis.survey import add_breakdown_values, add_survey_values, analyze_survey, results_table
 from .errors import DataError, EvalkitError
-from .fragments import (breakdown_fragment, dump_yaml, fieldwork_fragment, priorities_fragment, report_metadata,
-                        survey_fragment)
-from .intake.clean import clean_table
-from .intake.duplicates import key_strings
-from .intake.readers import read_raw
 from .io import atomic_write_bytes, atomic_write_text, sha256_file
-from .render.embedded import render_embedded
 from .render.quarto_subset import expand
 from .context import KIND_TABLES, Context, analysis_tables  # noqa: F401  (re-exported: scripts and tests use them)
 from .i18n import translator
 from .values import ValueStore, load_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, statsmodels and matplotlib are imported inside the steps that use them: every Snakemake
+# job starts a fresh interpreter, and the steps that only render or check documents should not pay
+# for the analysis libraries.
 
 log = logging.getLogger("evalkit")
 
@@ -42,6 +42,11 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     Also writes the intake report (JSON): rows read and kept per file, renames, recodes, the
     duplicate resolutions applied and the variables removed for privacy.
     """
+    from .intake.clean import clean_table
+    from .intake.duplicates import key_strings
+    from .intake.readers import read_raw
+    import pandas as pd
+
     ev = ctx.evaluation
     ins = ev.instrument(instrument_id)
     codebook = ev.codebooks[instrument_id]
@@ -72,6 +77,8 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
 
 
 def read_clean(path: str | Path) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
@@ -102,6 +109,7 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
     from .analysis.convergence import add_convergence_values, check_activity_links, convergence
     from .analysis.fieldwork import add_fieldwork_values, add_response_rate_value, data_collection, table2_frame
     from .analysis.workshops import add_workshop_values, order_matches, workshop_priorities
+    from .analysis.survey import add_breakdown_values, add_survey_values, analyze_survey, results_table
 
     ev = ctx.evaluation
     stats = ctx.config["statistics"]
@@ -216,22 +224,34 @@ def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str
     return refs
 
 
-def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
+def content_files(ctx: Context, languages: list[str] | None = None) -> list[Path]:
+    """The registry and its language overlays (registry.<tag>.yaml) for `languages` (default: all)."""
+    from .content import registry_files
+
+    path = content_path(ctx)
+    return registry_files(path, list(languages or ctx.config["languages"])) if path is not None else []
+
+
+def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path], languages: list[str] | None = None):
+    """The checked registry with the texts of `languages` (default: every document language)."""
     from .content import load_registry
 
     tosc = ctx.root / ctx.evaluation.data["analysis"]["tosc"]
-    return load_registry(content_path(ctx), tosc, list(ctx.config["languages"]),
+    return load_registry(content_path(ctx), tosc, list(languages or ctx.config["languages"]),
                          content_references(ctx, values_doc, clean_csvs), display_root=ctx.root)
 
 
 def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, str | Path], out_report: str | Path,
-                  out_review: str | Path, tables: dict[str, str | Path]) -> None:
-    """Check the registry's integrity (stops the build listing every violation) and write the internal
-    review table: per finding its evidence (values, outcomes, coded segments) and convergence flag.
-    `tables`: the results tables by file stem (e.g. ``coded_segments-convergence``)."""
+                  out_review: str | Path, tables: dict[str, str | Path], lang: str | None = None) -> None:
+    """Check the registry's integrity with the texts of `lang` (every text present in that language;
+    default: all languages at once) -- the build stops listing every violation -- and write the internal
+    review table in that language: per finding its evidence (values, outcomes, coded segments) and
+    convergence flag. `tables`: the results tables by file stem (e.g. ``coded_segments-convergence``)."""
+    import pandas as pd
+
     values_doc = load_values(values_path)
-    reg = load_content(ctx, values_doc, clean_csvs)
-    primary = ctx.config["languages"][0]
+    reg = load_content(ctx, values_doc, clean_csvs, [lang] if lang else None)
+    primary = lang or ctx.config["languages"][0]
     fnum = reg.finding_numbers()
     conv = {}
     for ins in ctx.evaluation.instruments_of("coded_segments"):
@@ -295,6 +315,9 @@ def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], o
 def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
                         fragment_dir: str | Path, figure_dir: str | Path,
                         clean_csvs: dict[str, str | Path] | None = None) -> None:
+    from .fragments import (breakdown_fragment, dump_yaml, fieldwork_fragment, priorities_fragment, report_metadata,
+                            survey_fragment)
+
     values_doc = load_values(values_path)
     doc_dir = ctx.report_source(lang).parent
     Path(fragment_dir).mkdir(parents=True, exist_ok=True)
@@ -327,7 +350,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         from .annexes import annexes_fragment
         from .chapters import findings_chapter, good_practices_chapter, recommendations_chapter
 
-        reg = load_content(ctx, values_doc, clean_csvs)
+        reg = load_content(ctx, values_doc, clean_csvs, [lang])
         names = value_names(ctx, lang)
         stakeholders = {}
         for ins in ctx.evaluation.instruments_of("engagement_log"):
@@ -346,13 +369,16 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
 
 # --- report inputs -> documents -------------------------------------------------------------
 
-def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_dir: str | Path) -> None:
+def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_dir: str | Path,
+                  document: str = "report") -> None:
+    """Render one document of one language (report/<evaluation>/<lang>/<document>.qmd) to `out_files`."""
+    from .render.embedded import render_embedded
     from .render.quarto import quarto_available, render_quarto
 
     renderer = ctx.config["renderer"]
     if renderer == "auto":
         renderer = "quarto" if quarto_available() else "embedded"
-    src = ctx.report_source(lang)
+    src = ctx.report_source(lang, document)
     out_stem = Path(out_files[0]).with_suffix("")
     formats = [Path(f).suffix.lstrip(".") for f in out_files]
     if renderer == "quarto":
@@ -408,8 +434,8 @@ def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, fig
                               figures / f"{iid}-aggregates.png", doc_dir)
 
 
-def document_title(ctx: Context, lang: str) -> str:
-    doc = expand(ctx.report_source(lang), display_root=ctx.root)
+def document_title(ctx: Context, lang: str, document: str = "report") -> str:
+    doc = expand(ctx.report_source(lang, document), display_root=ctx.root)
     return str(doc.metadata.get("title", ""))
 
 
@@ -434,14 +460,15 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
 
     from .dataset import codebook_title
 
-    titles = {sub: document_title(ctx, tag) for sub, tag in langs.items()}
     primary = ctx.config["languages"][0]
     documents = []
     for f in files:
         p = Path(f)
-        sub = p.parent.name
-        if sub in langs:      # results/publish/<lang>/report.<fmt>
-            lang, title = langs[sub], titles[sub]
+        parts = Path(ctx.rel(p)).parts
+        sub = parts[2] if len(parts) > 3 and parts[1] == "publish" else p.parent.name
+        if sub in langs:      # results/publish/<lang>/<document>.<fmt>
+            lang = langs[sub]
+            title = document_title(ctx, lang, Path(*parts[3:]).with_suffix("").as_posix())
         else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
         documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})
@@ -455,9 +482,12 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
         raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
     failed_copy.unlink(missing_ok=True)
     if environment_path is not None:
-        atomic_write_text(environment_path, json.dumps(tool_versions(ctx, result.get("axe_version")),
-                                                       indent=2, sort_keys=True) + "\n")
+        write_environment(ctx, result.get("axe_version"), environment_path)
     return result
+
+
+def write_environment(ctx: Context, axe_version: str | None, path: str | Path) -> None:
+    atomic_write_text(path, json.dumps(tool_versions(ctx, axe_version), indent=2, sort_keys=True) + "\n")
 
 
 def tool_versions(ctx: Context, axe_version: str | None) -> dict:
@@ -486,6 +516,16 @@ def write_manifest(ctx: Context, files: list[str | Path], out: str | Path) -> No
                         "bytes": f.stat().st_size, "sha256": sha256_file(f)})
     doc = {"evaluation": ctx.evaluation.id, "languages": ctx.config["languages"], "files": entries}
     atomic_write_text(out, json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+def merge_checks(kind: str, parts: list[str | Path], report_path: str | Path) -> dict:
+    """One report of the accessibility gate or the privacy scan from the reports of its parts (each
+    language's documents, the dataset), so that an edit in one language re-checks only that language."""
+    if kind == "accessibility":
+        from .checks.accessibility import merge_reports
+    else:
+        from .checks.privacy import merge_reports
+    return merge_reports([json.loads(Path(p).read_text(encoding="utf-8")) for p in parts], report_path)
 
 
 def copy_file(src: str | Path, dst: str | Path) -> None:

@@ -1,4 +1,5 @@
 # Validate the configuration before anything runs, load the evaluation, and name the outputs.
+import re
 import sys
 
 from evalkit.errors import EvalkitError
@@ -17,12 +18,20 @@ RESULTS = "results"
 EVAL = CTX.evaluation
 LANGS = {subtag(tag): tag for tag in config["languages"]}  # "en" -> "en-US"
 INSTRUMENTS = [ins["id"] for ins in EVAL.instruments]
+try:
+    DOCUMENTS = CTX.documents()  # report/<evaluation>/<lang>/**/*.qmd, e.g. report, briefs/compliance
+except EvalkitError as exc:
+    sys.stderr.write(f"\nevalkit: the run cannot start.\n{exc}\n\n")
+    raise SystemExit(1)
+PARTS = list(LANGS) + ["dataset"]  # the accessibility gate and the privacy scan run per part
 SURVEYS = [ins["id"] for ins in EVAL.instruments_of("rating_survey")]
 DATASETS = [ins["id"] for ins in EVAL.instruments_of("rating_survey") if ins["publish"]]
 
 
 wildcard_constraints:
     lang="|".join(LANGS),
+    document="|".join(re.escape(d) for d in DOCUMENTS),
+    part="|".join(PARTS),
     instrument="|".join(INSTRUMENTS),
     fmt="|".join(config["formats"]),
 
@@ -39,10 +48,27 @@ def codebook_file(wildcards):
     return str(EVAL.folder.relative_to(CTX.root) / EVAL.instrument(wildcards.instrument)["codebook"])
 
 
+def language_documents(lang):
+    """A language's published documents, every format."""
+    return expand(RESULTS + "/publish/{lang}/{document}.{fmt}", lang=lang, document=DOCUMENTS, fmt=config["formats"])
+
+
+def part_documents(part):
+    """Documents people read, of one part (a language, or the dataset): they pass the accessibility gate."""
+    return [RESULTS + "/publish/dataset/codebook.html"] if part == "dataset" else language_documents(part)
+
+
+def part_files(part):
+    """Every published file of one part (the privacy scan reads them all)."""
+    if part == "dataset":
+        return part_documents(part) + dataset_files() + [
+            RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"]
+    return language_documents(part)
+
+
 def published_documents():
     """Documents people read: they pass the accessibility gate."""
-    return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"]) + [
-        RESULTS + "/publish/dataset/codebook.html"]
+    return [f for part in PARTS for f in part_documents(part)]
 
 
 def dataset_files():
@@ -51,8 +77,7 @@ def dataset_files():
 
 def published_files():
     """Everything published: documents, microdata, codebook, disclosure report (the privacy scan reads them all)."""
-    return published_documents() + dataset_files() + [
-        RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"]
+    return [f for part in PARTS for f in part_files(part)]
 
 
 def analysis_table_files():
@@ -72,13 +97,18 @@ def analysis_settings():
     return files
 
 
-def content_files():
-    """The content registry (and the TOsC it refers to), when the evaluation has one."""
-    return [EVAL.data["content"]] if EVAL.data.get("content") else []
+def content_files(lang=None):
+    """The content registry and its text overlays (all languages, or one), when the evaluation has one."""
+    from evalkit.content import registry_files
+
+    if not EVAL.data.get("content"):
+        return []
+    tags = [LANGS[lang]] if lang else list(LANGS.values())
+    return [str(p.relative_to(CTX.root)) for p in registry_files(CTX.root / EVAL.data["content"], tags)]
 
 
-def content_checked():
-    return [RESULTS + "/checks/content.json"] if EVAL.data.get("content") else []
+def content_checked(lang):
+    return [RESULTS + f"/checks/content/{lang}.json"] if EVAL.data.get("content") else []
 
 
 def raw_inputs():

@@ -1,7 +1,7 @@
 rule check_content:
-    """Check the content registry's integrity against the build (ids, references, controlled lists, languages, no typed numbers) and write the internal evidence review."""
+    """Check the content registry with one language's texts against the build (ids, references, controlled lists, every text in that language, no typed numbers) and write the internal evidence review in that language."""
     input:
-        registry=content_files(),
+        registry=lambda w: content_files(w.lang),
         values=RESULTS + "/values.json",
         tables=analysis_table_files(),
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
@@ -9,12 +9,14 @@ rule check_content:
         analysis=analysis_settings(),
         code=evalkit_code(),
     output:
-        report=RESULTS + "/checks/content.json",
-        review=RESULTS + "/review/findings-evidence.csv",
+        report=RESULTS + "/checks/content/{lang}.json",
+        review=RESULTS + "/review/{lang}/findings-evidence.csv",
+    params:
+        lang=lambda w: LANGS[w.lang],
     log:
-        RESULTS + "/logs/check_content.log",
+        RESULTS + "/logs/check_content/{lang}.log",
     benchmark:
-        RESULTS + "/benchmarks/check_content.tsv"
+        RESULTS + "/benchmarks/check_content/{lang}.tsv"
     resources:
         mem_mb=1000,
     script:

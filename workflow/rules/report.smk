@@ -1,10 +1,12 @@
+import os
+
 rule report_inputs:
     """Turn values.json into a language's report metadata, charts and table fragments."""
     input:
         values=RESULTS + "/values.json",
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
-        registry=content_files(),
-        checked=content_checked(),
+        registry=lambda w: content_files(w.lang),
+        checked=lambda w: content_checked(w.lang),
         evaluation=evaluation_definition(),
         analysis=analysis_settings(),
         catalogs=interface_catalogs(),
@@ -26,22 +28,22 @@ rule report_inputs:
 
 
 rule render_report:
-    """Render a language's report sources to every configured format."""
+    """Render one document of a language (the report, a brief) to every configured format."""
     input:
-        source=lambda w: str(CTX.report_source(LANGS[w.lang]).relative_to(CTX.root)),
+        source=lambda w: str(CTX.report_source(LANGS[w.lang], w.document).relative_to(CTX.root)),
         meta=RESULTS + "/report/{lang}/meta.yml",
         fragments=RESULTS + "/report/{lang}/fragments",
         figures=RESULTS + "/report/{lang}/figures",
         code=evalkit_code(),
     output:
-        expand(RESULTS + "/publish/{{lang}}/report.{fmt}", fmt=config["formats"]),
+        expand(RESULTS + "/publish/{{lang}}/{{document}}.{fmt}", fmt=config["formats"]),
     params:
         lang=lambda w: LANGS[w.lang],
-        build_dir=lambda w: f"{RESULTS}/build/{w.lang}",
+        build_dir=lambda w: os.path.dirname(f"{RESULTS}/build/{w.lang}/{w.document}"),
     log:
-        RESULTS + "/logs/render_report/{lang}.log",
+        RESULTS + "/logs/render_report/{lang}/{document}.log",
     benchmark:
-        RESULTS + "/benchmarks/render_report/{lang}.tsv"
+        RESULTS + "/benchmarks/render_report/{lang}/{document}.tsv"
     resources:
         mem_mb=2000,
     script:

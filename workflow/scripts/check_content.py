@@ -5,4 +5,5 @@ from evalkit.workflow import run
 
 run(snakemake, lambda ctx: check_content(ctx, snakemake.input.values, {Path(p).stem: p for p in snakemake.input.clean},
                                          snakemake.output.report, snakemake.output.review,
-                                         {Path(p).stem: p for p in snakemake.input.tables}))
+                                         {Path(p).stem: p for p in snakemake.input.tables},
+                                         snakemake.params.lang))

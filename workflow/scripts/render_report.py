@@ -2,4 +2,4 @@ from evalkit.pipeline import render_report
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: render_report(ctx, snakemake.params.lang, list(snakemake.output),
-                                         snakemake.params.build_dir))
+                                         snakemake.params.build_dir, snakemake.wildcards.document))

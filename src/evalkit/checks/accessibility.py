@@ -960,3 +960,22 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
     if all_findings:
         raise AccessibilityGateError(all_findings, report_file)
     return report
+
+
+def merge_reports(parts: Sequence[Mapping[str, Any]], report_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """One gate report (JSON and its Markdown summary) from the reports of separate gate runs, in order.
+
+    Raises AccessibilityGateError when a part has findings (a part that failed stops its own rule,
+    so this only happens when reports are merged by hand)."""
+    checked = [doc for part in parts for doc in part["checked"]]
+    versions = sorted({v.strip() for part in parts if part.get("axe_version") for v in part["axe_version"].split(",")})
+    rules = sorted({part["rules"] for part in parts})
+    findings = [Finding(**f) for doc in checked for f in doc["findings"]]
+    report: dict[str, Any] = {"passed": not findings, "checked": checked,
+                              "axe_version": ", ".join(versions) or None, "rules": ", ".join(rules)}
+    report_file = Path(report_path)
+    _write_atomic(report_file, json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    _write_atomic(report_file.with_suffix(".md"), _markdown(report))
+    if findings:
+        raise AccessibilityGateError(findings, report_file)
+    return report

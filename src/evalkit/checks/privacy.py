@@ -147,3 +147,20 @@ def run_scan(ctx, files: list[str | Path], report_path: str | Path) -> dict:
     report_path.with_name(report_path.stem + "-failed.json").unlink(missing_ok=True)
     atomic_write_text(report_path, json.dumps(result, indent=2, sort_keys=True) + "\n")
     return result
+
+
+def merge_reports(parts: list[dict], report_path: str | Path) -> dict:
+    """One privacy report from the reports of separate scans (each language's documents, the dataset)."""
+    from ..io import atomic_write_text
+
+    hits = [h for part in parts for h in part["hits"]]
+    counts: dict[str, int] = {}
+    for part in parts:
+        counts.update(part["identifier_values"])
+    result = {"files_scanned": [f for part in parts for f in part["files_scanned"]], "identifier_values": counts,
+              "hits": hits, "passed": not hits}
+    if hits:
+        raise PrivacyError("privacy scan: raw identifier values found in published files: "
+                           + ", ".join(sorted({h["file"] for h in hits})))
+    atomic_write_text(report_path, json.dumps(result, indent=2, sort_keys=True) + "\n")
+    return result
