@@ -6,7 +6,7 @@ same numbers the annexes use; every figure comes from values.json."""
 from __future__ import annotations
 
 from .content import Registry
-from .fragments import md_cell
+from .fragments import md_cell, md_table
 from .i18n import translator
 from .values import lookup
 
@@ -90,4 +90,57 @@ def recommendations_chapter(reg: Registry, values_doc: dict, lang: str, workshop
         elif r["priority"] == "evaluation_team":
             lines.append(_("Added by the evaluation team after the validation workshops."))
         out.append(lines[0] + "\n" + lines[1] + "\n" + " ".join(lines[2:]) + "\n")
+    return "\n".join(out)
+
+
+# --- front and back matter of the full report --------------------------------------------------
+
+def acronyms_fragment(reg: Registry, lang: str) -> str:
+    """The acronyms table, in the alphabetical order of the short forms of this language."""
+    _ = translator(lang)
+    rows = sorted(([a["short"][lang], _para(a["long"][lang])] for a in reg.data.get("acronyms", [])),
+                  key=lambda r: (r[0].casefold(), r[0]))
+    if not rows:
+        return ""
+    return md_table([_("Acronym"), _("Meaning")], rows, _("Acronyms used in this report"), "tbl-acronyms",
+                    first_width=12, text_columns=2)
+
+
+def evaluation_questions_fragment(reg: Registry, lang: str) -> str:
+    """The evaluation criteria with their questions and the thematic categories that answer them."""
+    _ = translator(lang)
+    themes = reg.by_id("themes")
+    rows = []
+    for c in reg.data["criteria"]:
+        for i, q in enumerate(c["questions"]):
+            answered = ", ".join(f"{reg.theme_number(t)}. {themes[t]['title'][lang]}" for t in q.get("themes", []))
+            rows.append([c["name"][lang] if i == 0 else "", _para(q["text"][lang]), answered])
+    return md_table([_("Criterion"), _("Evaluation question"), _("Answered in the thematic categories")], rows,
+                    _("Evaluation criteria and questions"), "tbl-evaluation-questions", text_columns=3)
+
+
+def _rests_on(fnum: dict, findings: list[str], _) -> str:
+    return _("(Findings {numbers}.)", numbers=", ".join(fnum[f] for f in findings))
+
+
+def conclusions_chapter(reg: Registry, lang: str) -> str:
+    """The conclusions as a numbered list, each with the findings it rests on."""
+    _ = translator(lang)
+    fnum = reg.finding_numbers()
+    return "\n".join(f"{n}. {_para(c['text'][lang])} {_rests_on(fnum, c['findings'], _)}"
+                     for n, c in enumerate(reg.data.get("conclusions", []), start=1)) + "\n"
+
+
+def lessons_chapter(reg: Registry, lang: str) -> str:
+    """Per learning question: the question and its lessons learned, each with the findings it rests on."""
+    _ = translator(lang)
+    fnum = reg.finding_numbers()
+    out = []
+    for lq in reg.data["learning_questions"]:
+        if not lq.get("lessons"):
+            continue
+        title = lq.get("short", lq["question"])[lang]
+        out.append(f"## {title}\n\n*{_para(lq['question'][lang])}*\n\n"
+                   + "\n".join(f"- {_para(x['text'][lang])} {_rests_on(fnum, x['findings'], _)}" for x in lq["lessons"])
+                   + "\n")
     return "\n".join(out)

@@ -66,6 +66,7 @@ KIND_TABLES = {
     "coded_segments": ["convergence"],
     "indicator_report": ["indicators", "periods"],
     "outcome_journal": [],
+    "secondary_figures": ["figures"],
 }
 
 

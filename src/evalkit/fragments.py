@@ -306,3 +306,22 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                          _("{label}: results by project", label=agg["label"][lang]),
                          f"tbl-{iid_slug}-{aid.replace('_', '-')}", first_width=20))
     return out
+
+
+def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, clean: "pd.DataFrame", lang: str) -> str:
+    """The context figures from secondary sources, each with its value, the date it refers to and
+    its source (linked when the sheet gives an address), in the sheet's order."""
+    _ = translator(lang)
+    labels = {c["key"]: c["label"][lang] for c in codebook.variable("figure")["categories"]}
+    rows = []
+    for r in clean.to_dict("records"):
+        vid = f"{instrument_id}.{r['figure']}"
+        src = md_cell(r["source"])
+        if r.get("url"):
+            src = f"[{src}]({r['url']})"
+        rows.append([labels[r["figure"]], lookup(values_doc, vid, lang), r["as_of"], src])
+    header = [_("Figure"), _("Value"), _("As of"), _("Source")]
+    lines = ["| " + " | ".join(header) + " |", "|:------------------------------|---------:|:--------|:--------------------|"]
+    lines += ["| " + " | ".join([md_cell(c) if i != 3 else c for i, c in enumerate(row)]) + " |" for row in rows]
+    table_id = f"tbl-{instrument_id.replace('_', '-')}-sources"
+    return "\n".join(lines) + f"\n\n: {_('Context figures and their sources')} {{#{table_id}}}\n"

@@ -150,6 +150,11 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
             _write_table(table, table_dir / f"{iid}-convergence.csv")
         elif kind == "indicator_report":
             _indicator_values(ctx, ins, data, store, source, table_dir)
+        elif kind == "secondary_figures":
+            from .analysis.secondary import add_secondary_values, secondary_table
+
+            add_secondary_values(store, iid, data, source)
+            _write_table(secondary_table(data), table_dir / f"{iid}-figures.csv")
     # Links between families
     logs = ev.instruments_of("engagement_log")
     for ins in ev.instruments_of("coded_segments"):
@@ -162,6 +167,10 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         survey, log_id = ev.instrument(rr["survey"]), ev.instrument(rr["engagement_log"])
         add_response_rate_value(store, survey["id"], len(clean[survey["id"]]), fieldwork[log_id["id"]].totals["participants"],
                                 _source(ctx, survey, log_id), log_id["id"])
+    if settings.get("ratios"):
+        from .analysis.secondary import add_ratio_values
+
+        add_ratio_values(store, settings["ratios"], ctx.rel(ev.folder / "evaluation.yaml"))
     atomic_write_text(out_values, store.to_json())
 
 
@@ -344,11 +353,16 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
                                                           figures / f"{iid}-priorities.png", doc_dir)
         elif kind == "indicator_report":
             fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir)
+        elif kind == "secondary_figures" and clean_csvs is not None:
+            from .fragments import secondary_fragment
+
+            fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     if content_path(ctx) is not None and clean_csvs is not None:
         from .annexes import annexes_fragment
-        from .chapters import findings_chapter, good_practices_chapter, recommendations_chapter
+        from .chapters import (acronyms_fragment, conclusions_chapter, evaluation_questions_fragment,
+                               findings_chapter, good_practices_chapter, lessons_chapter, recommendations_chapter)
 
         reg = load_content(ctx, values_doc, clean_csvs, [lang])
         names = value_names(ctx, lang)
@@ -361,6 +375,10 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "good-practices.md": good_practices_chapter(reg, lang),
             "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
             "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
+            "acronyms.md": acronyms_fragment(reg, lang),
+            "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
+            "conclusions.md": conclusions_chapter(reg, lang),
+            "lessons.md": lessons_chapter(reg, lang),
         }
         for name, md in fragments_out.items():
             atomic_write_text(Path(fragment_dir) / name, md)
