@@ -150,3 +150,19 @@ def test_chapters_from_the_registry_use_generated_numbers_and_computed_values(bu
     en = recommendations_chapter(reg, doc, "en-US", "workshop_forms")
     assert "## Recommendation 1: " in en and "Mean priority given by the validation workshops: 4.55." in en
     assert "Added by the evaluation team after the validation workshops." in en
+
+
+def test_context_figures_from_the_desk_review_sheet(built):
+    """Published context figures (report section 2): counts, shares with the source's decimals, and
+    the computed share of legitimized contracts (30,529 of 139,000: about 22 percent)."""
+    _, doc, _ = built
+    assert d(doc, "context.cbas_2019") == "550,000" and d(doc, "context.cbas_legitimized") == "30,529"
+    assert d(doc, "context.cbas_2019_protection_share") == "85%"
+    assert d(doc, "context.unions_financial_reports_share") == "4.2%"
+    assert d(doc, "context.unions_financial_reports_share", "es-MX") == "4.2%"
+    assert d(doc, "context.rrm_requests") == "22" and d(doc, "context.rrm_workers") == "30,000"
+    assert d(doc, "context.rrm_back_pay_usd_millions") == "5" and d(doc, "context.auto_gdp_share") == "3.6%"
+    assert (d(doc, "context.goodyear_cba_rejected"), d(doc, "context.goodyear_cba_approved")) == ("727", "140")
+    share = doc["values"]["context.cbas_legitimized_share"]
+    assert share["value"] == pytest.approx(30529 / 139000) and share["display"]["en-US"] == "22%"
+    assert share["source"]["computation"] == "context.cbas_legitimized / context.cbas_after_revision"

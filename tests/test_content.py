@@ -7,7 +7,8 @@ import copy
 import pytest
 import yaml
 
-from evalkit.content import References, check_registry, load_registry
+from evalkit.content import (References, check_registry, load_registry, merge_overlay, overlay_path, read_registry,
+                             split_overlays, split_registry)
 from evalkit.errors import ConfigError
 
 from .conftest import ROOT
@@ -120,6 +121,25 @@ CASES = [
      "good_practices[gp-forums].findings: empty; expected at least one finding"),
     ("learning question unknown", setitem(["good_practices", 0, "learning_questions"], ["lq-x"]),
      "good_practices[gp-forums].learning_questions: 'lq-x' is not a learning question (known: lq-know)"),
+    ("conclusion resting on an unknown finding",
+     setitem(["conclusions"], [{"id": "c-reach", "text": bi("Reach grew."), "findings": ["knowledge-grw"]}]),
+     "conclusions[c-reach].findings: 'knowledge-grw' is not a finding"),
+    ("conclusion resting on nothing", setitem(["conclusions"], [{"id": "c-reach", "text": bi("Reach grew."), "findings": []}]),
+     "conclusions[c-reach].findings: empty; expected at least one finding it rests on"),
+    ("lesson resting on an unknown finding",
+     setitem(["learning_questions", 0, "lessons"], [{"id": "l-one", "text": bi("Start early."), "findings": ["x"]}]),
+     "learning_questions[lq-know].lessons[l-one].findings: 'x' is not a finding"),
+    ("two insights with one id",
+     setitem(["learning_questions", 0, "insights"], [{"id": "i-a", "text": bi("A."), "findings": ["knowledge-grew"]},
+                                                     {"id": "i-a", "text": bi("B."), "findings": ["knowledge-grew"]}]),
+     "learning_questions[lq-know].insights: id 'i-a' is used 2 times; expected unique ids"),
+    ("acronym given twice in one language",
+     setitem(["acronyms"], [{"id": "stps", "short": bi("STPS"), "long": bi("Labor ministry")},
+                            {"id": "stps-again", "short": {"en-US": "STPS", "es-MX": "SeTPS"}, "long": bi("Ministry")}]),
+     "acronyms[stps-again].short.en-US: 'STPS' is also the short form of stps; expected each acronym once"),
+    ("typed number in a conclusion",
+     setitem(["conclusions"], [{"id": "c-reach", "text": bi("Reach grew by 40 percent."), "findings": ["knowledge-grew"]}]),
+     "conclusions[c-reach].text.en-US: typed number in the text"),
 ]
 
 
@@ -158,3 +178,67 @@ def test_schema_refuses_a_level_outside_low_medium_high(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_registry(path, tosc, LANGS, REFS, display_root=tmp_path)
     assert "level" in str(exc.value) and "very high" in str(exc.value)
+
+
+# --- language overlays (registry.<tag>.yaml) -------------------------------------------------------
+
+def write_split(tmp_path, data=None) -> tuple:
+    path = tmp_path / "registry.yaml"
+    path.write_text(yaml.safe_dump(data or registry(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    split_registry(path, LANGS)
+    return path, {lang: overlay_path(path, lang) for lang in LANGS}
+
+
+def test_split_moves_every_text_to_its_language_and_merging_restores_the_registry(tmp_path):
+    path, overlays = write_split(tmp_path)
+    structure = yaml.safe_load(path.read_text(encoding="utf-8"))
+    es = yaml.safe_load(overlays["es-MX"].read_text(encoding="utf-8"))
+    assert structure["findings"][0] == {
+        "id": "knowledge-grew", "theme": "awareness",
+        "evidence": {"values": ["post_interview.awareness.top_box_share"], "outcomes": ["oc-forum"], "projects": ["map"]},
+        "leverage_points": [{"id": "lp-training", "domains": ["human_capacity"], "level": "high"}],
+        "quote": {"stakeholder": "unions"}}
+    assert es["findings"]["knowledge-grew"]["quote"] == {"text": "We learned a lot. (es)"}
+    assert es["findings"]["knowledge-grew"]["leverage_points"]["lp-training"]["name"] == "Training (es)"
+    assert "en-US" not in overlays["es-MX"].read_text(encoding="utf-8")
+    assert read_registry(path, LANGS) == registry()
+    # one language only: the other's texts are absent, and the check names each of them
+    only_es = read_registry(path, ["es-MX"])
+    assert only_es["themes"][0]["title"] == {"es-MX": "Awareness (es)"}
+    assert check_registry(only_es, TOSC, ["es-MX"], REFS) == []
+    assert "themes[awareness].title: no text in en-US (has es-MX)" in check_registry(only_es, TOSC, LANGS, REFS)
+
+
+def test_split_refuses_to_overwrite_an_overlay(tmp_path):
+    path, _ = write_split(tmp_path)
+    with pytest.raises(ConfigError, match="exists already"):
+        split_registry(path, LANGS)
+
+
+def test_overlay_defects_name_the_overlay_and_the_place(tmp_path):
+    path, overlays = write_split(tmp_path)
+    es = yaml.safe_load(overlays["es-MX"].read_text(encoding="utf-8"))
+    es["findings"]["knowledge-grown"] = {"title": "Creció"}           # no such finding
+    es["themes"]["awareness"]["title"] = ["Sensibilización"]           # a list where a text belongs
+    overlays["es-MX"].write_text(yaml.safe_dump(es, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        read_registry(path, LANGS, display_root=tmp_path)
+    msg = str(exc.value)
+    assert msg.startswith("registry.es-MX.yaml: 2 problem(s):")
+    assert "findings.knowledge-grown: no item with id 'knowledge-grown' in the registry" in msg
+    assert "themes[awareness].title: the overlay has a list of 1 items where the registry has dict" in msg
+
+
+def test_a_text_both_inline_and_in_the_overlay_is_refused():
+    problems = []
+    merge_overlay({"title": {"es-MX": "Uno"}}, {"title": "Dos"}, "es-MX", "", problems)
+    assert problems == ["title: the es-MX text is both inline in the registry and in the overlay; keep one"]
+
+
+def test_the_real_registry_is_split_into_structure_and_two_overlays():
+    path = ROOT / "report" / "mexico-auto-2024" / "content" / "registry.yaml"
+    structure = yaml.safe_load(path.read_text(encoding="utf-8"))
+    _, inline = split_overlays(structure, LANGS)
+    assert inline == {}                     # no text left inline: every language edits its own file
+    merged = read_registry(path, LANGS)
+    assert merged["recommendations"][0]["title"]["es-MX"] and merged["recommendations"][0]["title"]["en-US"]

@@ -42,10 +42,10 @@ def add_ratio_values(store: ValueStore, ratios: list[dict], where: str) -> None:
     """Shares numerator / denominator of values already in the store (evaluation.yaml analysis.ratios)."""
     problems = []
     for r in ratios:
-        for part in ("numerator", "denominator"):
-            if r[part] not in store.values:
-                problems.append(f"analysis.ratios[{r['id']}].{part}: '{r[part]}' is not a value id")
-        if problems:
+        missing = [f"analysis.ratios[{r['id']}].{part}: '{r[part]}' is not a value id"
+                   for part in ("numerator", "denominator") if r[part] not in store.values]
+        if missing:
+            problems += missing
             continue
         den = float(store.values[r["denominator"]]["value"])
         if den == 0:

@@ -1,0 +1,105 @@
+"""Parts of the full report generated from the registry and the desk-review sheet (acronyms,
+evaluation questions, conclusions, lessons, context sources), shares computed from two values,
+and the documents an evaluation publishes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from evalkit.analysis.secondary import add_ratio_values, add_secondary_values, decimals
+from evalkit.chapters import acronyms_fragment, conclusions_chapter, evaluation_questions_fragment, lessons_chapter
+from evalkit.content import Registry
+from evalkit.context import Context
+from evalkit.errors import ConfigError, DataError
+from evalkit.values import ValueStore
+
+from .conftest import LANGS, ROOT
+from .test_content import bi, registry
+
+
+def reg(**extra) -> Registry:
+    data = registry()
+    data.update(extra)
+    return Registry("registry.yaml", data, {"domains": []})
+
+
+def test_acronyms_are_sorted_by_the_short_form_of_each_language():
+    r = reg(acronyms=[{"id": "usmca", "short": {"en-US": "USMCA", "es-MX": "T-MEC"}, "long": bi("The trade agreement")},
+                      {"id": "cba", "short": {"en-US": "CBA", "es-MX": "CCT"}, "long": bi("Collective agreement")},
+                      {"id": "stps", "short": bi("STPS"), "long": bi("Labor ministry")}])
+    en = acronyms_fragment(r, "en-US").splitlines()
+    assert [line.split(" | ")[0] for line in en[2:5]] == ["| CBA", "| STPS", "| USMCA"]
+    assert en[-1] == ": Acronyms used in this report {#tbl-acronyms}"
+    es = acronyms_fragment(r, "es-MX").splitlines()
+    assert es[0] == "| Sigla | Significado |"
+    assert [line.split(" | ")[0] for line in es[2:5]] == ["| CCT", "| STPS (es)", "| T-MEC"]
+    assert acronyms_fragment(reg(), "en-US") == ""
+
+
+def test_evaluation_questions_name_the_thematic_categories_that_answer_them():
+    md = evaluation_questions_fragment(reg(), "es-MX")
+    assert "| Relevance (es) | Did it fit? (es) | 1. Awareness (es) |" in md
+    assert md.rstrip().endswith("{#tbl-evaluation-questions}")
+
+
+def test_conclusions_and_lessons_carry_the_numbers_of_their_findings():
+    r = reg(conclusions=[{"id": "c-a", "text": bi("Awareness grew."), "findings": ["knowledge-grew", "inspectors-trained"]}])
+    assert conclusions_chapter(r, "en-US") == "1. Awareness grew. (Findings 1.1, 2.1.)\n"
+    data = registry()
+    data["learning_questions"][0]["lessons"] = [{"id": "l-a", "text": bi("Start early."), "findings": ["knowledge-grew"]}]
+    md = lessons_chapter(Registry("r", data, {"domains": []}), "es-MX")
+    assert md.startswith("## What do people know? (es)\n") and "- Start early. (es) (Hallazgos 1.1.)" in md
+    assert lessons_chapter(reg(), "en-US") == ""     # no lessons yet: nothing, not an empty heading
+
+
+def store() -> ValueStore:
+    return ValueStore("test", LANGS)
+
+
+def test_secondary_figures_keep_the_sources_decimals():
+    s = store()
+    data = pd.DataFrame([{"figure": "unions_reporting", "value": "4.2", "unit": "percent", "as_of": "2023", "source": "CFCRL"},
+                         {"figure": "contracts", "value": "139000", "unit": "count", "as_of": "2022", "source": "STPS"},
+                         {"figure": "back_pay", "value": "5.25", "unit": "usd_millions", "as_of": "2024-04", "source": "USTR"}])
+    add_secondary_values(s, "context", data, {"file": "sheet.csv"})
+    assert s.values["context.unions_reporting"]["value"] == pytest.approx(0.042)
+    assert s.values["context.unions_reporting"]["display"] == {"en-US": "4.2%", "es-MX": "4.2%"}
+    assert s.values["context.contracts"]["kind"] == "count"
+    assert s.values["context.back_pay"]["display"]["en-US"] == "5.25"
+    assert s.values["context.back_pay"]["source"]["computation"] == "as published: USTR, 2024-04"
+    assert (decimals("30529"), decimals("4.20"), decimals("18.0")) == (0, 1, 0)
+
+
+def test_ratios_are_computed_and_bad_ratios_are_named():
+    s = store()
+    s.add("a.part", 30529, "count", {})
+    s.add("a.whole", 139000, "count", {})
+    s.add("a.none", 0, "count", {})
+    add_ratio_values(s, [{"id": "a.share", "numerator": "a.part", "denominator": "a.whole", "digits": 1}], "evaluation.yaml")
+    assert s.values["a.share"]["display"]["en-US"] == "22.0%"
+    with pytest.raises(DataError) as exc:
+        add_ratio_values(s, [{"id": "a.x", "numerator": "a.parts", "denominator": "a.whole"},
+                             {"id": "a.y", "numerator": "a.part", "denominator": "a.none"}], "evaluation.yaml")
+    assert "analysis.ratios[a.x].numerator: 'a.parts' is not a value id" in str(exc.value)
+    assert "analysis.ratios[a.y].denominator: 'a.none' is zero" in str(exc.value)
+
+
+def test_documents_are_every_qmd_and_must_match_across_languages(tmp_path):
+    ctx = Context.load(ROOT)
+    assert "report" in ctx.documents()
+    report = tmp_path / "report"
+    for sub, docs in {"en": ["report.qmd", "briefs/one.qmd", "_partial.qmd"], "es": ["report.qmd"]}.items():
+        for d in docs:
+            (report / sub / d).parent.mkdir(parents=True, exist_ok=True)
+            (report / sub / d).write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    ctx = dataclasses.replace(ctx, evaluation=dataclasses.replace(ctx.evaluation,
+                                                                  data=dict(ctx.evaluation.data, report=str(report))))
+    with pytest.raises(ConfigError) as exc:
+        ctx.documents()
+    assert "es: missing briefs/one (every language publishes the same documents)" in str(exc.value)
+    (report / "es" / "briefs").mkdir()
+    (report / "es" / "briefs" / "one.qmd").write_text("---\ntitle: y\n---\n", encoding="utf-8")
+    assert ctx.documents() == ["briefs/one", "report"]
