@@ -296,8 +296,8 @@ def test_real_report_one_number_and_one_sentence(tmp_path):
     text = report.read_text(encoding="utf-8")
     body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
     number = "Altogether the team held 49 key informant interviews"
-    sentence = ("Every number in it is computed by the evaluation pipeline from the data the team\n"
-                "collected; none is typed by hand.")
+    sentence = ("One engagement log records every activity, and every count in\n"
+                "this section comes from it, so the tables cannot disagree with one another.")
     assert body.count(number) == 1 and body.count(sentence) == 1, "the report's wording changed: update this test"
     new = body.replace(number, number.replace("49", "51")).replace(sentence, "All figures were checked twice.")
 
@@ -311,10 +311,10 @@ def test_real_report_one_number_and_one_sentence(tmp_path):
     assert len(changed) == 2
     first, second = changed
     assert [_text(d, "delText") for d in _revs(first, "del")] == [
-        "Every number in it is computed by the evaluation pipeline from the data the team collected; "
-        "none is typed by hand"]
+        "One engagement log records every activity, and every count in this section comes from it, so the "
+        "tables cannot disagree with one another"]
     assert [_text(i) for i in _revs(first, "ins")] == ["All figures were checked twice"]
-    assert _text(first).endswith("automotive sector. All figures were checked twice.")
+    assert _text(first).endswith("shape and use Mexico\u2019s labor system. All figures were checked twice.")
     assert [_text(d, "delText") for d in _revs(second, "del")] == ["49"]
     assert [_text(i) for i in _revs(second, "ins")] == ["51"]
     assert len(root.findall(f".//{{{W}}}tbl")) == body.count("{#tbl-")

@@ -437,7 +437,7 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
         for (project, code), decl in config.declarations.items():
             base = f"{ins['id']}.{project}.{slug(code)}"
             names[f"{base}.total"] = decl["label"][lang]
-            names[f"{base}.total_millions"] = decl["label"][lang]
+            names[f"{base}.total_millions"] = decl["label"][lang] + " (" + translator(lang)("millions") + ")"
             names[f"{base}.women"] = decl["label"][lang] + " (" + translator(lang)("women") + ")"
         for agg in config.aggregates:
             names[f"{ins['id']}.aggregate.{agg['id']}.total"] = agg["label"][lang]
