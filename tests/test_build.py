@@ -55,8 +55,8 @@ def builds(tmp_path_factory):
 
 def published(clone: Path) -> dict[str, bytes]:
     out = {p.relative_to(clone).as_posix(): p.read_bytes()
-           for p in sorted((clone / "results" / "publish").rglob("*")) if p.is_file()}
-    out["results/values.json"] = (clone / "results" / "values.json").read_bytes()
+           for p in sorted((clone / "results" / "mexico-auto-2024" / "publish").rglob("*")) if p.is_file()}
+    out["results/mexico-auto-2024/values.json"] = (clone / "results" / "mexico-auto-2024" / "values.json").read_bytes()
     return out
 
 
@@ -65,19 +65,19 @@ def test_every_deliverable_is_built(builds):
     names = set(published(a))
     for lang in ("en", "es"):
         for fmt in ("html", "pdf", "docx"):
-            assert f"results/publish/{lang}/report.{fmt}" in names
-    assert "results/publish/manifest.json" in names
+            assert f"results/mexico-auto-2024/publish/{lang}/report.{fmt}" in names
+    assert "results/mexico-auto-2024/publish/manifest.json" in names
     for name in ("post_interview.sav", "post_interview.dta", "post_interview.csv", "codebook.html",
                  "codebook.csv", "disclosure.json"):
-        assert f"results/publish/dataset/{name}" in names
+        assert f"results/mexico-auto-2024/publish/dataset/{name}" in names
     # the triangulation-only worker survey is cleaned but never published
-    assert (a / "results/clean/worker.csv").exists()
+    assert (a / "results/mexico-auto-2024/clean/worker.csv").exists()
     assert not any("worker" in n for n in names)
 
 
 def test_dataset_labels_survive_a_round_trip_and_identifiers_are_gone(builds):
     a, _ = builds
-    ds = a / "results/publish/dataset"
+    ds = a / "results/mexico-auto-2024/publish/dataset"
     sav, meta = pyreadstat.read_sav(str(ds / "post_interview.sav"), user_missing=True)
     dta, dmeta = pyreadstat.read_dta(str(ds / "post_interview.dta"), user_missing=True)
     assert len(sav) == len(dta) == 94
@@ -98,11 +98,11 @@ def test_dataset_labels_survive_a_round_trip_and_identifiers_are_gone(builds):
 
 def test_privacy_scan_passed_on_every_published_file(builds):
     a, _ = builds
-    report = json.loads((a / "results/checks/privacy.json").read_text())
+    report = json.loads((a / "results/mexico-auto-2024/checks/privacy.json").read_text())
     assert report["passed"] is True and report["hits"] == []
     assert len(report["files_scanned"]) == 12
     assert report["identifier_values"]["post_interview.full_name"] == 94
-    html = (a / "results/publish/en/report.html").read_text(encoding="utf-8")
+    html = (a / "results/mexico-auto-2024/publish/en/report.html").read_text(encoding="utf-8")
     assert "suppressed" in html  # small cells of the rating table are hidden
 
 
@@ -118,16 +118,16 @@ def test_manifest_lists_checksums_of_published_files(builds):
     import hashlib
 
     a, _ = builds
-    manifest = json.loads((a / "results/publish/manifest.json").read_text())
+    manifest = json.loads((a / "results/mexico-auto-2024/publish/manifest.json").read_text())
     assert len(manifest["files"]) == 12
     for entry in manifest["files"]:
-        data = (a / "results/publish" / entry["path"]).read_bytes()
+        data = (a / "results/mexico-auto-2024/publish" / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
 
 
 def test_values_json_has_every_cited_number_with_provenance(builds):
     a, _ = builds
-    doc = json.loads((a / "results/values.json").read_text())
+    doc = json.loads((a / "results/mexico-auto-2024/values.json").read_text())
     v = doc["values"]["post_interview.violations.top_box_share"]
     assert v["value"] == 0.75 and v["display"] == {"en-US": "75%", "es-MX": "75%"}
     assert v["source"]["file"] == "raw/mexico-auto-2024/post_interview_survey.sav"
@@ -144,8 +144,8 @@ def test_values_json_has_every_cited_number_with_provenance(builds):
 
 def test_both_languages(builds):
     a, _ = builds
-    en = (a / "results/publish/en/report.html").read_text(encoding="utf-8")
-    es = (a / "results/publish/es/report.html").read_text(encoding="utf-8")
+    en = (a / "results/mexico-auto-2024/publish/en/report.html").read_text(encoding="utf-8")
+    es = (a / "results/mexico-auto-2024/publish/es/report.html").read_text(encoding="utf-8")
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="en-US"' in en
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="es-MX"' in es
     assert "Figure\u00a01" in en and "Figura\u00a01" in es and "Tabla\u00a01" in es
@@ -156,16 +156,16 @@ def test_both_languages(builds):
     assert "Labor rights mechanisms: 85% of 93 valid answers" in alt_en
     assert "Mecanismos de derechos laborales: 85% de 93 respuestas válidas" in alt_es
     for lang, tag in (("en", "en-US"), ("es", "es-MX")):
-        with pikepdf.open(a / f"results/publish/{lang}/report.pdf") as pdf:
+        with pikepdf.open(a / f"results/mexico-auto-2024/publish/{lang}/report.pdf") as pdf:
             assert str(pdf.Root.Lang) == tag
-        with zipfile.ZipFile(a / f"results/publish/{lang}/report.docx") as z:
+        with zipfile.ZipFile(a / f"results/mexico-auto-2024/publish/{lang}/report.docx") as z:
             assert f'w:val="{tag}"' in z.read("word/styles.xml").decode()
 
 
 def test_every_analysis_is_in_the_report_in_both_languages(builds):
     a, _ = builds
-    en = " ".join((a / "results/publish/en/report.html").read_text(encoding="utf-8").split())
-    es = " ".join((a / "results/publish/es/report.html").read_text(encoding="utf-8").split())
+    en = " ".join((a / "results/mexico-auto-2024/publish/en/report.html").read_text(encoding="utf-8").split())
+    es = " ".join((a / "results/mexico-auto-2024/publish/es/report.html").read_text(encoding="utf-8").split())
     alts_en = re.findall(r'<img [^>]*alt="([^"]+)"', en)
     alts_es = re.findall(r'<img [^>]*alt="([^"]+)"', es)
     assert len(alts_en) == len(alts_es) == 6  # ratings, two aggregates, workshop priorities, two annex figures
@@ -179,18 +179,18 @@ def test_every_analysis_is_in_the_report_in_both_languages(builds):
 
 def test_gate_report_is_written(builds):
     a, _ = builds
-    report = json.loads((a / "results/checks/accessibility.json").read_text())
+    report = json.loads((a / "results/mexico-auto-2024/checks/accessibility.json").read_text())
     assert report["passed"] is True and len(report["checked"]) == 7  # six reports + the dataset codebook
     assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa"
-    assert (a / "results/checks/accessibility.md").exists()
-    env = json.loads((a / "results/checks/environment.json").read_text())
+    assert (a / "results/mexico-auto-2024/checks/accessibility.md").exists()
+    env = json.loads((a / "results/mexico-auto-2024/checks/environment.json").read_text())
     assert env["chromium"].startswith("Chromium ") and env["axe_core"] == report["axe_version"]
 
 
 def broken_copy(a: Path, tmp_path: Path, lang: str, fmt: str, edit) -> Path:
-    target = tmp_path / "results" / "publish" / lang / f"report.{fmt}"
+    target = tmp_path / "results" / "mexico-auto-2024" / "publish" / lang / f"report.{fmt}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    edit(a / f"results/publish/{lang}/report.{fmt}", target)
+    edit(a / f"results/mexico-auto-2024/publish/{lang}/report.{fmt}", target)
     return target
 
 
@@ -254,5 +254,5 @@ def test_bad_raw_data_stops_the_build_and_leaves_no_output(builds, tmp_path):
     assert "raw/mexico-auto-2024/post_interview_survey.sav: 1 problem(s)" in out
     assert re.search(r"row 7 \(resp_id 'PIS-\d{4}'\), column 'coordination': 6 is not a value of scale "
                      r"'effectiveness' in the codebook; expected one of 1 \(low\)", out)
-    assert not (clone / "results/clean/post_interview.csv").exists()
-    assert not (clone / "results/publish").exists()
+    assert not (clone / "results/mexico-auto-2024/clean/post_interview.csv").exists()
+    assert not (clone / "results/mexico-auto-2024/publish").exists()

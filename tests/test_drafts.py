@@ -88,7 +88,7 @@ def write_build(root: Path, share: float, n: int, extra: dict | None = None, tab
     store.add("survey.small_cell", 3 if n == 94 else 4, "count", SOURCE, suppressed=True)
     for vid, v in (extra or {}).items():
         store.add(vid, v, "count", SOURCE)
-    res = root / "results"
+    res = root / "results" / "mexico-auto-2024"
     (res / "tables").mkdir(parents=True, exist_ok=True)
     (res / "values.json").write_text(store.to_json(), encoding="utf-8")
     (res / "tables" / "survey-ratings.csv").write_text(table, encoding="utf-8")
@@ -184,8 +184,8 @@ def test_take_draft_writes_a_complete_snapshot(project, ctx_loader):
 
 
 def test_take_draft_needs_a_finished_build(project, ctx_loader):
-    (project / "results" / "build" / "es" / "report.md").unlink()
-    with pytest.raises(DraftError, match=r"results/build/es/report\.md.*run build"):
+    (project / "results" / "mexico-auto-2024" / "build" / "es" / "report.md").unlink()
+    with pytest.raises(DraftError, match=r"results/mexico-auto-2024/build/es/report\.md.*run build"):
         take_draft(ctx_loader(project), "v1")
     assert not (project / "drafts" / "v1").exists()
 
@@ -297,7 +297,7 @@ def test_ins_and_del_colours_keep_text_contrast():
 def test_compare_with_the_current_build_and_cli(two_drafts, capsys):
     root, _ = two_drafts
     assert main(["draft", "--root", str(root), "compare", "v1", "current"]) == 0
-    out = root / "results" / "changes" / "v1--current"
+    out = root / "results" / "mexico-auto-2024" / "changes" / "v1--current"
     assert sorted(p.name for p in out.iterdir()) == ["changes-en.html", "changes-es.html", "changes.json"]
     doc = json.loads((out / "changes.json").read_text())
     assert doc["format"] == "evalkit-changes/1" and doc["new"]["name"] == "current"
@@ -445,19 +445,19 @@ def test_change_report_and_matrix_pass_the_accessibility_gate(two_drafts, tmp_pa
 
 # --- speed and translations ---------------------------------------------------------------------
 
-@pytest.mark.skipif(not (ROOT / "results" / "values.json").is_file() or
-                    not (ROOT / "results" / "build" / "en" / "report.md").is_file(),
+@pytest.mark.skipif(not (ROOT / "results" / "mexico-auto-2024" / "values.json").is_file() or
+                    not (ROOT / "results" / "mexico-auto-2024" / "build" / "en" / "report.md").is_file(),
                     reason="needs a finished build of the default evaluation (./run build)")
 def test_comparing_two_drafts_of_the_default_evaluation_is_fast(project, ctx_loader):
-    res = project / "results"
+    res = project / "results" / "mexico-auto-2024"
     shutil.rmtree(res)
     res.mkdir()
-    shutil.copyfile(ROOT / "results" / "values.json", res / "values.json")
-    shutil.copytree(ROOT / "results" / "tables", res / "tables")
+    shutil.copyfile(ROOT / "results" / "mexico-auto-2024" / "values.json", res / "values.json")
+    shutil.copytree(ROOT / "results" / "mexico-auto-2024" / "tables", res / "tables")
     for lang in LANGS:
         sub = lang.split("-")[0]
         (res / "build" / sub).mkdir(parents=True)
-        shutil.copyfile(ROOT / "results" / "build" / sub / "report.md", res / "build" / sub / "report.md")
+        shutil.copyfile(ROOT / "results" / "mexico-auto-2024" / "build" / sub / "report.md", res / "build" / sub / "report.md")
     take_draft(ctx_loader(project), "v1")
     doc = json.loads((res / "values.json").read_text())
     for v in list(doc["values"].values())[::7]:
@@ -499,7 +499,7 @@ def test_the_default_evaluation_comment_matrix_is_ready_for_a_final_draft():
     from evalkit.drafts import build_files, check_final
 
     root = Path(__file__).resolve().parents[1]
-    if not (root / "results" / "build" / "en" / "report.md").exists():
+    if not (root / "results" / "mexico-auto-2024" / "build" / "en" / "report.md").exists():
         pytest.skip("needs a build (./run build)")
     ctx = Context.load(root)
     check_final(ctx, build_files(ctx))  # raises on any problem

@@ -290,7 +290,7 @@ def test_bad_date(tmp_path):
 
 
 def test_real_report_one_number_and_one_sentence(tmp_path):
-    report = ROOT / "results" / "build" / "en" / "report.md"
+    report = ROOT / "results" / "mexico-auto-2024" / "build" / "en" / "report.md"
     if not report.exists():
         pytest.skip("run ./run build first: the test reads results/build/en/report.md")
     text = report.read_text(encoding="utf-8")

@@ -195,7 +195,7 @@ def draft_main(args) -> int:
                 ctx = Context.load(root)
             old = load_draft(root, args.old, ctx=ctx)
             new = load_draft(root, args.new, ctx=ctx)
-            out = Path(args.out) if args.out else default_changes_dir(root, args.old, args.new)
+            out = Path(args.out) if args.out else default_changes_dir(Path(root) / "results" / new.evaluation, args.old, args.new)
             if args.draft_command == "redline":
                 from .drafts import write_redlines
 
@@ -239,7 +239,7 @@ def _comments_main(ctx, args) -> int:
         lang = args.lang or langs[0]
         targets = {lang: Path(args.out)}
     else:
-        targets = {lang: ctx.root / "results" / "comments" / f"comments-{subtag(lang)}.html" for lang in langs}
+        targets = {lang: ctx.results / "comments" / f"comments-{subtag(lang)}.html" for lang in langs}
     for lang, out in targets.items():
         atomic_write_text(out, render_matrix_html(comments, lang, ctx.evaluation.data["title"][lang], registry))
         print(f"evalkit: wrote {ctx.rel(out)} ({len(comments)} comments)")

@@ -25,6 +25,11 @@ class Context:
         cfg = apply_defaults(dict(config) if config is not None else load_config(root / config_path))
         return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
 
+    @property
+    def results(self) -> Path:
+        """Where everything built for this evaluation goes: results/<evaluation id>/ (never edited by hand)."""
+        return self.root / "results" / self.evaluation.id
+
     def rel(self, path: str | Path) -> str:
         return display_path(path, self.root)
 

@@ -122,7 +122,7 @@ def build_files(ctx) -> dict:
     from .pipeline import content_path
 
     root = Path(ctx.root)
-    results = root / RESULTS_DIR
+    results = ctx.results
     langs = list(ctx.config["languages"])
     values = results / "values.json"
     texts = {lang: results / "build" / subtag(lang) / "report.md" for lang in langs}
@@ -299,8 +299,9 @@ def _context(root: Path):
 
 # --- comparing ----------------------------------------------------------------------------------
 
-def default_changes_dir(root: str | Path, old: str, new: str) -> Path:
-    return Path(root) / RESULTS_DIR / "changes" / f"{old}--{new}"
+def default_changes_dir(results: str | Path, old: str, new: str) -> Path:
+    """results/<evaluation>/changes/<old>--<new>/"""
+    return Path(results) / "changes" / f"{old}--{new}"
 
 
 def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str, Path]:

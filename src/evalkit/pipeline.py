@@ -483,10 +483,11 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     for f in files:
         p = Path(f)
         parts = Path(ctx.rel(p)).parts
-        sub = parts[2] if len(parts) > 3 and parts[1] == "publish" else p.parent.name
-        if sub in langs:      # results/publish/<lang>/<document>.<fmt>
+        at = parts.index("publish") if "publish" in parts else -1
+        sub = parts[at + 1] if 0 <= at < len(parts) - 2 else p.parent.name
+        if sub in langs:      # results/<evaluation>/publish/<lang>/<document>.<fmt>
             lang = langs[sub]
-            title = document_title(ctx, lang, Path(*parts[3:]).with_suffix("").as_posix())
+            title = document_title(ctx, lang, Path(*parts[at + 2:]).with_suffix("").as_posix())
         else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
         documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})

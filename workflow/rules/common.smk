@@ -14,7 +14,7 @@ except EvalkitError as exc:
     sys.stderr.write(f"\nevalkit: the run cannot start.\n{exc}\n\n")
     raise SystemExit(1)
 
-RESULTS = "results"
+RESULTS = str(CTX.results.relative_to(CTX.root))  # results/<evaluation id>
 EVAL = CTX.evaluation
 LANGS = {subtag(tag): tag for tag in config["languages"]}  # "en" -> "en-US"
 INSTRUMENTS = [ins["id"] for ins in EVAL.instruments]
