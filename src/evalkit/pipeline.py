@@ -325,7 +325,8 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     if content_path(ctx) is not None and clean_csvs is not None:
         from .annexes import annexes_fragment
-        from .chapters import findings_chapter, good_practices_chapter, recommendations_chapter
+        from .chapters import (findings_chapter, good_practices_chapter, performance_ratings_fragment,
+                               recommendations_by_addressee, recommendations_chapter)
 
         reg = load_content(ctx, values_doc, clean_csvs)
         names = value_names(ctx, lang)
@@ -337,8 +338,11 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders),
             "good-practices.md": good_practices_chapter(reg, lang),
             "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
+            "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
             "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
         }
+        if reg.data.get("performance_ratings"):
+            fragments_out["performance-ratings.md"] = performance_ratings_fragment(reg, lang)
         for name, md in fragments_out.items():
             atomic_write_text(Path(fragment_dir) / name, md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))

@@ -40,9 +40,9 @@ def codebook_file(wildcards):
 
 
 def published_documents():
-    """Documents people read: they pass the accessibility gate."""
-    return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"]) + [
-        RESULTS + "/publish/dataset/codebook.html"]
+    """Documents people read: they pass the accessibility gate (the dataset codebook only when a survey is published)."""
+    return expand(RESULTS + "/publish/{lang}/report.{fmt}", lang=LANGS, fmt=config["formats"]) + (
+        [RESULTS + "/publish/dataset/codebook.html"] if DATASETS else [])
 
 
 def dataset_files():
@@ -51,8 +51,8 @@ def dataset_files():
 
 def published_files():
     """Everything published: documents, microdata, codebook, disclosure report (the privacy scan reads them all)."""
-    return published_documents() + dataset_files() + [
-        RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"]
+    return published_documents() + dataset_files() + (
+        [RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"] if DATASETS else [])
 
 
 def analysis_table_files():
