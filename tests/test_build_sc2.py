@@ -85,6 +85,9 @@ def test_data_collection_from_the_engagement_log(sc2):
 
 def test_figures_come_from_the_monitoring_data(sc2):
     values = json.loads((sc2 / "results/values.json").read_text())["values"]
+    for qmd in (sc2 / "report/sc2-mexico-2024").rglob("*.qmd"):  # every cited id exists
+        for vid in re.findall(r"\{\{< meta values\.([\w.]+) >\}\}", qmd.read_text()):
+            assert vid in values, f"{qmd}: {vid}"
     assert values["monitoring.sc2.sc2_01.total"]["value"] == 327
     assert values["monitoring.sc2.sc2_02.total"]["value"] == 158
     assert values["monitoring.sc2.sc2_04.total"]["value"] == 1 and values["monitoring.sc2.sc2_04.target"]["value"] == 3
@@ -100,7 +103,8 @@ def test_figures_come_from_the_monitoring_data(sc2):
 def test_findings_grouped_by_criterion_and_recommendations_by_addressee(sc2):
     en = text(sc2 / "results/publish/en/report.html")
     es = text(sc2 / "results/publish/es/report.html")
-    order = [en.index(h) for h in ("Finding 1.1: The strategy targets", "Effectiveness The project is on course",
+    body = en[en.index("The findings follow the evaluation criteria"):]  # after the table of contents
+    order = [body.index(h) for h in ("Finding 1.1: The strategy targets", "Effectiveness The project is on course",
                                    "Finding 2.5: Few Labor Centers", "Coherence and alignment The project",
                                    "Equity and inclusion The project reaches", "Sustainability Knowledge",
                                    "Impact Research", "Finding 6.2: Legal assistance")]
