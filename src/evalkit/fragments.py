@@ -54,8 +54,8 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict
 
 def fieldwork_places(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str) -> dict[str, str]:
     """The states of an engagement log's activities as a list in words, per mode and in all
-    (``labels.<iid>.places.<mode>|all``), in codebook order: e.g. "San Luis Potosí, Querétaro and
-    Mexico City". A state is listed when the log has at least one activity there."""
+    (``labels.<iid>.places.<mode>|all``), in codebook order, e.g. "Ohio, Texas and Utah". A state
+    is listed when the log has at least one activity there."""
     from babel.lists import format_list
 
     states = codebook.variable("state")["categories"]
