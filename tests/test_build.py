@@ -136,8 +136,8 @@ def test_values_json_has_every_cited_number_with_provenance(builds):
               ("awareness", "understanding", "organizing", "participation", "inspections",
                "coordination", "violations", "mechanisms")]
     assert shares == ["72%", "70%", "79%", "79%", "69%", "69%", "75%", "85%"]
-    # every {{< meta values.x >}} in the sources names a value of values.json
-    for qmd in (a / "report").rglob("*.qmd"):
+    # every {{< meta values.x >}} in the built evaluation's sources names a value of values.json
+    for qmd in (a / Context.load(a).evaluation.data["report"]).rglob("*.qmd"):
         for vid in re.findall(r"\{\{< meta values\.([\w.]+) >\}\}", qmd.read_text()):
             assert vid in doc["values"], f"{qmd}: {vid}"
 

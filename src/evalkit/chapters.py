@@ -74,22 +74,40 @@ def good_practices_chapter(reg: Registry, lang: str) -> str:
     return "\n".join(out)
 
 
-def recommendations_chapter(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:
+def _recommendation(reg: Registry, r: dict, n: int, values_doc: dict, lang: str, workshop: str | None,
+                    level: str = "##") -> str:
+    """One recommendation: heading with its number, text, addressees, supporting findings and, where the
+    evaluation held validation workshops, where its priority comes from."""
     _ = translator(lang)
     fnum = reg.finding_numbers()
     addressees = reg.by_id("addressees")
+    lines = [f"{level} {_('Recommendation {number}: {title}', number=n, title=r['title'][lang])}\n",
+             _para(r["text"][lang]) + "\n",
+             _("Addressed to: {names}.", names=", ".join(addressees[a]["name"][lang] for a in r["addressees"])),
+             _("Rests on findings {numbers}.", numbers=", ".join(fnum[f] for f in r["findings"]))]
+    mean = f"{workshop}.{r['priority']}.mean" if workshop else None
+    if mean and mean in values_doc["values"]:
+        lines.append(_("Mean priority given by the validation workshops: {mean}.", mean=lookup(values_doc, mean, lang)))
+    elif workshop and r["priority"] == "evaluation_team":
+        lines.append(_("Added by the evaluation team after the validation workshops."))
+    return lines[0] + "\n" + lines[1] + "\n" + " ".join(lines[2:]) + "\n"
+
+
+def recommendations_chapter(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:
+    return "\n".join(_recommendation(reg, r, n, values_doc, lang, workshop)
+                     for n, r in enumerate(reg.data["recommendations"], start=1))
+
+
+def recommendations_by_addressee(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:
+    """The recommendations grouped under their first addressee (in the order of the registry's
+    addressees), each keeping its number from the registry's order; a section per addressee."""
+    numbers = reg.recommendation_numbers()
     out = []
-    for n, r in enumerate(reg.data["recommendations"], start=1):
-        lines = [f"## {_('Recommendation {number}: {title}', number=n, title=r['title'][lang])}\n",
-                 _para(r["text"][lang]) + "\n",
-                 _("Addressed to: {names}.", names=", ".join(addressees[a]["name"][lang] for a in r["addressees"])),
-                 _("Rests on findings {numbers}.", numbers=", ".join(fnum[f] for f in r["findings"]))]
-        mean = f"{workshop}.{r['priority']}.mean" if workshop else None
-        if mean and mean in values_doc["values"]:
-            lines.append(_("Mean priority given by the validation workshops: {mean}.", mean=lookup(values_doc, mean, lang)))
-        elif r["priority"] == "evaluation_team":
-            lines.append(_("Added by the evaluation team after the validation workshops."))
-        out.append(lines[0] + "\n" + lines[1] + "\n" + " ".join(lines[2:]) + "\n")
+    for a in reg.data["addressees"]:
+        mine = [r for r in reg.data["recommendations"] if r["addressees"][0] == a["id"]]
+        if mine:
+            out.append(f"## {a['name'][lang]}\n")
+            out += [_recommendation(reg, r, numbers[r["id"]], values_doc, lang, workshop, level="###") for r in mine]
     return "\n".join(out)
 
 
@@ -136,7 +154,7 @@ def lessons_chapter(reg: Registry, lang: str) -> str:
     _ = translator(lang)
     fnum = reg.finding_numbers()
     out = []
-    for lq in reg.data["learning_questions"]:
+    for lq in reg.data.get("learning_questions", []):
         if not lq.get("lessons"):
             continue
         title = lq.get("short", lq["question"])[lang]
@@ -144,3 +162,17 @@ def lessons_chapter(reg: Registry, lang: str) -> str:
                    + "\n".join(f"- {_para(x['text'][lang])} {_rests_on(fnum, x['findings'], _)}" for x in lq["lessons"])
                    + "\n")
     return "\n".join(out)
+
+
+def performance_ratings_fragment(reg: Registry, lang: str) -> str:
+    """The performance ratings as a table: one row per outcome, one column per criterion, each cell the
+    level's name in words (never a colour or a symbol alone)."""
+    _ = translator(lang)
+    pr = reg.data["performance_ratings"]
+    levels = {x["id"]: x["name"][lang] for x in pr["scale"]}
+    rows = [[f"{o['label'][lang]} {o['number']}: {_para(o['text'][lang])}"]
+            + [levels[o["ratings"][c["id"]]] for c in pr["criteria"]] for o in pr["outcomes"]]
+    header = [_("Outcome")] + [c["name"][lang] for c in pr["criteria"]]
+    caption = _("Performance ratings of each outcome, on a scale from lowest to highest: {levels}",
+                levels=", ".join(x["name"][lang] for x in pr["scale"]))
+    return md_table(header, rows, caption, "tbl-performance-ratings", first_width=40, text_columns=len(header))

@@ -22,6 +22,8 @@ from .io import atomic_write_text, display_path
 from .evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
+# Kinds an evaluation may leave out of its registry (read as empty lists).
+OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions")
 DIGIT = re.compile(r"\d")
 
 
@@ -253,6 +255,8 @@ def load_registry(path: str | Path, tosc_path: str | Path, languages: list[str],
     name = display_path(path, display_root)
     data = read_registry(path, languages, display_root)
     validate(data, load_schema("content.schema.yaml"), name)
+    for kind in OPTIONAL_KINDS:
+        data.setdefault(kind, [])
     tosc = load_yaml(tosc_path)
     problems = check_registry(data, tosc, languages, refs or References())
     if problems:
@@ -319,7 +323,12 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             for v in ev.get("values", []):
                 if v not in refs.value_ids:
                     add(f"{where}.evidence.values: '{v}' is not a value id of results/values.json")
-        if not f.get("leverage_points") and not f.get("no_leverage_point"):
+        if data.get("identifies_leverage_points", True) is False:
+            for field in ("leverage_points", "no_leverage_point"):
+                if f.get(field):
+                    add(f"{where}.{field}: the registry says identifies_leverage_points: false; expected no "
+                        f"{field} (or set identifies_leverage_points: true)")
+        elif not f.get("leverage_points") and not f.get("no_leverage_point"):
             add(f"{where}: no leverage point and no `no_leverage_point` reason; expected at least one or the reason")
         for lp in f.get("leverage_points", []):
             for d in lp.get("domains", []):
@@ -379,6 +388,8 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         for code in sorted(refs.segment_codes - findings):
             add(f"findings: the coded segments use code '{code}', which is not a finding id")
 
+    problems += check_ratings(data.get("performance_ratings"))
+
     # every configured language; no typed numbers in texts
     lang_problems: list[str] = []
     check_languages(data, languages, "", lang_problems)
@@ -389,6 +400,35 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             start = max(0, m.start() - 25)
             add(f"{where}: typed number in the text ('…{text[start:m.end() + 25]}…'); section, finding, figure and "
                 f"table numbers are generated, and other numbers come from values.json")
+    return problems
+
+
+def check_ratings(ratings: dict | None) -> list[str]:
+    """The performance ratings: unique ids, and every outcome rated once on every criterion with a
+    level of the scale."""
+    if not ratings:
+        return []
+    problems: list[str] = []
+    for part in ("scale", "criteria", "outcomes"):
+        ids = [x["id"] for x in ratings.get(part, [])]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(f"performance_ratings.{part}: id '{dup}' is used {ids.count(dup)} times; expected unique ids")
+    levels = [x["id"] for x in ratings["scale"]]
+    criteria = [x["id"] for x in ratings["criteria"]]
+    for o in ratings["outcomes"]:
+        where = f"performance_ratings.outcomes[{o['id']}].ratings"
+        given = o.get("ratings", {})
+        for c in criteria:
+            if c not in given:
+                problems.append(f"{where}: no rating for criterion '{c}'; expected one of the scale levels "
+                                f"({', '.join(levels)})")
+        for c, level in given.items():
+            if c not in criteria:
+                problems.append(f"{where}.{c}: '{c}' is not a criterion of performance_ratings.criteria "
+                                f"(criteria: {', '.join(criteria)})")
+            elif level not in levels:
+                problems.append(f"{where}.{c}: '{level}' is not a level of performance_ratings.scale "
+                                f"(levels: {', '.join(levels)})")
     return problems
 
 

@@ -39,6 +39,8 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict
             entry["items"][var["name"]] = var.get("short_label", var["label"])[lang]
             if "top_box_label" in cb.scale(var["scale"]):
                 entry["top_box"] = cb.scale(var["scale"])["top_box_label"][lang]
+        if ins["kind"] == "engagement_log":
+            entry["places"] = fieldwork_places(values_doc, ins["id"], cb, lang)
         labels[ins["id"]] = entry
     unpublished = {i["id"] for i in evaluation.instruments if not i["publish"]}
     tree = display_tree(values_doc, lang, exclude=unpublished)
@@ -48,6 +50,25 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict
         "values": tree,
         "labels": labels,
     }
+
+
+def fieldwork_places(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str) -> dict[str, str]:
+    """The states of an engagement log's activities as a list in words, per mode and in all
+    (``labels.<iid>.places.<mode>|all``), in codebook order, e.g. "Ohio, Texas and Utah". A state
+    is listed when the log has at least one activity there."""
+    from babel.lists import format_list
+
+    states = codebook.variable("state")["categories"]
+    out, seen = {}, set()
+    for mode in codebook.variable("mode")["categories"]:
+        here = [c for c in states
+                if values_doc["values"].get(f"{instrument_id}.{mode['key']}.by_state.{c['key']}.activities",
+                                            {}).get("value", 0) > 0]
+        seen |= {c["key"] for c in here}
+        out[mode["key"]] = format_list([c["label"][lang] for c in here], locale=babel_locale(lang)) if here else ""
+    out["all"] = format_list([c["label"][lang] for c in states if c["key"] in seen], locale=babel_locale(lang)) \
+        if seen else ""
+    return out
 
 
 def dump_yaml(data: dict) -> str:

@@ -279,7 +279,7 @@ def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, s
                      "leverage_points": len(f.get("leverage_points", []))})
     _write_table(pd.DataFrame(rows), out_review)
     summary = {"registry": reg.source, "passed": True,
-               "counts": {k: len(reg.data[k]) for k in ("criteria", "themes", "findings", "good_practices",
+               "counts": {k: len(reg.data.get(k, [])) for k in ("criteria", "themes", "findings", "good_practices",
                                                         "recommendations", "projects", "outcomes", "learning_questions")},
                "leverage_points": sum(1 for _ in reg.leverage_points()),
                "findings_flagged": [r["id"] for r in rows if str(r["flagged"]) == "True"],
@@ -362,7 +362,8 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     if content_path(ctx) is not None and clean_csvs is not None:
         from .annexes import annexes_fragment
         from .chapters import (acronyms_fragment, conclusions_chapter, evaluation_questions_fragment,
-                               findings_chapter, good_practices_chapter, lessons_chapter, recommendations_chapter)
+                               findings_chapter, good_practices_chapter, lessons_chapter, performance_ratings_fragment,
+                               recommendations_by_addressee, recommendations_chapter)
 
         reg = load_content(ctx, values_doc, clean_csvs, [lang])
         names = value_names(ctx, lang)
@@ -374,12 +375,15 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders),
             "good-practices.md": good_practices_chapter(reg, lang),
             "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
+            "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
             "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
             "acronyms.md": acronyms_fragment(reg, lang),
             "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
             "conclusions.md": conclusions_chapter(reg, lang),
             "lessons.md": lessons_chapter(reg, lang),
         }
+        if reg.data.get("performance_ratings"):
+            fragments_out["performance-ratings.md"] = performance_ratings_fragment(reg, lang)
         for name, md in fragments_out.items():
             atomic_write_text(Path(fragment_dir) / name, md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from babel.numbers import format_decimal, format_percent
 from .i18n import babel_locale
 
 FORMAT_VERSION = "evalkit-values/1"
-KINDS = ("count", "share", "interval", "number")
+KINDS = ("count", "share", "interval", "number", "month")
 
 
 def round_half_up(x: float, digits: int = 0) -> Decimal:
@@ -46,7 +47,19 @@ def display(kind: str, value, lang: str, digits: int = 0) -> str:
         q = round_half_up(float(value), digits)
         return format_decimal(q, format="#,##0" + ("." + "0" * digits if digits else ""), locale=loc,
                               decimal_quantization=False)
+    if kind == "month":  # a calendar month, "YYYY-MM": "April 2024", "abril de 2024"
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", _month(value), locale=loc)
     raise ValueError(f"unknown value kind {kind!r}; expected one of {KINDS}")
+
+
+def _month(value) -> date:
+    """'YYYY-MM' (or 'YYYY-MM-DD') as the first day of that month; anything else is an error."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})(-\d{2})?", str(value))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"month value {value!r}: expected YYYY-MM")
+    return date(int(m.group(1)), int(m.group(2)), 1)
 
 
 @dataclass
@@ -66,6 +79,8 @@ class ValueStore:
             value = [float(value[0]), float(value[1])]
         elif kind in ("share", "number"):
             value = float(value)
+        elif kind == "month":
+            value = _month(value).strftime("%Y-%m")
         else:
             value = int(value)
         self.values[vid] = {

@@ -23,9 +23,9 @@ try:
 except EvalkitError as exc:
     sys.stderr.write(f"\nevalkit: the run cannot start.\n{exc}\n\n")
     raise SystemExit(1)
-PARTS = list(LANGS) + ["dataset"]  # the accessibility gate and the privacy scan run per part
 SURVEYS = [ins["id"] for ins in EVAL.instruments_of("rating_survey")]
 DATASETS = [ins["id"] for ins in EVAL.instruments_of("rating_survey") if ins["publish"]]
+PARTS = list(LANGS) + (["dataset"] if DATASETS else [])  # the accessibility gate and the privacy scan run per part
 
 
 wildcard_constraints:

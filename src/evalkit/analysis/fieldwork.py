@@ -9,7 +9,7 @@ mode keys ``in_person``/``remote``); nothing about a particular evaluation is wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ class ModeSummary:
     first_date: str | None                    # YYYY-MM-DD, None when the mode has no activity
     last_date: str | None
     states: tuple[str, ...]                   # distinct state keys, codebook order
+    activities_by_state: dict[str, int] = field(default_factory=dict)  # every state key, codebook order
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ def data_collection(log: pd.DataFrame, codebook: Codebook) -> FieldworkResult:
     mode_sums = df.groupby("mode")[list(COUNTS)].sum().reindex(modes, fill_value=0)
     dates = df.groupby("mode")["date"].agg(["min", "max"])
     state_sets = df.groupby("mode")["state"].agg(lambda s: set(s))
+    act_state = pd.crosstab(df["mode"], df["state"]).reindex(index=modes, columns=states, fill_value=0)
     summaries = {}
     for m in modes:
         acts = int(act_by.loc[m].sum())
@@ -131,6 +133,7 @@ def data_collection(log: pd.DataFrame, codebook: Codebook) -> FieldworkResult:
             first_date=str(dates.loc[m, "min"]) if m in dates.index else None,
             last_date=str(dates.loc[m, "max"]) if m in dates.index else None,
             states=tuple(s for s in states if s in present),
+            activities_by_state={k: int(act_state.loc[m, k]) for k in states},
         )
     return FieldworkResult(
         methods=tuple(methods), stakeholders=tuple(stakeholders), by_stakeholder=table, totals=totals,
@@ -156,7 +159,8 @@ def add_fieldwork_values(store: ValueStore, instrument_id: str, result: Fieldwor
 
     - ``<iid>.activities``, ``<iid>.<method>``, ``<iid>.participants``, ``<iid>.men``, ``<iid>.women``
     - ``<iid>.<mode>.activities|participants|men|women|<method>|<method>_participants|activity_share|
-      participant_share|states``
+      participant_share|states``, and ``<iid>.<mode>.by_state.<state>.activities`` for every state key
+    - ``<iid>.first_month``, ``<iid>.last_month``: the months of the first and last activity (kind month)
     - ``<iid>.by_stakeholder.<key>.<method>|men|women|participants|activities|participant_share``
     """
     tot = result.totals
@@ -189,6 +193,12 @@ def add_fieldwork_values(store: ValueStore, instrument_id: str, result: Fieldwor
             f"({tot['participants']})")
         add(f"{mode}.states", len(s.states), "count",
             f"distinct states of activities with mode '{mode}' ({', '.join(s.states) or 'none'})")
+        for state, n in s.activities_by_state.items():
+            add(f"{mode}.by_state.{state}.activities", n, "count",
+                f"activities with mode '{mode}' and state '{state}'")
+    if result.first_date and result.last_date:
+        add("first_month", result.first_date[:7], "month", "month of the earliest date in the engagement log")
+        add("last_month", result.last_date[:7], "month", "month of the latest date in the engagement log")
 
     for key, row in result.by_stakeholder.iterrows():
         base = f"by_stakeholder.{key}"
