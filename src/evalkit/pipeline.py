@@ -364,6 +364,15 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         }
         for name, md in fragments_out.items():
             atomic_write_text(Path(fragment_dir) / name, md)
+        # the learning briefs (documents in report/<evaluation>/<lang>/briefs/; no images)
+        from .briefs import brief_fragments, cited_indicators
+
+        monitoring = next((i["id"] for i in ctx.evaluation.instruments_of("indicator_report")), None)
+        cited = (cited_indicators(indicator_config(ctx, monitoring), monitoring)
+                 if monitoring and "indicators" in ctx.evaluation.data.get("analysis", {}) else {})
+        for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
+                                        monitoring, cited).items():
+            atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 
