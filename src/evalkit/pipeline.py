@@ -474,10 +474,13 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     for f in files:
         p = Path(f)
         parts = Path(ctx.rel(p)).parts
-        sub = parts[2] if len(parts) > 3 and parts[1] == "publish" else p.parent.name
+        # <...>/publish/<lang>/<document>.<fmt>, also outside the repository (a checked copy)
+        at = max((i for i, x in enumerate(parts[:-2]) if x == "publish"), default=None)
+        sub = parts[at + 1] if at is not None else p.parent.name
         if sub in langs:      # results/publish/<lang>/<document>.<fmt>
             lang = langs[sub]
-            title = document_title(ctx, lang, Path(*parts[3:]).with_suffix("").as_posix())
+            document = Path(*parts[at + 2:]) if at is not None else Path(p.name)
+            title = document_title(ctx, lang, document.with_suffix("").as_posix())
         else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
         documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})
