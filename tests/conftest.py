@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,3 +27,36 @@ def evaluation():
 @pytest.fixture(scope="session")
 def codebook(evaluation):
     return evaluation.codebooks["post_interview"]
+
+
+# --- end-to-end builds (slow tests) ---------------------------------------------------------
+
+ENV = {**os.environ, "EVALKIT_AXE_JS": str(ROOT / "node_modules" / "axe-core" / "axe.min.js")}
+
+
+def make_clone(dest: Path) -> Path:
+    """A copy of the repository as git would check it out (tracked and new, not ignored, files)."""
+    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f)
+    return dest
+
+
+def snakemake(clone: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=clone,
+                          env=ENV, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory):
+    """Two clean builds in two clone paths, once per test session (tests/test_build.py, tests/test_briefs.py)."""
+    a = make_clone(tmp_path_factory.mktemp("first") / "evalkit")
+    b = make_clone(tmp_path_factory.mktemp("second") / "some" / "other" / "place")
+    for clone in (a, b):
+        proc = snakemake(clone)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+    return a, b

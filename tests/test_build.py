@@ -6,11 +6,7 @@ These run the real workflow (snakemake) in copies of the repository: about a min
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,37 +16,10 @@ import pytest
 
 from evalkit.pipeline import Context, GateFailed, gate_published
 
-from .conftest import ROOT
+from .conftest import make_clone, snakemake
 
 pytestmark = pytest.mark.slow
-ENV = {**os.environ, "EVALKIT_AXE_JS": str(ROOT / "node_modules" / "axe-core" / "axe.min.js")}
-
-
-def make_clone(dest: Path) -> Path:
-    """A copy of the repository as git would check it out (tracked and new, not ignored, files)."""
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
-    for f in filter(None, files):
-        src = ROOT / f
-        if src.is_file():
-            (dest / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / f)
-    return dest
-
-
-def snakemake(clone: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args], cwd=clone,
-                          env=ENV, capture_output=True, text=True, timeout=900)
-
-
-@pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    a = make_clone(tmp_path_factory.mktemp("first") / "evalkit")
-    b = make_clone(tmp_path_factory.mktemp("second") / "some" / "other" / "place")
-    for clone in (a, b):
-        proc = snakemake(clone)
-        assert proc.returncode == 0, proc.stderr[-4000:]
-    return a, b
+BRIEFS = ["introduction", "knowledge-awareness", "addressing-violations", "compliance", "system-capacity"]
 
 
 def published(clone: Path) -> dict[str, bytes]:
@@ -66,6 +35,8 @@ def test_every_deliverable_is_built(builds):
     for lang in ("en", "es"):
         for fmt in ("html", "pdf", "docx"):
             assert f"results/mexico-auto-2024/publish/{lang}/report.{fmt}" in names
+            for brief in BRIEFS:
+                assert f"results/mexico-auto-2024/publish/{lang}/briefs/{brief}.{fmt}" in names
     assert "results/mexico-auto-2024/publish/manifest.json" in names
     for name in ("post_interview.sav", "post_interview.dta", "post_interview.csv", "codebook.html",
                  "codebook.csv", "disclosure.json"):
@@ -100,7 +71,7 @@ def test_privacy_scan_passed_on_every_published_file(builds):
     a, _ = builds
     report = json.loads((a / "results/mexico-auto-2024/checks/privacy.json").read_text())
     assert report["passed"] is True and report["hits"] == []
-    assert len(report["files_scanned"]) == 12
+    assert len(report["files_scanned"]) == 42  # report and five briefs, 3 formats, 2 languages (36) + 6 dataset files
     assert report["identifier_values"]["post_interview.full_name"] == 94
     html = (a / "results/mexico-auto-2024/publish/en/report.html").read_text(encoding="utf-8")
     assert "suppressed" in html  # small cells of the rating table are hidden
@@ -119,7 +90,7 @@ def test_manifest_lists_checksums_of_published_files(builds):
 
     a, _ = builds
     manifest = json.loads((a / "results/mexico-auto-2024/publish/manifest.json").read_text())
-    assert len(manifest["files"]) == 12
+    assert len(manifest["files"]) == 42
     for entry in manifest["files"]:
         data = (a / "results/mexico-auto-2024/publish" / entry["path"]).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest() and entry["bytes"] == len(data)
@@ -180,7 +151,7 @@ def test_every_analysis_is_in_the_report_in_both_languages(builds):
 def test_gate_report_is_written(builds):
     a, _ = builds
     report = json.loads((a / "results/mexico-auto-2024/checks/accessibility.json").read_text())
-    assert report["passed"] is True and len(report["checked"]) == 7  # six reports + the dataset codebook
+    assert report["passed"] is True and len(report["checked"]) == 37  # report and five briefs, 3 formats, 2 languages (36) + codebook
     assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa"
     assert (a / "results/mexico-auto-2024/checks/accessibility.md").exists()
     env = json.loads((a / "results/mexico-auto-2024/checks/environment.json").read_text())

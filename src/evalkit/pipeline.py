@@ -386,6 +386,15 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             fragments_out["performance-ratings.md"] = performance_ratings_fragment(reg, lang)
         for name, md in fragments_out.items():
             atomic_write_text(Path(fragment_dir) / name, md)
+        # the learning briefs (documents in report/<evaluation>/<lang>/briefs/; no images)
+        from .briefs import brief_fragments, cited_indicators
+
+        monitoring = next((i["id"] for i in ctx.evaluation.instruments_of("indicator_report")), None)
+        cited = (cited_indicators(indicator_config(ctx, monitoring), monitoring)
+                 if monitoring and "indicators" in ctx.evaluation.data.get("analysis", {}) else {})
+        for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
+                                        monitoring, cited).items():
+            atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 
@@ -487,11 +496,13 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     for f in files:
         p = Path(f)
         parts = Path(ctx.rel(p)).parts
-        at = parts.index("publish") if "publish" in parts else -1
-        sub = parts[at + 1] if 0 <= at < len(parts) - 2 else p.parent.name
+        # <...>/publish/<lang>/<document>.<fmt>, also outside the repository (a checked copy)
+        at = max((i for i, x in enumerate(parts[:-2]) if x == "publish"), default=None)
+        sub = parts[at + 1] if at is not None else p.parent.name
         if sub in langs:      # results/<evaluation>/publish/<lang>/<document>.<fmt>
             lang = langs[sub]
-            title = document_title(ctx, lang, Path(*parts[at + 2:]).with_suffix("").as_posix())
+            document = Path(*parts[at + 2:]) if at is not None else Path(p.name)
+            title = document_title(ctx, lang, document.with_suffix("").as_posix())
         else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
         documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})

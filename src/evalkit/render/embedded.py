@@ -58,21 +58,23 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
                     source_dir: Path, project_root: Path, iso_date: str) -> list[Path]:
     """Render one document in one language to every format; returns the written files.
 
-    build_dir: where intermediates go (report.md, report.typ); out_stem: e.g. results/publish/en/report
+    build_dir: where intermediates go (<name>.md, <name>.typ, named after out_stem, so that documents
+    sharing a folder can render at the same time); out_stem: e.g. results/publish/en/report
     (suffixes are added); source_dir: folder of the .qmd (relative image paths start there).
     """
     build_dir.mkdir(parents=True, exist_ok=True)
     out_stem.parent.mkdir(parents=True, exist_ok=True)
     epoch = epoch_of(iso_date)
     prefix = os.path.relpath(source_dir.resolve(), build_dir.resolve())
-    md = build_dir / "report.md"
+    name = out_stem.name
+    md = build_dir / f"{name}.md"
     md.write_text(intermediate_markdown(doc, lang, Path(prefix).as_posix()), encoding="utf-8")
     toc = ["--toc"] if doc.front_matter.get("toc") else []
-    common = ["report.md", "--from", "markdown", "--lua-filter", str(LUA_FILTER), *toc]
+    common = [md.name, "--from", "markdown", "--lua-filter", str(LUA_FILTER), *toc]
     written = []
     for fmt in formats:
         target = out_stem.with_suffix(f".{fmt}")
-        tmp = build_dir / f"report.tmp.{fmt}"
+        tmp = build_dir / f"{name}.tmp.{fmt}"
         if fmt == "html":
             _pandoc([*common, "--to", "html5", "--standalone", "--embed-resources",
                      "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
@@ -81,12 +83,12 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
         elif fmt == "pdf":
             header = os.path.relpath(TYPST_HEADER, build_dir)
             _pandoc([*common, "--to", "typst", "--standalone", "--include-in-header", header,
-                     "--output", "report.typ"], build_dir, epoch)
+                     "--output", f"{name}.typ"], build_dir, epoch)
             try:
-                pdf = typst.compile(str(build_dir / "report.typ"), root=str(project_root.resolve()),
+                pdf = typst.compile(str(build_dir / f"{name}.typ"), root=str(project_root.resolve()),
                                     pdf_standards=["ua-1"], ignore_system_fonts=True, timestamp=epoch)
             except Exception as exc:  # typst raises TypstError with the diagnostics
-                raise RenderError(f"Typst could not make a PDF/UA-1 from {build_dir / 'report.typ'}: {exc}") from None
+                raise RenderError(f"Typst could not make a PDF/UA-1 from {build_dir / f'{name}.typ'}: {exc}") from None
             tmp.write_bytes(pdf)
         else:
             raise RenderError(f"unknown format {fmt!r}")
