@@ -120,7 +120,7 @@ def test_both_languages(builds):
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="en-US"' in en
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="es-MX"' in es
     assert "Figure\u00a01" in en and "Figura\u00a01" in es and "Tabla\u00a01" in es
-    assert "Respondieron 94 personas" in " ".join(es.split())  # pandoc wraps lines
+    assert "Respondieron 94 de las 179 personas participantes" in " ".join(es.split())  # pandoc wraps lines
     # alt text generated from the data, in the document's language
     alt_en = re.search(r'<img [^>]*alt="([^"]+)"', en).group(1)
     alt_es = re.search(r'<img [^>]*alt="([^"]+)"', es).group(1)
@@ -227,3 +227,22 @@ def test_bad_raw_data_stops_the_build_and_leaves_no_output(builds, tmp_path):
                      r"'effectiveness' in the codebook; expected one of 1 \(low\)", out)
     assert not (clone / "results/mexico-auto-2024/clean/post_interview.csv").exists()
     assert not (clone / "results/mexico-auto-2024/publish").exists()
+
+
+def test_every_internal_link_and_cross_reference_resolves(builds):
+    """Cross-references (@tbl-…, @fig-…) and links within a document point at an element that
+    exists, in every published HTML document of both languages; links between documents point at
+    published files."""
+    a, _ = builds
+    pub = a / "results/mexico-auto-2024/publish"
+    pages = sorted(pub.glob("*/**/*.html"))
+    assert len(pages) == 13   # report and five briefs in two languages, and the codebook
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        ids = set(re.findall(r'\sid="([^"]+)"', text))
+        local = set(re.findall(r'href="#([^"]+)"', text))
+        assert local, page
+        assert local <= ids, f"{page.relative_to(pub)}: no element for {sorted(local - ids)[:5]}"
+        assert "??" not in re.sub(r"<[^>]+>", "", text)
+        for href in re.findall(r'href="([^":#]+\.(?:html|pdf|docx))"', text):
+            assert (page.parent / href).resolve().is_file(), f"{page.relative_to(pub)}: {href}"
