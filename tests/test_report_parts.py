@@ -103,3 +103,6 @@ def test_documents_are_every_qmd_and_must_match_across_languages(tmp_path):
     (report / "es" / "briefs").mkdir()
     (report / "es" / "briefs" / "one.qmd").write_text("---\ntitle: y\n---\n", encoding="utf-8")
     assert ctx.documents() == ["briefs/one", "report"]
+    (report / "es" / "extra.qmd").write_text("---\ntitle: z\n---\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="es: has extra that en/ lacks"):
+        ctx.documents()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .chapters import _para, quote_block
 from .content import Registry
 from .fragments import md_cell, md_table
 from .i18n import translator
@@ -25,10 +26,6 @@ FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "DOCX"}
 def link_format(formats: list[str]) -> str:
     """The format links between documents of the series point at: HTML when it is published."""
     return "html" if "html" in formats else formats[0]
-
-
-def _para(text: str) -> str:
-    return " ".join(text.split())
 
 
 def question_findings(reg: Registry, question: dict) -> list[dict]:
@@ -137,9 +134,7 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
         out.append(f"# {_('In the words of system actors')}\n\n"
                    + _("Quotations are attributed by type of stakeholder only, never by name.") + "\n")
         for f in quoted:
-            qt = f["quote"]
-            out.append(f"> {_para(qt['text'][lang])}\n>\n> \u2014 "
-                       f"{stakeholder_names.get(qt['stakeholder'], qt['stakeholder'])}\n")
+            out.append(quote_block(f["quote"], lang, stakeholder_names))
 
     practices = question_good_practices(reg, q)
     if practices:

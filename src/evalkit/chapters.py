@@ -15,6 +15,12 @@ def _para(text: str) -> str:
     return " ".join(text.split())
 
 
+def quote_block(quote: dict, lang: str, stakeholder_names: dict[str, str]) -> str:
+    """A quotation as a block quote, attributed by stakeholder type only."""
+    who = stakeholder_names.get(quote["stakeholder"], quote["stakeholder"])
+    return f"> {_para(quote['text'][lang])}\n>\n> \u2014 {who}\n"
+
+
 def evidence_labels(values_doc: dict, labels: dict, lang: str) -> dict[str, str]:
     """A readable name for the value ids findings cite: survey items and monitoring indicators.
 
@@ -47,7 +53,7 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
                 out.append(_("Evidence: {items}.", items="; ".join(f"{n}: {d}" for n, d in cited)) + "\n")
             q = f.get("quote")
             if q:
-                out.append(f"> {_para(q['text'][lang])}\n>\n> \u2014 {stakeholder_names.get(q['stakeholder'], q['stakeholder'])}\n")
+                out.append(quote_block(q, lang, stakeholder_names))
             lps = f.get("leverage_points", [])
             if lps:
                 rows = [f"| {md_cell(_para(lp['name'][lang]))} | "
@@ -69,8 +75,7 @@ def good_practices_chapter(reg: Registry, lang: str) -> str:
     fnum = reg.finding_numbers()
     out = []
     for g in reg.data["good_practices"]:
-        out.append(f"## {g['title'][lang]}\n\n{_para(g['text'][lang])} "
-                   + _("(Findings {numbers}.)", numbers=", ".join(fnum[f] for f in g["findings"])) + "\n")
+        out.append(f"## {g['title'][lang]}\n\n{_para(g['text'][lang])} {_rests_on(fnum, g['findings'], _)}\n")
     return "\n".join(out)
 
 

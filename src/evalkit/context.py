@@ -49,13 +49,14 @@ class Context:
             found[tag] = sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.qmd")
                                 if not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts))
         primary = self.config["languages"][0]
-        problems = [f"{self.rel(self.evaluation.report_dir() / subtag(tag))}: "
-                    + "; ".join(x for x in (f"missing {', '.join(sorted(set(found[primary]) - set(docs)))}"
-                                            if set(found[primary]) - set(docs) else "",
-                                            f"has {', '.join(sorted(set(docs) - set(found[primary])))} that "
-                                            f"{subtag(primary)}/ lacks" if set(docs) - set(found[primary]) else "") if x)
-                    + " (every language publishes the same documents)"
-                    for tag, docs in found.items() if docs != found[primary]]
+        problems = []
+        for tag, docs in found.items():
+            missing, extra = sorted(set(found[primary]) - set(docs)), sorted(set(docs) - set(found[primary]))
+            parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
+                    ([f"has {', '.join(extra)} that {subtag(primary)}/ lacks"] if extra else [])
+            if parts:
+                problems.append(f"{self.rel(self.evaluation.report_dir() / subtag(tag))}: {'; '.join(parts)} "
+                                f"(every language publishes the same documents)")
         if not found[primary]:
             problems.append(f"{self.rel(self.evaluation.report_dir() / subtag(primary))}: no .qmd document")
         if problems:

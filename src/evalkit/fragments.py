@@ -164,10 +164,11 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
 # --- tables and charts of the other analyses ----------------------------------------------------
 
 def md_table(header: list[str], rows: list[list[str]], caption: str, table_id: str, first_width: int = 22,
-             text_columns: int = 1) -> str:
+             text_columns: int = 1, align: list[str] | None = None) -> str:
     """A pipe table with a caption and a cross-reference id; the first `text_columns` columns hold
-    text (left-aligned, wide), the others numbers (right-aligned)."""
-    align = [":" + "-" * first_width] * text_columns + ["-" * 9 + ":"] * (len(header) - text_columns)
+    text (left-aligned, wide), the others numbers (right-aligned). `align`: the separator cell of
+    each column instead (pandoc reads alignment from the colons, relative widths from the dashes)."""
+    align = align or [":" + "-" * first_width] * text_columns + ["-" * 9 + ":"] * (len(header) - text_columns)
     lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + f"\n\n: {caption} {{#{table_id}}}\n"
@@ -334,15 +335,8 @@ def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     its source (linked when the sheet gives an address), in the sheet's order."""
     _ = translator(lang)
     labels = {c["key"]: c["label"][lang] for c in codebook.variable("figure")["categories"]}
-    rows = []
-    for r in clean.to_dict("records"):
-        vid = f"{instrument_id}.{r['figure']}"
-        src = md_cell(r["source"])
-        if r.get("url"):
-            src = f"[{src}]({r['url']})"
-        rows.append([labels[r["figure"]], lookup(values_doc, vid, lang), r["as_of"], src])
-    header = [_("Figure"), _("Value"), _("As of"), _("Source")]
-    lines = ["| " + " | ".join(header) + " |", "|:------------------------------|---------:|:--------|:--------------------|"]
-    lines += ["| " + " | ".join([md_cell(c) if i != 3 else c for i, c in enumerate(row)]) + " |" for row in rows]
-    table_id = f"tbl-{instrument_id.replace('_', '-')}-sources"
-    return "\n".join(lines) + f"\n\n: {_('Context figures and their sources')} {{#{table_id}}}\n"
+    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang), r["as_of"],
+             f"[{r['source']}]({r['url']})" if r.get("url") else r["source"]] for r in clean.to_dict("records")]
+    return md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows, _("Context figures and their sources"),
+                    f"tbl-{instrument_id.replace('_', '-')}-sources",
+                    align=[":" + "-" * 30, "-" * 9 + ":", ":" + "-" * 8, ":" + "-" * 20])
