@@ -41,6 +41,31 @@ def working_days(first: dt.date, last: dt.date, blocked: set[dt.date]) -> list[d
     return out
 
 
+def spread_sexes(acts: list[dict], totals: dict, rng: np.random.Generator) -> None:
+    """Give each activity its men and women: each stakeholder type's totals, shuffled over its participants."""
+    for key, target in totals.items():
+        mine = [a for a in acts if a["stakeholder"] == key]
+        pool = rng.permutation(np.array(["m"] * target["men"] + ["w"] * target["women"]))
+        if sum(a["size"] for a in mine) != len(pool):
+            raise SystemExit(f"{key}: activity sizes add up to {sum(a['size'] for a in mine)}, "
+                             f"the men and women totals to {len(pool)}")
+        pos = 0
+        for a in mine:
+            part = pool[pos:pos + a["size"]]
+            a["men"], a["women"] = int((part == "m").sum()), int((part == "w").sum())
+            pos += a["size"]
+
+
+def date_in_person(acts: list[dict], itinerary: dict, rng: np.random.Generator) -> None:
+    """Date each in-person activity on an itinerary day of its state, every day used at least once."""
+    for state, days in itinerary.items():
+        here = [a for a in acts if a["mode"] == "in_person" and a["state"] == state]
+        if len(here) < len(days):
+            raise SystemExit(f"{state}: {len(here)} in-person activities for {len(days)} days")
+        for i, idx in enumerate(rng.permutation(len(here))):
+            here[idx]["date"] = day(days[i % len(days)])
+
+
 def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
     rng = np.random.default_rng(spec["seed"])
     labels = spec["labels"]
@@ -54,27 +79,11 @@ def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
             acts.append({"stakeholder": g["stakeholder"], "method": g["method"], "mode": g["mode"],
                          "size": int(size), "state": state, "project": g.get("project", "")})
 
-    # Men and women: each stakeholder type's totals, shuffled over its participants.
-    for key, target in spec["sex"].items():
-        mine = [a for a in acts if a["stakeholder"] == key]
-        pool = rng.permutation(np.array(["m"] * target["men"] + ["w"] * target["women"]))
-        if sum(a["size"] for a in mine) != len(pool):
-            raise SystemExit(f"{key}: activity sizes add up to {sum(a['size'] for a in mine)}, sex totals to {len(pool)}")
-        pos = 0
-        for a in mine:
-            part = pool[pos:pos + a["size"]]
-            a["men"], a["women"] = int((part == "m").sum()), int((part == "w").sum())
-            pos += a["size"]
+    spread_sexes(acts, spec["sex"], rng)
     if missing := sorted({a["stakeholder"] for a in acts} - set(spec["sex"])):
         raise SystemExit(f"no men/women totals for {missing}")
 
-    # In person: the itinerary days of the activity's state, every day used at least once.
-    for state, days in spec["itinerary"].items():
-        here = [a for a in acts if a["mode"] == "in_person" and a["state"] == state]
-        if len(here) < len(days):
-            raise SystemExit(f"{state}: {len(here)} in-person activities for {len(days)} days")
-        for i, idx in enumerate(rng.permutation(len(here))):
-            here[idx]["date"] = day(days[i % len(days)])
+    date_in_person(acts, spec["itinerary"], rng)
     if missing := sorted({a["state"] for a in acts if a["mode"] == "in_person" and "date" not in a}):
         raise SystemExit(f"in-person activities in states without itinerary: {missing}")
 

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from engagement_log import date_in_person, spread_sexes  # same folder: tools/reconstruct/
+
 REPO = Path(__file__).resolve().parents[2]
 STAKEHOLDER_ORDER = ["academia_cso", "business", "grantee", "host_government", "unions", "us_canada", "workers"]
 
@@ -78,26 +80,8 @@ def make_engagement_log(spec: dict, labels: dict, rng: np.random.Generator) -> p
             acts.append({"stakeholder": group["stakeholder"], "method": group["method"], "mode": group["mode"],
                          "size": int(size), "state": state, "project": project})
 
-    # Men and women: each stakeholder type's published totals, shuffled over its participants.
-    for key, target in es["targets"].items():
-        mine = [a for a in acts if a["stakeholder"] == key]
-        pool = rng.permutation(np.array(["m"] * target["men"] + ["w"] * target["women"]))
-        if sum(a["size"] for a in mine) != len(pool):
-            raise SystemExit(f"{key}: activity sizes add up to {sum(a['size'] for a in mine)}, Table 2 says {len(pool)}")
-        pos = 0
-        for a in mine:
-            part = pool[pos:pos + a["size"]]
-            a["men"], a["women"] = int((part == "m").sum()), int((part == "w").sum())
-            pos += a["size"]
-
-    # In-person dates: the itinerary days of the activity's state, every day used at least once.
-    for state, days in es["itinerary"].items():
-        here = [a for a in acts if a["mode"] == "in_person" and a["state"] == state]
-        if len(here) < len(days):
-            raise SystemExit(f"{state}: {len(here)} in-person activities for {len(days)} days")
-        order = rng.permutation(len(here))
-        for i, idx in enumerate(order):
-            here[idx]["date"] = day(days[i % len(days)])
+    spread_sexes(acts, es["targets"], rng)   # Table 2's men and women per stakeholder type
+    date_in_person(acts, es["itinerary"], rng)
     missing = [a for a in acts if a["mode"] == "in_person" and "date" not in a]
     if missing:
         raise SystemExit(f"in-person activities in states without itinerary: {sorted({a['state'] for a in missing})}")
