@@ -29,6 +29,28 @@ def codebook(evaluation):
     return evaluation.codebooks["post_interview"]
 
 
+@pytest.fixture(scope="session")
+def ctx():
+    """The run context of the repository's configured (default) evaluation."""
+    from evalkit.context import Context
+
+    return Context.load(ROOT)
+
+
+@pytest.fixture(scope="session")
+def cleaned_files(ctx, tmp_path_factory) -> dict[str, Path]:
+    """Every instrument of the default evaluation cleaned as the build cleans it, once per session:
+    instrument id -> clean CSV (its intake report beside it, <id>.intake.json)."""
+    from evalkit.pipeline import clean_instrument
+
+    out = tmp_path_factory.mktemp("clean")
+    files = {}
+    for ins in ctx.evaluation.instruments:
+        files[ins["id"]] = out / f"{ins['id']}.csv"
+        clean_instrument(ctx, ins["id"], files[ins["id"]], out / f"{ins['id']}.intake.json")
+    return files
+
+
 # --- end-to-end builds (slow tests) ---------------------------------------------------------
 
 ENV = {**os.environ, "EVALKIT_AXE_JS": str(ROOT / "node_modules" / "axe-core" / "axe.min.js")}

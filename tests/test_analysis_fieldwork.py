@@ -16,10 +16,10 @@ from evalkit.analysis.fieldwork import (add_fieldwork_values, add_response_rate_
                                         response_rate, table2_frame)
 from evalkit.analysis.workshops import (add_workshop_values, order_matches, workshop_counts,
                                         workshop_priorities)
-from evalkit.pipeline import Context, clean_instrument, read_clean
+from evalkit.pipeline import read_clean
 from evalkit.values import ValueStore
 
-from .conftest import LANGS, ROOT
+from .conftest import LANGS
 
 # Published Table 2 (report 1.3): stakeholder -> KII, FGD, men, women, total.
 TABLE2 = {
@@ -42,18 +42,9 @@ SRC = {"file": "raw/test.csv", "instrument": "test"}
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    return Context.load(ROOT)
-
-
-@pytest.fixture(scope="module")
-def clean(ctx, tmp_path_factory):
-    out = tmp_path_factory.mktemp("clean")
-    tables = {}
-    for iid in ("engagement_log", "workshop_forms", "coded_segments", "post_interview"):
-        clean_instrument(ctx, iid, out / f"{iid}.csv", out / f"{iid}.json")
-        tables[iid] = read_clean(out / f"{iid}.csv")
-    return tables
+def clean(cleaned_files):
+    return {iid: read_clean(cleaned_files[iid])
+            for iid in ("engagement_log", "workshop_forms", "coded_segments", "post_interview")}
 
 
 @pytest.fixture(scope="module")

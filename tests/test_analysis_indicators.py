@@ -19,7 +19,7 @@ from evalkit.analysis.indicators import (add_indicator_values, indicator_table, 
                                          rollup, slug)
 from evalkit.errors import ConfigError
 from evalkit.evaluation import families
-from evalkit.pipeline import Context, clean_instrument, read_clean
+from evalkit.pipeline import read_clean
 from evalkit.values import ValueStore
 
 from .conftest import LANGS, ROOT
@@ -31,15 +31,8 @@ SOURCE = {"file": "raw/mexico-auto-2024/monitoring/*.csv", "instrument": "monito
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    return Context.load(ROOT)
-
-
-@pytest.fixture(scope="module")
-def monitoring(ctx, tmp_path_factory):
-    out = tmp_path_factory.mktemp("indicators")
-    clean_instrument(ctx, "monitoring", out / "monitoring.csv", out / "monitoring.json")
-    return read_clean(out / "monitoring.csv")
+def monitoring(cleaned_files):
+    return read_clean(cleaned_files["monitoring"])
 
 
 @pytest.fixture(scope="module")

@@ -8,20 +8,14 @@ import json
 import pytest
 
 from evalkit.fragments import report_metadata
-from evalkit.pipeline import Context, analysis_tables, clean_instrument, compute_values
+from evalkit.pipeline import analysis_tables, compute_values
 
-from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    ctx = Context.load(ROOT)
+def built(ctx, cleaned_files, tmp_path_factory):
     out = tmp_path_factory.mktemp("analysis")
-    clean = {}
-    for ins in ctx.evaluation.instruments:
-        clean[ins["id"]] = out / f"{ins['id']}.csv"
-        clean_instrument(ctx, ins["id"], clean[ins["id"]], out / f"{ins['id']}.intake.json")
-    compute_values(ctx, clean, out / "values.json", out / "tables")
+    compute_values(ctx, cleaned_files, out / "values.json", out / "tables")
     return ctx, json.loads((out / "values.json").read_text()), out
 
 
@@ -114,11 +108,11 @@ def test_suppressed_values_show_the_word_in_documents(built):
     assert meta["values"]["post_interview"]["mechanisms"]["top_box_share"] == "85%"
 
 
-def test_the_default_registry_passes_every_integrity_check_against_the_build(built):
+def test_the_default_registry_passes_every_integrity_check_against_the_build(built, cleaned_files):
     from evalkit.pipeline import load_content
 
-    ctx, doc, out = built
-    clean = {i["id"]: out / f"{i['id']}.csv" for i in ctx.evaluation.instruments}
+    ctx, doc, _ = built
+    clean = cleaned_files
     reg = load_content(ctx, doc, clean)
     assert len(reg.data["findings"]) == 27 and len(reg.data["recommendations"]) == 10
     assert len(reg.data["themes"]) == 7 and len(reg.data["good_practices"]) == 15
@@ -131,12 +125,12 @@ def test_the_default_registry_passes_every_integrity_check_against_the_build(bui
     assert reg.data["recommendations"][-1]["priority"] == "evaluation_team"
 
 
-def test_chapters_from_the_registry_use_generated_numbers_and_computed_values(built):
+def test_chapters_from_the_registry_use_generated_numbers_and_computed_values(built, cleaned_files):
     from evalkit.chapters import findings_chapter, recommendations_chapter
     from evalkit.pipeline import load_content, value_names
 
-    ctx, doc, out = built
-    clean = {i["id"]: out / f"{i['id']}.csv" for i in ctx.evaluation.instruments}
+    ctx, doc, _ = built
+    clean = cleaned_files
     reg = load_content(ctx, doc, clean)
     stakeholders = {c["key"]: c["label"]["es-MX"] for c in
                     ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]}

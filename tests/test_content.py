@@ -155,28 +155,29 @@ def test_coded_segments_with_a_code_that_is_no_finding():
         "findings: the coded segments use code 'ghost-finding', which is not a finding id"]
 
 
-def test_all_violations_are_listed_at_once(tmp_path):
-    data = registry()
-    data["findings"][0]["theme"] = "nowhere"
-    data["recommendations"][0]["addressees"] = []
+def load_written(tmp_path, data: dict):
+    """Write `data` as registry.yaml (with the test TOsC beside it) and load it as the build does."""
     path = tmp_path / "registry.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     tosc = tmp_path / "tosc.yaml"
     tosc.write_text(yaml.safe_dump(TOSC), encoding="utf-8")
+    return load_registry(path, tosc, LANGS, REFS, display_root=tmp_path)
+
+
+def test_all_violations_are_listed_at_once(tmp_path):
+    data = registry()
+    data["findings"][0]["theme"] = "nowhere"
+    data["recommendations"][0]["addressees"] = []
     with pytest.raises(ConfigError) as exc:
-        load_registry(path, tosc, LANGS, REFS, display_root=tmp_path)
+        load_written(tmp_path, data)
     assert str(exc.value).startswith("registry.yaml: 2 problem(s):")
 
 
 def test_schema_refuses_a_level_outside_low_medium_high(tmp_path):
     data = registry()
     data["findings"][0]["leverage_points"][0]["level"] = "very high"
-    path = tmp_path / "registry.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    tosc = tmp_path / "tosc.yaml"
-    tosc.write_text(yaml.safe_dump(TOSC), encoding="utf-8")
     with pytest.raises(ConfigError) as exc:
-        load_registry(path, tosc, LANGS, REFS, display_root=tmp_path)
+        load_written(tmp_path, data)
     assert "level" in str(exc.value) and "very high" in str(exc.value)
 
 

@@ -14,24 +14,14 @@ from evalkit.evaluation import _check_family
 from evalkit.intake.clean import clean_table
 from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
 from evalkit.intake.readers import read_raw
-from evalkit.pipeline import Context, clean_instrument
 
 from .conftest import ROOT
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    return Context.load(ROOT)
-
-
-@pytest.fixture(scope="module")
-def cleaned(ctx, tmp_path_factory):
-    out = tmp_path_factory.mktemp("clean")
-    tables, reports = {}, {}
-    for ins in ctx.evaluation.instruments:
-        clean_instrument(ctx, ins["id"], out / f"{ins['id']}.csv", out / f"{ins['id']}.intake.json")
-        tables[ins["id"]] = pd.read_csv(out / f"{ins['id']}.csv", dtype=str, keep_default_na=False)
-        reports[ins["id"]] = json.loads((out / f"{ins['id']}.intake.json").read_text())
+def cleaned(cleaned_files):
+    tables = {iid: pd.read_csv(p, dtype=str, keep_default_na=False) for iid, p in cleaned_files.items()}
+    reports = {iid: json.loads(p.with_suffix(".intake.json").read_text()) for iid, p in cleaned_files.items()}
     return tables, reports
 
 
