@@ -233,14 +233,6 @@ def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str
     return refs
 
 
-def content_files(ctx: Context, languages: list[str] | None = None) -> list[Path]:
-    """The registry and its language overlays (registry.<tag>.yaml) for `languages` (default: all)."""
-    from .content import registry_files
-
-    path = content_path(ctx)
-    return registry_files(path, list(languages or ctx.config["languages"])) if path is not None else []
-
-
 def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path], languages: list[str] | None = None):
     """The checked registry with the texts of `languages` (default: every document language)."""
     from .content import load_registry
