@@ -530,7 +530,33 @@ def tool_versions(ctx: Context, axe_version: str | None) -> dict:
         browser = None
     return {"python_packages": {p: version(p) for p in ("evalkit", "snakemake", "pandas", "pyreadstat", "statsmodels",
                                                       "babel", "matplotlib", "typst", "pypandoc-binary", "playwright")},
-            "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version}
+            "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version,
+            "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt")}
+
+
+def debian_packages(pins: Path) -> dict:
+    """Each pinned Debian package with the version installed; a warning where they differ (./run keeps
+    an installed build, and installs the archive's current one when the pin has left the archive)."""
+    import subprocess
+
+    out = {}
+    lines = pins.read_text(encoding="utf-8").splitlines() if pins.is_file() else []
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if "=" not in line:
+            continue
+        pkg, pinned = line.split("=", 1)
+        try:
+            proc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60)
+            installed = proc.stdout.strip() if proc.returncode == 0 else None
+        except OSError:
+            installed = None
+        entry = {"pinned": pinned, "installed": installed or None}
+        if installed != pinned:
+            entry["warning"] = (f"{pkg} {installed} is used instead of the pinned {pinned}" if installed
+                                else f"{pkg} is not installed as a Debian package (pinned {pinned})")
+        out[pkg] = entry
+    return out
 
 
 def write_manifest(ctx: Context, files: list[str | Path], out: str | Path) -> None:
