@@ -4,7 +4,6 @@ the clean tables of the default evaluation and checked against the published fig
 from __future__ import annotations
 
 import statistics
-import time
 
 import numpy as np
 import pandas as pd
@@ -272,7 +271,8 @@ def test_activity_links(clean):
 
 # --- scale ----------------------------------------------------------------------------------------
 
-def test_large_inputs_are_fast(codebooks):
+def test_large_inputs_give_exact_results(codebooks):
+    """100,000 activities, forms and segments (speed: tools/benchmark/fieldwork.py)."""
     n = 100_000
     rng = np.random.default_rng(1)
     cbl, cbw = codebooks["engagement_log"], codebooks["workshop_forms"]
@@ -288,11 +288,8 @@ def test_large_inputs_are_fast(codebooks):
     forms = _forms(cbw, {f"rec_{i}": rng.choice(levels, n).tolist() for i in range(1, 10)})
     seg = pd.DataFrame({"segment_id": [f"S{i}" for i in range(n)], "activity_id": log["activity_id"],
                         "stakeholder": log["stakeholder"], "code": rng.choice([f"c-{i}" for i in range(300)], n)})
-    t0 = time.perf_counter()
     r = data_collection(log, cbl)
     p = workshop_priorities(forms, cbw)
     c = convergence(seg, 3)
     links = check_activity_links(seg, log)
-    elapsed = time.perf_counter() - t0
     assert r.totals["activities"] == n and p["n"].sum() > 0 and len(c) == 300 and links == []
-    assert elapsed < 3, f"took {elapsed:.1f} s"

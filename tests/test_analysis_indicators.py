@@ -7,7 +7,6 @@ real clean monitoring table, computed from its rows.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -334,7 +333,8 @@ def test_declarations_and_data_must_match(monitoring, config):
 
 # --- scale --------------------------------------------------------------------------------------
 
-def test_hundred_thousand_rows_in_well_under_a_few_seconds(config):
+def test_hundred_thousand_rows_roll_up_exactly(config):
+    """Speed at scale is measured by tools/benchmark/analysis.py, not here."""
     n_proj, n_ind, n_per = 4, 2500, 10
     rng = np.random.default_rng(7)
     size = n_proj * n_ind * n_per
@@ -353,10 +353,7 @@ def test_hundred_thousand_rows_in_well_under_a_few_seconds(config):
             for p in range(n_proj) for i in range(n_ind)}
     big = replace(config, declarations=decl, aggregates=[agg("sum", [("p0", "X-0001"), ("p1", "X-0001")])],
                   project_order=tuple(f"p{i}" for i in range(n_proj)))
-    start = time.perf_counter()
     res = rollup(df, big, STOCK)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 3, elapsed
     assert len(res.indicators) == n_proj * n_ind and res.problems == []
     first = df[(df["project"] == "p0") & (df["indicator"] == "X-0001")]
     assert res.aggregates[0].members_sum == first["actual"].astype(int).sum() + \

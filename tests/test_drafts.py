@@ -12,7 +12,6 @@ import ast
 import json
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -448,7 +447,8 @@ def test_change_report_and_matrix_pass_the_accessibility_gate(two_drafts, tmp_pa
 @pytest.mark.skipif(not (ROOT / "results" / "mexico-auto-2024" / "values.json").is_file() or
                     not (ROOT / "results" / "mexico-auto-2024" / "build" / "en" / "report.md").is_file(),
                     reason="needs a finished build of the default evaluation (./run build)")
-def test_comparing_two_drafts_of_the_default_evaluation_is_fast(project, ctx_loader):
+def test_comparing_two_drafts_of_the_default_evaluation(project, ctx_loader):
+    """Speed: tools/benchmark/drafts.py."""
     res = project / "results" / "mexico-auto-2024"
     shutil.rmtree(res)
     res.mkdir()
@@ -468,10 +468,7 @@ def test_comparing_two_drafts_of_the_default_evaluation_is_fast(project, ctx_loa
     en.write_text(en.read_text().replace("the ", "a ", 50))
     edit_registry(project)
     take_draft(ctx_loader(project), "v2")
-    start = time.perf_counter()
     written = write_change_report(load_draft(project, "v1"), load_draft(project, "v2"), project / "out")
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10, f"comparing two drafts took {elapsed:.1f} s"
     assert json.loads(written["json"].read_text())["counts"]["values_changed"] > 10
 
 

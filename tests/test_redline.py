@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
 
@@ -301,9 +300,7 @@ def test_real_report_one_number_and_one_sentence(tmp_path):
     assert body.count(number) == 1 and body.count(sentence) == 1, "the report's wording changed: update this test"
     new = body.replace(number, number.replace("49", "51")).replace(sentence, "All figures were checked twice.")
 
-    started = time.monotonic()
     out, summary = _build(tmp_path, body, new, title="Systems Evaluation: redline")
-    assert time.monotonic() - started < 20
 
     assert summary.changed == 2 and summary.inserted == 0 and summary.deleted == 0
     root = _document(out)
