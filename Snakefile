@@ -16,7 +16,7 @@ include: "workflow/rules/checks.smk"
 rule all:
     input:
         expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
-        RESULTS + "/publish/manifest.json",
+        RESULTS + "/checks/release.json",
         RESULTS + "/checks/accessibility.json",
         RESULTS + "/checks/privacy.json",
     default_target: True

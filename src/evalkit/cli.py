@@ -226,7 +226,7 @@ def _comments_main(ctx, args) -> int:
     from .content import read_registry
     from .i18n import subtag
     from .io import atomic_write_text
-    from .pipeline import content_path
+    from .steps.content import content_path
 
     path = comments_path(ctx)
     comments = load_comments(path, display=ctx.rel(path)) if path.is_file() else []

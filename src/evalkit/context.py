@@ -25,6 +25,15 @@ class Context:
         cfg = apply_defaults(dict(config) if config is not None else load_config(root / config_path))
         return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
 
+    @classmethod
+    def for_step(cls, root: str | Path, settings: dict) -> "Context":
+        """The context of one workflow job, holding only the configuration its rule declares
+        (``params.config``, a slice of the validated config with its defaults applied): a step that
+        reads a setting its rule does not declare fails instead of going stale when it changes.
+        The evaluation is loaded from disk; its languages were checked when the run started."""
+        settings = dict(settings)
+        return cls(Path(root), settings, load_evaluation(root, settings["evaluation"], list(settings.get("languages", []))))
+
     @property
     def results(self) -> Path:
         """Where everything built for this evaluation goes: results/<evaluation id>/ (never edited by hand)."""

@@ -119,7 +119,7 @@ def build_files(ctx) -> dict:
     """Where the current build's parts are: values, tables folder, registry (or None), text per language.
 
     Raises DraftError naming what is missing when the build is not finished."""
-    from .pipeline import content_path
+    from .steps.content import content_path
 
     root = Path(ctx.root)
     results = ctx.results

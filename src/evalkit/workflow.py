@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import EvalkitError
-from .pipeline import Context
+from .context import Context
 
 log = logging.getLogger("evalkit")
 
 
 def run(snakemake, step: Callable[[Context], None], name: str | None = None) -> None:
-    """Run one pipeline step for a Snakemake `script:` rule."""
+    """Run one pipeline step for a Snakemake `script:` rule, with the configuration its rule declares
+    (``params.config``). Whatever the step dies of is written to the rule's log as well as the console."""
     name = name or snakemake.rule
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if snakemake.log:
@@ -29,9 +30,12 @@ def run(snakemake, step: Callable[[Context], None], name: str | None = None) -> 
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=handlers, force=True)
     start = time.perf_counter()
     try:
-        ctx = Context.load(Path.cwd(), config=dict(snakemake.config))
+        ctx = Context.for_step(Path.cwd(), snakemake.params.config)
         step(ctx)
     except EvalkitError as exc:
         log.error("evalkit: %s failed.\n%s", name, exc)
+        sys.exit(1)
+    except Exception:  # a defect of evalkit, not of the input: the log keeps the whole traceback
+        log.exception("evalkit: %s failed with an internal error (please report it with this log):", name)
         sys.exit(1)
     log.info("evalkit: %s done in %.1f s", name, time.perf_counter() - start)

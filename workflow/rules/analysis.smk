@@ -2,14 +2,15 @@ rule compute_values:
     """Analyse every instrument by its data family into values.json (every number documents cite) and results tables."""
     input:
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
-        config="config/config.yaml",
-        evaluation=evaluation_definition(),
+        codebooks=codebooks(),
         analysis=analysis_settings(),
-        code=evalkit_code(),
+        code=evalkit_code("analysis"),
     output:
         values=RESULTS + "/values.json",
         tables=analysis_table_files(),
     params:
+        config=settings("languages", "statistics", "privacy.min_cell"),
+        evaluation=evaluation_part("instruments", "analysis"),
         table_dir=RESULTS + "/tables",
     log:
         RESULTS + "/logs/compute_values.log",

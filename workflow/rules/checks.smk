@@ -1,11 +1,14 @@
 rule accessibility_gate:
-    """Check the published documents of one part (a language, or the dataset): HTML lang, title and axe-core; PDF/UA-1; DOCX. Fail on any finding."""
+    """Check the staged documents of one part (a language, or the dataset): HTML lang, title and axe-core; PDF/UA-1; DOCX. Fail on any finding."""
     input:
         documents=lambda w: part_documents(w.part),
-        code=evalkit_code(),
+        sources=lambda w: report_sources(w.part) if w.part in LANGS else [],
+        code=evalkit_code("checks"),
     output:
         report=RESULTS + "/checks/accessibility/{part}.json",
     params:
+        config=settings("languages", "accessibility"),
+        evaluation=evaluation_part("title"),
         langs=LANGS,
     log:
         RESULTS + "/logs/accessibility_gate/{part}.log",
@@ -21,10 +24,13 @@ rule accessibility_report:
     """Merge the parts' gate reports into one, with the versions of the tools that made and checked the documents."""
     input:
         parts=expand(RESULTS + "/checks/accessibility/{part}.json", part=PARTS),
-        code=evalkit_code(),
+        pins="deps/debian-packages.txt",
+        code=evalkit_code("checks"),
     output:
         report=RESULTS + "/checks/accessibility.json",
         environment=RESULTS + "/checks/environment.json",
+    params:
+        config=settings("accessibility.chromium"),
     log:
         RESULTS + "/logs/accessibility_report.log",
     script:
@@ -32,14 +38,17 @@ rule accessibility_report:
 
 
 rule privacy_scan:
-    """Search one part's published files for the raw identifier values (names, phones, e-mails, free text); fail on any."""
+    """Search one part's staged files for the raw identifier values (names, phones, e-mails, free text); fail on any."""
     input:
         published=lambda w: part_files(w.part),
         raw=raw_inputs(),
-        evaluation=evaluation_definition(),
-        code=evalkit_code(),
+        codebooks=codebooks(),
+        code=evalkit_code("checks"),
     output:
         RESULTS + "/checks/privacy/{part}.json",
+    params:
+        config=settings(),
+        evaluation=evaluation_part("instruments"),
     log:
         RESULTS + "/logs/privacy_scan/{part}.log",
     benchmark:
@@ -54,25 +63,33 @@ rule privacy_report:
     """Merge the parts' privacy reports into one."""
     input:
         parts=expand(RESULTS + "/checks/privacy/{part}.json", part=PARTS),
-        code=evalkit_code(),
+        code=evalkit_code("checks"),
     output:
         report=RESULTS + "/checks/privacy.json",
+    params:
+        config=settings(),
     log:
         RESULTS + "/logs/privacy_report.log",
     script:
         "../scripts/merge_checks.py"
 
 
-rule manifest:
-    """List every published file with its SHA-256, once the accessibility gate and the privacy scan have passed."""
+rule release:
+    """Once the accessibility gate and the privacy scan have passed, promote the staged files with their
+    manifest (size and SHA-256 of each) to publish/, whole: publish/ is swapped in one step, so it only
+    ever holds a complete release that passed every check, or nothing."""
     input:
         documents=published_files(),
         gate=RESULTS + "/checks/accessibility.json",
         privacy=RESULTS + "/checks/privacy.json",
-        code=evalkit_code(),
+        code=evalkit_code("release"),
     output:
-        RESULTS + "/publish/manifest.json",
+        record=RESULTS + "/checks/release.json",
+    params:
+        config=settings("languages"),
+        staged=STAGED,
+        publish=PUBLISH,
     log:
-        RESULTS + "/logs/manifest.log",
+        RESULTS + "/logs/release.log",
     script:
-        "../scripts/manifest.py"
+        "../scripts/release.py"

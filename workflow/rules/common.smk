@@ -15,7 +15,10 @@ except EvalkitError as exc:
     raise SystemExit(1)
 
 RESULTS = str(CTX.results.relative_to(CTX.root))  # results/<evaluation id>
+STAGED = RESULTS + "/staged"    # documents and dataset as built: checked here, never read by the public
+PUBLISH = RESULTS + "/publish"  # only a release whose every check passed, promoted whole by rule release
 EVAL = CTX.evaluation
+CONFIG = CTX.config  # validated, with the schema's defaults applied
 LANGS = {subtag(tag): tag for tag in config["languages"]}  # "en" -> "en-US"
 INSTRUMENTS = [ins["id"] for ins in EVAL.instruments]
 try:
@@ -26,6 +29,25 @@ except EvalkitError as exc:
 SURVEYS = [ins["id"] for ins in EVAL.instruments_of("rating_survey")]
 DATASETS = [ins["id"] for ins in EVAL.instruments_of("rating_survey") if ins["publish"]]
 PARTS = list(LANGS) + (["dataset"] if DATASETS else [])  # the accessibility gate and the privacy scan run per part
+
+
+def settings(*keys):
+    """The configuration values a rule reads, as its params.config: the job sees only these, and a
+    change of any of them (in config.yaml, --config or --configfile) re-runs the rule. Keys are
+    top-level ("languages") or one level down ("privacy.min_cell"); the evaluation id is always there."""
+    out = {"evaluation": CONFIG["evaluation"]}
+    for key in keys:
+        top, _, sub = key.partition(".")
+        if sub:
+            out.setdefault(top, {})[sub] = CONFIG[top][sub]
+        else:
+            out[top] = CONFIG[top]
+    return out
+
+
+def evaluation_part(*keys):
+    """The parts of evaluation.yaml a rule reads, as a param (so editing another part re-runs nothing)."""
+    return {key: EVAL.data.get(key) for key in keys}
 
 
 wildcard_constraints:
@@ -49,20 +71,32 @@ def codebook_file(wildcards):
 
 
 def language_documents(lang):
-    """A language's published documents, every format."""
-    return expand(RESULTS + "/publish/{lang}/{document}.{fmt}", lang=lang, document=DOCUMENTS, fmt=config["formats"])
+    """A language's documents as built (staged for the checks), every format."""
+    return expand(STAGED + "/{lang}/{document}.{fmt}", lang=lang, document=DOCUMENTS, fmt=config["formats"])
+
+
+def report_partials(lang):
+    """A language's Quarto partials (names starting with '_'), which any of its documents may include."""
+    folder = EVAL.report_dir() / subtag(LANGS[lang])
+    return sorted(str(p.relative_to(CTX.root)) for p in folder.rglob("*.qmd")
+                  if any(part.startswith("_") for part in p.relative_to(folder).parts))
+
+
+def report_sources(lang):
+    """A language's Quarto sources: its documents and their partials."""
+    return [str(CTX.report_source(LANGS[lang], d).relative_to(CTX.root)) for d in DOCUMENTS] + report_partials(lang)
 
 
 def part_documents(part):
     """Documents people read, of one part (a language, or the dataset): they pass the accessibility gate."""
-    return [RESULTS + "/publish/dataset/codebook.html"] if part == "dataset" else language_documents(part)
+    return [STAGED + "/dataset/codebook.html"] if part == "dataset" else language_documents(part)
 
 
 def part_files(part):
     """Every published file of one part (the privacy scan reads them all)."""
     if part == "dataset":
         return part_documents(part) + dataset_files() + [
-            RESULTS + "/publish/dataset/codebook.csv", RESULTS + "/publish/dataset/disclosure.json"]
+            STAGED + "/dataset/codebook.csv", STAGED + "/dataset/disclosure.json"]
     return language_documents(part)
 
 
@@ -72,11 +106,11 @@ def published_documents():
 
 
 def dataset_files():
-    return expand(RESULTS + "/publish/dataset/{instrument}.{ext}", instrument=DATASETS, ext=["sav", "dta", "csv"])
+    return expand(STAGED + "/dataset/{instrument}.{ext}", instrument=DATASETS, ext=["sav", "dta", "csv"])
 
 
 def published_files():
-    """Everything published: documents, microdata, codebook, disclosure report (the privacy scan reads them all)."""
+    """Everything a release publishes: documents, microdata, codebook, disclosure report (staged)."""
     return [f for part in PARTS for f in part_files(part)]
 
 
@@ -117,17 +151,45 @@ def raw_inputs():
 
 def evaluation_definition():
     """The evaluation's definition and codebooks: labels and settings that outputs depend on."""
+    return [str(EVAL.folder.relative_to(CTX.root) / "evaluation.yaml")] + codebooks()
+
+
+def codebooks(instruments=None):
+    """The codebooks of some instruments (default: all)."""
     folder = EVAL.folder.relative_to(CTX.root)
-    return [str(folder / "evaluation.yaml")] + [str(folder / ins["codebook"]) for ins in EVAL.instruments]
+    return [str(folder / ins["codebook"]) for ins in EVAL.instruments if instruments is None or ins["id"] in instruments]
 
 
 def interface_catalogs():
     return sorted(str(p.relative_to(CTX.root)) for p in CTX.root.glob("src/evalkit/locale/*/LC_MESSAGES/evalkit.po"))
 
 
-def evalkit_code():
-    """The package's code, templates and schemas: changing them re-runs the rules that use them."""
-    pkg = CTX.root / "src" / "evalkit"
-    files = [p for p in pkg.rglob("*") if p.suffix in {".py", ".lua", ".typ", ".css", ".po"}]
-    files += list((CTX.root / "workflow" / "schemas").glob("*.yaml"))
-    return sorted(str(p.relative_to(CTX.root)) for p in files if "__pycache__" not in p.parts)
+def evalkit_code(step):
+    """The code a rule's step runs (evalkit.steps.<step> and everything it imports, with the data files
+    those modules load): editing it re-runs the rule; editing code the rule does not run does not."""
+    from evalkit.codedeps import closure
+
+    return list(closure(str(CTX.root), "evalkit.workflow", f"evalkit.steps.{step}"))
+
+
+def release_is_current():
+    """The release record (checks/release.json) stands for publish/ only while publish/manifest.json
+    is the one it recorded: when publish/ was removed or changed by hand, the record goes, and the
+    next build promotes the checked documents again."""
+    import hashlib
+    import json
+
+    record = CTX.root / RESULTS / "checks" / "release.json"
+    manifest = CTX.root / PUBLISH / "manifest.json"
+    if not record.is_file():
+        return
+    try:
+        want = json.loads(record.read_text(encoding="utf-8"))["manifest_sha256"]
+        have = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else None
+    except (OSError, ValueError, KeyError):
+        have, want = None, True
+    if have != want:
+        record.unlink()
+
+
+release_is_current()

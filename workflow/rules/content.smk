@@ -5,13 +5,15 @@ rule check_content:
         values=RESULTS + "/values.json",
         tables=analysis_table_files(),
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
-        evaluation=evaluation_definition(),
+        codebooks=codebooks(),
         analysis=analysis_settings(),
-        code=evalkit_code(),
+        code=evalkit_code("content"),
     output:
         report=RESULTS + "/checks/content/{lang}.json",
         review=RESULTS + "/review/{lang}/findings-evidence.csv",
     params:
+        config=settings(),
+        evaluation=evaluation_part("instruments", "analysis", "content"),
         lang=lambda w: LANGS[w.lang],
     log:
         RESULTS + "/logs/check_content/{lang}.log",

@@ -1,15 +1,18 @@
 rule dataset:
-    """Publish the de-identified survey microdata (.sav, .dta, .csv), the bilingual codebook and the disclosure report."""
+    """Stage the de-identified survey microdata (.sav, .dta, .csv), the bilingual codebook and the disclosure report."""
     input:
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=DATASETS),
-        evaluation=evaluation_definition(),
+        codebooks=codebooks(DATASETS),
         catalogs=interface_catalogs(),
-        code=evalkit_code(),
+        code=evalkit_code("dataset"),
     output:
         microdata=dataset_files(),
-        codebook_html=RESULTS + "/publish/dataset/codebook.html",
-        codebook_csv=RESULTS + "/publish/dataset/codebook.csv",
-        disclosure=RESULTS + "/publish/dataset/disclosure.json",
+        codebook_html=STAGED + "/dataset/codebook.html",
+        codebook_csv=STAGED + "/dataset/codebook.csv",
+        disclosure=STAGED + "/dataset/disclosure.json",
+    params:
+        config=settings("languages", "privacy.k"),
+        evaluation=evaluation_part("title", "date", "instruments"),
     log:
         RESULTS + "/logs/dataset.log",
     benchmark:

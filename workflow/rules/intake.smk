@@ -4,10 +4,13 @@ rule clean_instrument:
         raw=raw_files,
         codebook=codebook_file,
         resolutions=duplicate_resolutions(),
-        code=evalkit_code(),
+        code=evalkit_code("intake"),
     output:
         table=RESULTS + "/clean/{instrument}.csv",
         report=RESULTS + "/clean/{instrument}.intake.json",
+    params:
+        config=settings(),
+        instrument=lambda w: EVAL.instrument(w.instrument),
     log:
         RESULTS + "/logs/clean_instrument/{instrument}.log",
     benchmark:

@@ -10,12 +10,13 @@ rule report_inputs:
         evaluation=evaluation_definition(),
         analysis=analysis_settings(),
         catalogs=interface_catalogs(),
-        code=evalkit_code(),
+        code=evalkit_code("report"),
     output:
         meta=RESULTS + "/report/{lang}/meta.yml",
         fragments=directory(RESULTS + "/report/{lang}/fragments"),
         figures=directory(RESULTS + "/report/{lang}/figures"),
     params:
+        config=settings("languages", "formats", "privacy.min_cell"),
         lang=lambda w: LANGS[w.lang],
     log:
         RESULTS + "/logs/report_inputs/{lang}.log",
@@ -34,10 +35,13 @@ rule render_report:
         meta=RESULTS + "/report/{lang}/meta.yml",
         fragments=RESULTS + "/report/{lang}/fragments",
         figures=RESULTS + "/report/{lang}/figures",
-        code=evalkit_code(),
+        partials=lambda w: report_partials(w.lang),
+        code=evalkit_code("render"),
     output:
-        expand(RESULTS + "/publish/{{lang}}/{{document}}.{fmt}", fmt=config["formats"]),
+        expand(STAGED + "/{{lang}}/{{document}}.{fmt}", fmt=config["formats"]),
     params:
+        config=settings("renderer"),
+        evaluation=evaluation_part("date", "report"),
         lang=lambda w: LANGS[w.lang],
         build_dir=lambda w: os.path.dirname(f"{RESULTS}/build/{w.lang}/{w.document}"),
     log:

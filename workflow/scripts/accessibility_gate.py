@@ -1,4 +1,4 @@
-from evalkit.pipeline import gate_published
+from evalkit.steps.checks import gate_published
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: gate_published(ctx, list(snakemake.input.documents), snakemake.params.langs,

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from evalkit.pipeline import check_content
+from evalkit.steps.content import check_content
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: check_content(ctx, snakemake.input.values, {Path(p).stem: p for p in snakemake.input.clean},

@@ -1,4 +1,4 @@
-from evalkit.pipeline import clean_instrument
+from evalkit.steps.intake import clean_instrument
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: clean_instrument(ctx, snakemake.wildcards.instrument, snakemake.output.table,

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from evalkit.pipeline import compute_values
+from evalkit.steps.analysis import compute_values
 from evalkit.workflow import run
 
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from evalkit.pipeline import build_dataset_deliverable
+from evalkit.steps.dataset import build_dataset_deliverable
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: build_dataset_deliverable(

@@ -1,4 +1,4 @@
-from evalkit.pipeline import merge_checks, write_environment
+from evalkit.steps.checks import merge_checks, write_environment
 from evalkit.workflow import run
 
 

@@ -1,4 +1,4 @@
-from evalkit.pipeline import render_report
+from evalkit.steps.render import render_report
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: render_report(ctx, snakemake.params.lang, list(snakemake.output),

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from evalkit.pipeline import build_report_inputs
+from evalkit.steps.report import build_report_inputs
 from evalkit.workflow import run
 
 run(snakemake, lambda ctx: build_report_inputs(

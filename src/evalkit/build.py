@@ -1,0 +1,104 @@
+"""`./run build`: one build of a checkout at a time, healing whatever an interrupted build left.
+
+    python -m evalkit.build [snakemake arguments]
+
+- One build at a time: every build holds an exclusive lock on `.snakemake/evalkit-build.lock`
+  (inherited by Snakemake and its jobs, so it is held until the last of them ends). A second build
+  waits for the first, saying which build it waits for; it never removes the first one's lock.
+- Interrupted builds heal: while this lock is held no other evalkit build runs here, so a Snakemake
+  lock left in `.snakemake/locks/` is stale (the build that made it was killed) and is removed,
+  and Snakemake re-runs the jobs an interruption left incomplete (`--rerun-incomplete`). A
+  Snakemake started by hand in the same checkout is not touched: the build stops and names it.
+
+Light on purpose (no pandas): it only starts Snakemake.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+LOCK = Path(".snakemake") / "evalkit-build.lock"
+
+
+def say(text: str) -> None:
+    sys.stderr.write(f"evalkit: {text}\n")
+    sys.stderr.flush()
+
+
+def snakemake_processes(root: Path, exclude: set[int]) -> list[tuple[int, str]]:
+    """Snakemake processes whose working directory is this checkout (Linux /proc), with their command."""
+    found = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    root = root.resolve()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) in exclude:
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            continue
+        args = [a.decode(errors="replace") for a in argv if a]
+        is_snakemake = bool(args) and (Path(args[0]).name == "snakemake" or
+                                       (len(args) > 2 and args[1] == "-m" and args[2] == "snakemake") or
+                                       (len(args) > 1 and Path(args[1]).name == "snakemake"))
+        if is_snakemake and cwd == root:
+            found.append((int(entry.name), " ".join(args)))
+    return found
+
+
+def acquire(root: Path) -> int:
+    """Take the build lock, waiting for a running build; return its file descriptor."""
+    path = root / LOCK
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 4096, 0).decode(errors="replace").strip() or "another build"
+        say(f"another build of this checkout is running ({holder}); waiting for it to finish "
+            f"(Ctrl-C stops waiting and leaves that build alone)")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        say("the other build has finished; starting this one")
+    os.ftruncate(fd, 0)
+    started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    os.pwrite(fd, f"pid {os.getpid()}, started {started}: ./run build {' '.join(sys.argv[1:])}".strip().encode(), 0)
+    return fd
+
+
+def heal(root: Path, snakemake: list[str]) -> None:
+    """Remove a Snakemake lock that an interrupted build left (we hold the build lock: no build is live)."""
+    locks = root / ".snakemake" / "locks"
+    if not (locks.is_dir() and any(locks.iterdir())):
+        return
+    others = snakemake_processes(root, {os.getpid()})
+    if others:
+        pid, cmd = others[0]
+        say(f"Snakemake is running in this checkout outside ./run build (pid {pid}: {cmd}); "
+            f"wait for it to finish or stop it, then build again")
+        raise SystemExit(1)
+    say("an earlier build was interrupted: removing its stale lock; its incomplete outputs are rebuilt")
+    subprocess.run([*snakemake, "--unlock", "--quiet", "all"], cwd=root, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    root = Path.cwd()
+    snakemake = [sys.executable, "-m", "snakemake"]
+    fd = acquire(root)
+    heal(root, snakemake)
+    cores = ["--cores", str(os.cpu_count() or 1)] if not any(a in ("--cores", "-c", "-j", "--jobs") or
+                                                            a.startswith(("--cores=", "--jobs=")) for a in argv) else []
+    return subprocess.run([*snakemake, *cores, "--rerun-incomplete", *argv], cwd=root, pass_fds=(fd,)).returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

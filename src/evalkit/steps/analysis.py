@@ -1,0 +1,142 @@
+"""Rule compute_values: clean tables -> values.json and the results tables, by data family."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..context import Context
+from ..errors import DataError
+from ..io import atomic_write_text, sha256_file
+from ..values import ValueStore
+from .common import (
+    _source,
+    _write_table,
+    breakdown_variable,
+    indicator_config,
+    read_clean,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger("evalkit")
+
+
+def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: str | Path,
+                   table_dir: str | Path) -> None:
+    """values.json with every number documents cite, and the results tables of every instrument.
+
+    Each instrument is analysed by its data family; instruments that are never published
+    (triangulation only) are analysed too, for the evaluators, and kept out of documents later."""
+    from ..analysis.convergence import (
+        add_convergence_values,
+        check_activity_links,
+        convergence,
+    )
+    from ..analysis.fieldwork import (
+        add_fieldwork_values,
+        add_response_rate_value,
+        data_collection,
+        table2_frame,
+    )
+    from ..analysis.survey import (
+        add_breakdown_values,
+        add_survey_values,
+        analyze_survey,
+        results_table,
+    )
+    from ..analysis.workshops import (
+        add_workshop_values,
+        order_matches,
+        workshop_priorities,
+    )
+
+    ev = ctx.evaluation
+    stats = ctx.config["statistics"]
+    settings = ev.data.get("analysis", {})
+    min_cell = ctx.config["privacy"]["min_cell"]
+    store = ValueStore(ev.id, list(ctx.config["languages"]))
+    table_dir = Path(table_dir)
+    clean = {i["id"]: read_clean(clean_csvs[i["id"]]) for i in ev.instruments}
+    fieldwork = {}
+    for ins in ev.instruments:
+        iid, kind = ins["id"], ins["kind"]
+        cb = ev.codebooks[iid]
+        source = _source(ctx, ins)
+        data = clean[iid]
+        if kind == "rating_survey":
+            results = analyze_survey(data, cb, stats["confidence_level"], stats["interval_method"])
+            add_survey_values(store, iid, data, results, source, cb, min_cell)
+            store.add(f"{iid}.min_cell", min_cell, "count",
+                      {"file": "config/config.yaml", "computation": "privacy.min_cell: smallest cell documents show"})
+            by_vars = [b for b in settings.get("breakdowns", []) if breakdown_variable(b) in data.columns]
+            add_breakdown_values(store, iid, data, cb, by_vars, min_cell, source)
+            _write_table(results_table(iid, results), table_dir / f"{iid}-ratings.csv")
+        elif kind == "engagement_log":
+            fieldwork[iid] = data_collection(data, cb)
+            add_fieldwork_values(store, iid, fieldwork[iid], source)
+            _write_table(table2_frame(fieldwork[iid]), table_dir / f"{iid}-table2.csv")
+        elif kind == "workshop_forms":
+            priorities = workshop_priorities(data, cb)
+            if not order_matches(priorities):
+                log.warning("evalkit: %s: the priority order of the workshop ratings differs from the codebook's "
+                            "order of the items", iid)
+            add_workshop_values(store, iid, priorities, data, source, cb)
+            _write_table(priorities, table_dir / f"{iid}-priorities.csv")
+        elif kind == "coded_segments":
+            min_types = settings.get("convergence_min_types", 3)
+            table = convergence(data, min_types)
+            add_convergence_values(store, iid, table, source, min_types)
+            _write_table(table, table_dir / f"{iid}-convergence.csv")
+        elif kind == "indicator_report":
+            _indicator_values(ctx, ins, data, store, source, table_dir)
+        elif kind == "secondary_figures":
+            from ..analysis.secondary import add_secondary_values, secondary_table
+
+            add_secondary_values(store, iid, data, source)
+            _write_table(secondary_table(data), table_dir / f"{iid}-figures.csv")
+    # Links between families
+    logs = ev.instruments_of("engagement_log")
+    for ins in ev.instruments_of("coded_segments"):
+        for lg in logs:
+            problems = check_activity_links(clean[ins["id"]], clean[lg["id"]])
+            if problems:
+                raise DataError(f"{ctx.rel(clean_csvs[ins['id']])} against {ctx.rel(clean_csvs[lg['id']])}", problems[:20])
+    rr = settings.get("response_rate")
+    if rr:
+        survey, log_id = ev.instrument(rr["survey"]), ev.instrument(rr["engagement_log"])
+        add_response_rate_value(store, survey["id"], len(clean[survey["id"]]), fieldwork[log_id["id"]].totals["participants"],
+                                _source(ctx, survey, log_id), log_id["id"])
+    if settings.get("ratios"):
+        from ..analysis.secondary import add_ratio_values
+
+        add_ratio_values(store, settings["ratios"], ctx.rel(ev.folder / "evaluation.yaml"))
+    atomic_write_text(out_values, store.to_json())
+
+
+def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore, source: dict,
+                      table_dir: Path) -> None:
+    """Indicator roll-ups (evalkit.analysis.indicators), declared in the evaluation's indicators file."""
+    from ..analysis.indicators import (
+        add_indicator_values,
+        indicator_table,
+        period_table,
+        rollup,
+    )
+    from ..evaluation import families
+
+    settings = ctx.evaluation.data.get("analysis", {})
+    cb = ctx.evaluation.codebooks[ins["id"]]
+    config = indicator_config(ctx, ins["id"])
+    result = rollup(data, config, families()["indicator_report"].get("stock_units", []))
+    if result.problems:
+        raise DataError(f"{ctx.rel(ctx.evaluation.folder / settings['indicators'])} against the clean monitoring table",
+                        result.problems[:20])
+    codes = {str(c["code"]): c["key"] for c in cb.variable("project")["categories"]}
+    project_files = {codes[str(f["set"]["project"])]: {"file": f["file"], "sha256": sha256_file(ctx.root / f["file"])}
+                     for f in ctx.evaluation.raw_files(ins) if "project" in f["set"]}
+    add_indicator_values(store, ins["id"], result, source, project_files=project_files)
+    _write_table(indicator_table(result), table_dir / f"{ins['id']}-indicators.csv")
+    _write_table(period_table(result), table_dir / f"{ins['id']}-periods.csv")

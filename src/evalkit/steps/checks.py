@@ -1,0 +1,120 @@
+"""Rules accessibility_gate, privacy_scan and their reports: the checks every staged file passes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..context import Context
+from ..errors import EvalkitError
+from ..io import atomic_write_text
+from .common import copy_file
+from .render import document_title
+
+
+class GateFailed(EvalkitError):
+    """The accessibility gate found violations."""
+
+
+def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path) -> dict:
+    """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy)."""
+    from ..checks.privacy import run_scan
+
+    return run_scan(ctx, files, report_path)
+
+
+def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path,
+                   environment_path: str | Path | None = None) -> dict:
+    """Run the accessibility gate on published files (results/publish/<lang>/<name>.<fmt>).
+
+    On success, the versions of the tools used go to `environment_path` (if given).
+    On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
+    *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
+    """
+    from ..checks.accessibility import AccessibilityGateError, run_gate
+    from ..dataset import codebook_title
+
+    primary = ctx.config["languages"][0]
+    documents = []
+    for f in files:
+        p = Path(f)
+        parts = Path(ctx.rel(p)).parts
+        # <...>/staged/<lang>/<document>.<fmt> (or publish/), also outside the repository (a checked copy)
+        at = max((i for i, x in enumerate(parts[:-2]) if x in ("staged", "publish")), default=None)
+        sub = parts[at + 1] if at is not None else p.parent.name
+        if sub in langs:      # results/<evaluation>/publish/<lang>/<document>.<fmt>
+            lang = langs[sub]
+            document = Path(*parts[at + 2:]) if at is not None else Path(p.name)
+            title = document_title(ctx, lang, document.with_suffix("").as_posix())
+        else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
+            lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
+        documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})
+    report_path = Path(report_path)
+    failed_copy = report_path.with_name(report_path.stem + "-failed.json")
+    try:
+        acc = ctx.config["accessibility"]
+        result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"])
+    except AccessibilityGateError as exc:
+        copy_file(report_path, failed_copy)
+        raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
+    failed_copy.unlink(missing_ok=True)
+    if environment_path is not None:
+        write_environment(ctx, result.get("axe_version"), environment_path)
+    return result
+
+
+def write_environment(ctx: Context, axe_version: str | None, path: str | Path) -> None:
+    atomic_write_text(path, json.dumps(tool_versions(ctx, axe_version), indent=2, sort_keys=True) + "\n")
+
+
+def tool_versions(ctx: Context, axe_version: str | None) -> dict:
+    """The tools that made and checked the documents (Chromium is not pinned forever: see deps/)."""
+    import subprocess
+    from importlib.metadata import version
+
+    import pypandoc
+
+    chromium = ctx.config["accessibility"]["chromium"]
+    try:
+        browser = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except OSError:
+        browser = None
+    return {"python_packages": {p: version(p) for p in ("evalkit", "snakemake", "pandas", "pyreadstat", "statsmodels",
+                                                      "babel", "matplotlib", "typst", "pypandoc-binary", "playwright")},
+            "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version,
+            "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt")}
+
+
+def debian_packages(pins: Path) -> dict:
+    """Each pinned Debian package with the version installed; a warning where they differ (./run keeps
+    an installed build, and installs the archive's current one when the pin has left the archive)."""
+    import subprocess
+
+    out = {}
+    lines = pins.read_text(encoding="utf-8").splitlines() if pins.is_file() else []
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if "=" not in line:
+            continue
+        pkg, pinned = line.split("=", 1)
+        try:
+            proc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60)
+            installed = proc.stdout.strip() if proc.returncode == 0 else None
+        except OSError:
+            installed = None
+        entry = {"pinned": pinned, "installed": installed or None}
+        if installed != pinned:
+            entry["warning"] = (f"{pkg} {installed} is used instead of the pinned {pinned}" if installed
+                                else f"{pkg} is not installed as a Debian package (pinned {pinned})")
+        out[pkg] = entry
+    return out
+
+
+def merge_checks(kind: str, parts: list[str | Path], report_path: str | Path) -> dict:
+    """One report of the accessibility gate or the privacy scan from the reports of its parts (each
+    language's documents, the dataset), so that an edit in one language re-checks only that language."""
+    if kind == "accessibility":
+        from ..checks.accessibility import merge_reports
+    else:
+        from ..checks.privacy import merge_reports
+    return merge_reports([json.loads(Path(p).read_text(encoding="utf-8")) for p in parts], report_path)

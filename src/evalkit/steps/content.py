@@ -1,0 +1,84 @@
+"""Rule check_content: the content registry checked against the build, and the evidence review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..context import Context
+from ..io import atomic_write_text
+from ..values import load_values
+from .common import _write_table, read_clean
+
+
+def content_path(ctx: Context) -> Path | None:
+    c = ctx.evaluation.data.get("content")
+    return ctx.root / c if c else None
+
+
+def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
+    """What the registry may point at: value ids, stakeholder types, projects, codes, journal entries."""
+    from ..content import References
+
+    ev = ctx.evaluation
+    refs = References(value_ids=set(values_doc["values"]))
+    for ins in ev.instruments:
+        cb = ev.codebooks[ins["id"]]
+        names = {v["name"] for v in cb.variables()}
+        if ins["kind"] == "engagement_log" and "stakeholder" in names:
+            refs.stakeholders = {c["key"] for c in cb.variable("stakeholder")["categories"]}
+        elif ins["kind"] == "indicator_report":
+            refs.projects = {c["key"] for c in cb.variable("project")["categories"]}
+        elif ins["kind"] == "coded_segments":
+            refs.segment_codes = set(read_clean(clean_csvs[ins["id"]])["code"])
+        elif ins["kind"] == "outcome_journal":
+            refs.journal_entries = set(read_clean(clean_csvs[ins["id"]])[cb.id_variable])
+        elif ins["kind"] == "workshop_forms":
+            refs.priority_items = {v["name"] for v in cb.variables("rating")}
+    return refs
+
+
+def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path], languages: list[str] | None = None):
+    """The checked registry with the texts of `languages` (default: every document language)."""
+    from ..content import load_registry
+
+    tosc = ctx.root / ctx.evaluation.data["analysis"]["tosc"]
+    return load_registry(content_path(ctx), tosc, list(languages or ctx.config["languages"]),
+                         content_references(ctx, values_doc, clean_csvs), display_root=ctx.root)
+
+
+def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, str | Path], out_report: str | Path,
+                  out_review: str | Path, tables: dict[str, str | Path], lang: str | None = None) -> None:
+    """Check the registry's integrity with the texts of `lang` (every text present in that language;
+    default: all languages at once) -- the build stops listing every violation -- and write the internal
+    review table in that language: per finding its evidence (values, outcomes, coded segments) and
+    convergence flag. `tables`: the results tables by file stem (e.g. ``coded_segments-convergence``)."""
+    import pandas as pd
+
+    values_doc = load_values(values_path)
+    reg = load_content(ctx, values_doc, clean_csvs, [lang] if lang else None)
+    primary = lang or ctx.config["languages"][0]
+    fnum = reg.finding_numbers()
+    conv = {}
+    for ins in ctx.evaluation.instruments_of("coded_segments"):
+        conv = {r["code"]: r for r in read_clean(tables[f"{ins['id']}-convergence"]).to_dict("records")}
+    rows = []
+    for f in reg.data["findings"]:
+        c = conv.get(f["id"], {})
+        ev = f.get("evidence", {})
+        rows.append({"finding": fnum[f["id"]], "id": f["id"], "title": f["title"][primary],
+                     "values": "; ".join(f"{v} = {values_doc['values'][v]['display'][primary]}"
+                                         + (" (suppressed in documents)" if values_doc["values"][v].get("suppressed") else "")
+                                         for v in ev.get("values", [])),
+                     "outcomes": "; ".join(ev.get("outcomes", [])), "projects": "; ".join(ev.get("projects", [])),
+                     "segments": c.get("segments", "0"), "stakeholder_types": c.get("stakeholder_types", "0"),
+                     "types": c.get("types", ""), "flagged": c.get("flagged", "True" if not c else "False"),
+                     "leverage_points": len(f.get("leverage_points", []))})
+    _write_table(pd.DataFrame(rows), out_review)
+    summary = {"registry": reg.source, "passed": True,
+               "counts": {k: len(reg.data.get(k, [])) for k in ("criteria", "themes", "findings", "good_practices",
+                                                        "recommendations", "projects", "outcomes", "learning_questions")},
+               "leverage_points": sum(1 for _ in reg.leverage_points()),
+               "findings_flagged": [r["id"] for r in rows if str(r["flagged"]) == "True"],
+               "finding_numbers": fnum}
+    atomic_write_text(out_report, json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -1,0 +1,51 @@
+"""Rule clean_instrument: raw file(s) as received -> the clean table of one instrument."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..context import Context
+from ..errors import DataError
+from ..io import atomic_write_text, sha256_file
+
+
+def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_report: str | Path) -> None:
+    """Clean every raw file of an instrument with its codebook into one clean table.
+
+    Also writes the intake report (JSON): rows read and kept per file, renames, recodes, the
+    duplicate resolutions applied and the variables removed for privacy.
+    """
+    import pandas as pd
+
+    from ..intake.clean import clean_table
+    from ..intake.duplicates import key_strings
+    from ..intake.readers import read_raw
+
+    ev = ctx.evaluation
+    ins = ev.instrument(instrument_id)
+    codebook = ev.codebooks[instrument_id]
+    resolutions = ev.resolutions()
+    res_file = ctx.rel(ev.duplicates_file) if ev.duplicates_file else f"{ctx.rel(ev.folder)}/duplicates.yaml " \
+        f"(create it and name it under 'duplicates:' in evaluation.yaml)"
+    tables, reports = [], []
+    for part in ev.raw_files(ins):
+        raw = read_raw(ctx.root / part["file"], ins["format"], display_name=part["file"],
+                       encoding=ins.get("encoding", "utf-8"))
+        cleaned = clean_table(raw, codebook, set_values=part["set"], resolutions=resolutions,
+                              instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"])
+        cleaned.report["sha256"] = sha256_file(ctx.root / part["file"])
+        tables.append(cleaned.table)
+        reports.append(cleaned.report)
+    clean = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    if len(tables) > 1:
+        keys = key_strings(clean, codebook.key)
+        dup = sorted(set(keys[keys.duplicated()]))
+        if dup:
+            raise DataError(", ".join(p["file"] for p in ev.raw_files(ins)),
+                            [f"key '{k}' ({', '.join(codebook.key)}) appears in more than one file; expected each "
+                             f"record in one file only" for k in dup[:20]])
+    report = {"instrument": instrument_id, "kind": ins["kind"], "codebook": codebook.source,
+              "rows": len(clean), "files": reports}
+    atomic_write_text(out_csv, clean.to_csv(index=False, lineterminator="\n"))
+    atomic_write_text(out_report, json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

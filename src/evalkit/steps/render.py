@@ -1,0 +1,33 @@
+"""Rule render_report: one Quarto source -> HTML, PDF/UA-1 and DOCX, with the configured renderer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context import Context
+from ..render.quarto_subset import expand
+
+
+def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_dir: str | Path,
+                  document: str = "report") -> None:
+    """Render one document of one language (report/<evaluation>/<lang>/<document>.qmd) to `out_files`."""
+    from ..render.embedded import render_embedded
+    from ..render.quarto import quarto_available, render_quarto
+
+    renderer = ctx.config["renderer"]
+    if renderer == "auto":
+        renderer = "quarto" if quarto_available() else "embedded"
+    src = ctx.report_source(lang, document)
+    out_stem = Path(out_files[0]).with_suffix("")
+    formats = [Path(f).suffix.lstrip(".") for f in out_files]
+    if renderer == "quarto":
+        render_quarto(src, lang, formats, out_stem, Path(build_dir), ctx.evaluation.data["date"])
+    else:
+        doc = expand(src, display_root=ctx.root)
+        render_embedded(doc, lang, formats, Path(build_dir), out_stem, src.parent, ctx.root,
+                        ctx.evaluation.data["date"])
+
+
+def document_title(ctx: Context, lang: str, document: str = "report") -> str:
+    doc = expand(ctx.report_source(lang, document), display_root=ctx.root)
+    return str(doc.metadata.get("title", ""))

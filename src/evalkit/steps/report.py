@@ -1,0 +1,148 @@
+"""Rule report_inputs: values.json and the registry -> a language's report metadata, charts and fragments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context import Context
+from ..i18n import translator
+from ..io import atomic_write_text
+from ..values import load_values
+from .common import breakdown_variable, indicator_config, read_clean
+from .content import content_path, load_content
+
+
+def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
+                        fragment_dir: str | Path, figure_dir: str | Path,
+                        clean_csvs: dict[str, str | Path] | None = None) -> None:
+    from ..fragments import (
+        breakdown_fragment,
+        dump_yaml,
+        fieldwork_fragment,
+        priorities_fragment,
+        report_metadata,
+        survey_fragment,
+    )
+
+    values_doc = load_values(values_path)
+    doc_dir = ctx.report_source(lang).parent
+    Path(fragment_dir).mkdir(parents=True, exist_ok=True)
+    Path(figure_dir).mkdir(parents=True, exist_ok=True)
+    min_cell = ctx.config["privacy"]["min_cell"]
+    figures = Path(figure_dir)
+    for ins in ctx.evaluation.instruments:
+        if not ins["publish"]:
+            continue
+        iid, kind = ins["id"], ins["kind"]
+        cb = ctx.evaluation.codebooks[iid]
+        fragments: dict[str, str] = {}
+        if kind == "rating_survey":
+            fragments["ratings"] = survey_fragment(values_doc, iid, cb, lang, figures / f"{iid}-ratings.png",
+                                                   doc_dir, min_cell)
+            for spec in ctx.evaluation.data.get("analysis", {}).get("breakdowns", []):
+                by = breakdown_variable(spec)
+                if any(v["name"] == by for v in cb.variables()):
+                    fragments[f"by-{by}"] = breakdown_fragment(values_doc, iid, cb, lang, spec, min_cell)
+        elif kind == "engagement_log":
+            fragments["fieldwork"] = fieldwork_fragment(values_doc, iid, cb, lang)
+        elif kind == "workshop_forms":
+            fragments["priorities"] = priorities_fragment(values_doc, iid, cb, lang,
+                                                          figures / f"{iid}-priorities.png", doc_dir)
+        elif kind == "indicator_report":
+            fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir)
+        elif kind == "secondary_figures" and clean_csvs is not None:
+            from ..fragments import secondary_fragment
+
+            fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
+        for name, md in fragments.items():
+            atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
+    if content_path(ctx) is not None and clean_csvs is not None:
+        from ..annexes import annexes_fragment
+        from ..chapters import (
+            acronyms_fragment,
+            conclusions_chapter,
+            evaluation_questions_fragment,
+            findings_chapter,
+            good_practices_chapter,
+            lessons_chapter,
+            performance_ratings_fragment,
+            recommendations_by_addressee,
+            recommendations_chapter,
+        )
+
+        reg = load_content(ctx, values_doc, clean_csvs, [lang])
+        names = value_names(ctx, lang)
+        stakeholders = {}
+        for ins in ctx.evaluation.instruments_of("engagement_log"):
+            stakeholders = {c["key"]: c["label"][lang] for c in ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")["categories"]}
+        workshop = next((i["id"] for i in ctx.evaluation.instruments_of("workshop_forms")), None)
+        fragments_out = {
+            "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders),
+            "good-practices.md": good_practices_chapter(reg, lang),
+            "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
+            "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
+            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
+            "acronyms.md": acronyms_fragment(reg, lang),
+            "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
+            "conclusions.md": conclusions_chapter(reg, lang),
+            "lessons.md": lessons_chapter(reg, lang),
+        }
+        if reg.data.get("performance_ratings"):
+            fragments_out["performance-ratings.md"] = performance_ratings_fragment(reg, lang)
+        for name, md in fragments_out.items():
+            atomic_write_text(Path(fragment_dir) / name, md)
+        # the learning briefs (documents in report/<evaluation>/<lang>/briefs/; no images)
+        from ..briefs import brief_fragments, cited_indicators
+
+        monitoring = next((i["id"] for i in ctx.evaluation.instruments_of("indicator_report")), None)
+        cited = (cited_indicators(indicator_config(ctx, monitoring), monitoring)
+                 if monitoring and "indicators" in ctx.evaluation.data.get("analysis", {}) else {})
+        for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
+                                        monitoring, cited).items():
+            atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
+    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
+
+
+def value_names(ctx: Context, lang: str) -> dict[str, str]:
+    """Readable names, in one language, of the value ids findings cite as evidence: the top-box share
+    of survey items (overall and by group) and monitoring indicators and aggregates."""
+    names: dict[str, str] = {}
+    ev = ctx.evaluation
+    for ins in ev.instruments_of("rating_survey"):
+        if not ins["publish"]:
+            continue
+        cb = ev.codebooks[ins["id"]]
+        survey = cb.data["label"][lang]
+        groups = {g["variable"]: {x["key"]: x["label"][lang] for x in g["groups"]} for g in cb.generalizations}
+        for var in cb.variables("rating"):
+            scale = cb.scale(var["scale"])
+            top = scale.get("top_box_label", {}).get(lang, "")
+            item = var.get("short_label", var["label"])[lang]
+            names[f"{ins['id']}.{var['name']}.top_box_share"] = f"{survey}, {item} ({top})"
+            for v in cb.variables("category"):
+                cats = {c["key"]: c["label"][lang] for c in v["categories"]} | groups.get(v["name"], {})
+                for key, label in cats.items():
+                    names[f"{ins['id']}.{var['name']}.by_{v['name']}.{key}.top_box_share"] = f"{survey}, {item}, {label} ({top})"
+    settings = ev.data.get("analysis", {})
+    for ins in ev.instruments_of("indicator_report"):
+        if "indicators" not in settings:
+            continue
+        from ..analysis.indicators import slug
+
+        config = indicator_config(ctx, ins["id"])
+        for (project, code), decl in config.declarations.items():
+            base = f"{ins['id']}.{project}.{slug(code)}"
+            names[f"{base}.total"] = decl["label"][lang]
+            names[f"{base}.total_millions"] = decl["label"][lang] + " (" + translator(lang)("millions") + ")"
+            names[f"{base}.women"] = decl["label"][lang] + " (" + translator(lang)("women") + ")"
+        for agg in config.aggregates:
+            names[f"{ins['id']}.aggregate.{agg['id']}.total"] = agg["label"][lang]
+    return names
+
+
+def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path) -> str:
+    """The monitoring indicators the evaluation cites (evalkit.fragments.indicator_fragment)."""
+    from ..fragments import indicator_fragment
+
+    return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], indicator_config(ctx, iid), lang,
+                              figures / f"{iid}-aggregates.png", doc_dir)
