@@ -82,3 +82,24 @@ def builds(tmp_path_factory):
         proc = snakemake(clone)
         assert proc.returncode == 0, proc.stderr[-4000:]
     return a, b
+
+
+@pytest.fixture(scope="session")
+def sc2_build(tmp_path_factory):
+    """A clean build of the second example evaluation (sc2-mexico-2024), once per test session."""
+    clone = make_clone(tmp_path_factory.mktemp("sc2") / "evalkit")
+    proc = snakemake(clone, "--config", "evaluation=sc2-mexico-2024")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return clone
+
+
+def published_bytes(clone: Path, evaluation: str = "mexico-auto-2024") -> dict[str, bytes]:
+    """Every file under results/<evaluation>/publish/, by its path there."""
+    pub = clone / "results" / evaluation / "publish"
+    return {p.relative_to(pub).as_posix(): p.read_bytes() for p in sorted(pub.rglob("*")) if p.is_file()}
+
+
+def copy_build(clone: Path, dest: Path) -> Path:
+    """A copy of a built clone with its results and Snakemake's records, modification times kept."""
+    shutil.copytree(clone, dest, symlinks=True)
+    return dest

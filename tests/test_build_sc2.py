@@ -11,7 +11,6 @@ import zipfile
 import pikepdf
 import pytest
 
-from .test_build import make_clone, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -24,11 +23,8 @@ def text(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def sc2(tmp_path_factory):
-    clone = make_clone(tmp_path_factory.mktemp("sc2") / "evalkit")
-    proc = snakemake(clone, "--config", "evaluation=sc2-mexico-2024")
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return clone
+def sc2(sc2_build):
+    return sc2_build
 
 
 def test_documents_in_every_format_and_language_and_no_dataset(sc2):

@@ -195,6 +195,41 @@ def _check_codebook(cb: dict, source: str) -> None:
         raise ConfigError(source, problems)
 
 
+EARLIEST_DATE = "1970-01-01"  # built files carry the publication date as their timestamp (SOURCE_DATE_EPOCH)
+
+
+def _check_settings(data: dict) -> list[str]:
+    """What the schema cannot say: settings one part of the evaluation needs from another."""
+    from datetime import date
+
+    problems = []
+    try:
+        published = date.fromisoformat(data["date"])
+    except ValueError:
+        problems.append(f"date: {data['date']!r} is not a calendar date; expected YYYY-MM-DD")
+    else:
+        if published.isoformat() < EARLIEST_DATE:
+            problems.append(f"date: {data['date']} is before {EARLIEST_DATE}; expected the publication date "
+                            f"(it is also the timestamp of every built file)")
+    analysis = data.get("analysis", {})
+    for ins in data["instruments"]:
+        if ins["kind"] == "indicator_report":
+            for key, what in (("indicators", "the file that declares its indicators (indicators.yaml)"),
+                              ("tosc", "the TOsC file the declarations refer to")):
+                if key not in analysis:
+                    problems.append(f"analysis.{key}: missing; instrument '{ins['id']}' is monitoring data "
+                                    f"(indicator_report), which needs {what}")
+    kinds = {i["id"]: i["kind"] for i in data["instruments"]}
+    rr = analysis.get("response_rate")
+    if rr:
+        for key, kind in (("survey", "rating_survey"), ("engagement_log", "engagement_log")):
+            if kinds.get(rr[key]) != kind:
+                problems.append(f"analysis.response_rate.{key}: '{rr[key]}' is not a {kind} instrument of the "
+                                f"evaluation (instruments of that kind: "
+                                f"{', '.join(i for i, k in kinds.items() if k == kind) or 'none'})")
+    return problems
+
+
 def _check_family(ins: dict, cb: dict, source: str) -> None:
     """The codebook declares the clean variables the instrument's data family needs."""
     fam = families()[ins["kind"]]
@@ -217,6 +252,16 @@ def _check_family(ins: dict, cb: dict, source: str) -> None:
                     problems.append(f"variables[{name}]: a {ins['kind']} needs category key '{k}'")
     if fam.get("needs_rating") and not any(v["role"] == "rating" for v in cb["variables"]):
         problems.append(f"variables: a {ins['kind']} needs at least one rating variable")
+    if ins["kind"] == "rating_survey":
+        scales = {}
+        for v in cb["variables"]:
+            if v["role"] == "rating":
+                scales.setdefault(v.get("scale"), []).append(v["name"])
+        if len(scales) > 1:
+            problems.append("variables: the rated items of one survey must share one scale (its chart and top-box "
+                            "share compare them); found " + "; ".join(f"scale '{k}' for {', '.join(names)}"
+                                                                     for k, names in scales.items())
+                            + ". Put items on another scale in an instrument of their own")
     for f in ins.get("files", []):
         for name in f.get("set", {}):
             if name not in by_name:
@@ -246,6 +291,7 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     ids = [i["id"] for i in data["instruments"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"instruments: id '{dup}' is used more than once")
+    problems += _check_settings(data)
     if problems:
         raise ConfigError(rel, problems)
     codebooks = {}

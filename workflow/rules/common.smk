@@ -173,22 +173,27 @@ def evalkit_code(step):
 
 
 def release_is_current():
-    """The release record (checks/release.json) stands for publish/ only while publish/manifest.json
-    is the one it recorded: when publish/ was removed or changed by hand, the record goes, and the
-    next build promotes the checked documents again."""
+    """The release record (checks/release.json) stands for publish/ only while publish/ holds exactly
+    the files of its manifest, byte for byte: when publish/ was removed or changed by hand, the record
+    goes, and this run promotes the checked documents again."""
     import hashlib
     import json
 
     record = CTX.root / RESULTS / "checks" / "release.json"
-    manifest = CTX.root / PUBLISH / "manifest.json"
+    publish = CTX.root / PUBLISH
     if not record.is_file():
         return
     try:
         want = json.loads(record.read_text(encoding="utf-8"))["manifest_sha256"]
-        have = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else None
-    except (OSError, ValueError, KeyError):
-        have, want = None, True
-    if have != want:
+        manifest = (publish / "manifest.json").read_bytes()
+        files = json.loads(manifest)["files"]
+        current = hashlib.sha256(manifest).hexdigest() == want and all(
+            hashlib.sha256((publish / f["path"]).read_bytes()).hexdigest() == f["sha256"] for f in files) and \
+            sorted(p.relative_to(publish).as_posix() for p in publish.rglob("*") if p.is_file()) == \
+            sorted([f["path"] for f in files] + ["manifest.json"])
+    except (OSError, ValueError, KeyError, TypeError):
+        current = False
+    if not current:
         record.unlink()
 
 

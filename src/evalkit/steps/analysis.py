@@ -67,7 +67,11 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         source = _source(ctx, ins)
         data = clean[iid]
         if kind == "rating_survey":
-            results = analyze_survey(data, cb, stats["confidence_level"], stats["interval_method"])
+            try:
+                results = analyze_survey(data, cb, stats["confidence_level"], stats["interval_method"])
+            except ValueError as exc:  # an item no respondent answered on the scale
+                raise DataError(source["file"], [f"column {exc}; expected at least one answer on the item's scale "
+                                                 f"(remove the item from {cb.source} or check the raw file)"]) from None
             add_survey_values(store, iid, data, results, source, cb, min_cell)
             store.add(f"{iid}.min_cell", min_cell, "count",
                       {"file": "config/config.yaml", "computation": "privacy.min_cell: smallest cell documents show"})
