@@ -119,7 +119,7 @@ FILE_EDITS = {
     "an indicator label": (
         f"config/evaluations/{EVAL}/indicators.yaml", None, None, {"compute_values": 1, **AFTER_VALUES}),
     "a Spanish registry text": (
-        f"report/{EVAL}/content/registry.es-MX.yaml", None, None,
+        f"report/{EVAL}/content/registry.es-MX.yaml", "long: Grupo focal", "long: Grupo de enfoque",
         {"check_content": 1, "report_inputs": 1, "render_report": 6, "accessibility_gate": 1, "privacy_scan": 1,
          **CHECKS_ALL}),
     "one Spanish document": (
@@ -146,7 +146,7 @@ def test_file_edits_rerun_exactly_what_they_can_change(builds, tmp_path):
                     text += "\n# an edit\n"
                 elif rel.endswith(".qmd"):
                     text = text.replace("\n\n", "\n\nUna frase nueva.\n\n", 1)
-                else:  # a YAML label: the first label in the file gets a word more
+                else:  # a YAML label: the first language-keyed label in the file gets a word more
                     text = re.sub(r"(\b(?:en-US|es-MX): )(\"?)([^\n\"]+)", r"\1\2\3 (editado)", text, count=1)
                 path.write_text(text, encoding="utf-8")
             else:
@@ -178,7 +178,7 @@ def raw_name(clone: Path) -> str:
     from evalkit.checks.privacy import raw_identifiers
     from evalkit.context import Context
 
-    ids = [i for i in raw_identifiers(Context.load(clone)) if i.variable == "name" and " " in i.value]
+    ids = [i for i in raw_identifiers(Context.load(clone)) if i.variable == "full_name" and " " in i.value]
     assert ids, "the default evaluation's raw files have respondent names"
     return ids[0].value
 

@@ -103,3 +103,35 @@ def test_the_second_evaluation_builds_in_other_language_settings(tmp_path, langu
     assert subtags == sorted(tag.split("-")[0] for tag in languages)
     for tag in languages:
         assert f"{tag.split('-')[0]}/report.pdf" in files
+
+
+def without(*path):
+    def change(doc):
+        node = doc
+        for key in path[:-1]:
+            node = node[key]
+        del node[path[-1]]
+    return change
+
+
+OPTIONAL_ANALYSIS = {
+    "no breakdowns": (("analysis", "breakdowns"), "post_interview.awareness.by_gender."),
+    "no ratios": (("analysis", "ratios"), "context.cbas_legitimized_share"),
+    "no response rate": (("analysis", "response_rate"), "post_interview.response_rate"),
+    "no convergence threshold (default 3)": (("analysis", "convergence_min_types"), None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPTIONAL_ANALYSIS))
+def test_optional_analysis_settings_can_be_left_out(tmp_path, case):
+    import json
+
+    path, gone = OPTIONAL_ANALYSIS[case]
+    clone = make_clone(tmp_path / "clone")
+    yaml_edit(clone, EVAL, without(*path))
+    proc = snakemake(clone, "results/mexico-auto-2024/values.json")
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    ids = json.loads((clone / "results/mexico-auto-2024/values.json").read_text())["values"]
+    assert "post_interview.awareness.top_box_share" in ids
+    if gone:
+        assert not any(i.startswith(gone) for i in ids)

@@ -45,9 +45,10 @@ def settings(*keys):
     return out
 
 
-def evaluation_part(*keys):
-    """The parts of evaluation.yaml a rule reads, as a param (so editing another part re-runs nothing)."""
-    return {key: EVAL.data.get(key) for key in keys}
+def evaluation_part(*keys, **one_language):
+    """The parts of evaluation.yaml a rule reads, as a param (so editing another part re-runs nothing);
+    key=tag takes only that language's text of a bilingual key, e.g. title="es-MX"."""
+    return {key: EVAL.data.get(key) for key in keys} | {key: EVAL.data[key][tag] for key, tag in one_language.items()}
 
 
 wildcard_constraints:
@@ -147,11 +148,6 @@ def content_checked(lang):
 
 def raw_inputs():
     return sorted({f["file"] for ins in EVAL.instruments for f in EVAL.raw_files(ins)})
-
-
-def evaluation_definition():
-    """The evaluation's definition and codebooks: labels and settings that outputs depend on."""
-    return [str(EVAL.folder.relative_to(CTX.root) / "evaluation.yaml")] + codebooks()
 
 
 def codebooks(instruments=None):

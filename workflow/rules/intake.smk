@@ -10,7 +10,7 @@ rule clean_instrument:
         report=RESULTS + "/clean/{instrument}.intake.json",
     params:
         config=settings(),
-        instrument=lambda w: EVAL.instrument(w.instrument),
+        instrument=lambda w: {k: v for k, v in EVAL.instrument(w.instrument).items() if k != "publish"},
     log:
         RESULTS + "/logs/clean_instrument/{instrument}.log",
     benchmark:

@@ -7,7 +7,7 @@ rule report_inputs:
         clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
         registry=lambda w: content_files(w.lang),
         checked=lambda w: content_checked(w.lang),
-        evaluation=evaluation_definition(),
+        codebooks=codebooks(),
         analysis=analysis_settings(),
         catalogs=interface_catalogs(),
         code=evalkit_code("report"),
@@ -17,6 +17,8 @@ rule report_inputs:
         figures=directory(RESULTS + "/report/{lang}/figures"),
     params:
         config=settings("languages", "formats", "privacy.min_cell"),
+        evaluation=lambda w: evaluation_part("date", "report", "content", "analysis", "instruments",
+                                             title=LANGS[w.lang]),
         lang=lambda w: LANGS[w.lang],
     log:
         RESULTS + "/logs/report_inputs/{lang}.log",
