@@ -1,5 +1,18 @@
 # evalkit: raw data as received -> clean tables -> values -> report inputs -> documents -> checks.
 # The rules live in workflow/rules/; the logic in the evalkit package (src/evalkit/).
+import sys
+
+# Configuration is data, never code: refuse a config file that Snakemake would evaluate as a
+# template (or that carries a YAML tag) before the configfile directive loads it.
+from evalkit.config import check_data_only
+from evalkit.errors import EvalkitError
+
+try:
+    check_data_only("config/config.yaml")
+except EvalkitError as exc:
+    sys.stderr.write(f"\nevalkit: the run cannot start.\n{exc}\n\n")
+    raise SystemExit(1)
+
 
 configfile: "config/config.yaml"
 

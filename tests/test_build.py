@@ -73,6 +73,9 @@ def test_privacy_scan_passed_on_every_published_file(builds):
     assert report["passed"] is True and report["hits"] == []
     assert len(report["files_scanned"]) == 42  # report and five briefs, 3 formats, 2 languages (36) + 6 dataset files
     assert report["identifier_values"]["post_interview.full_name"] == 94
+    manifest = json.loads((a / "results/mexico-auto-2024/publish/manifest.json").read_text())
+    released = sorted(f"results/mexico-auto-2024/staged/{f['path']}" for f in manifest["files"])
+    assert sorted(report["files_scanned"]) == released  # every released file was scanned, as staged
     html = (a / "results/mexico-auto-2024/publish/en/report.html").read_text(encoding="utf-8")
     assert "suppressed" in html  # small cells of the rating table are hidden
 

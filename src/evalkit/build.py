@@ -89,9 +89,40 @@ def heal(root: Path) -> None:
         lock.unlink()
 
 
+def config_files(argv: list[str]) -> list[str]:
+    """The files named by --configfile (or --configfiles), which Snakemake loads before the Snakefile."""
+    files, taking = [], False
+    for arg in argv:
+        if arg in ("--configfile", "--configfiles"):
+            taking = True
+        elif arg.startswith(("--configfile=", "--configfiles=")):
+            files.append(arg.split("=", 1)[1])
+            taking = False
+        elif taking and not arg.startswith("-"):
+            files.append(arg)
+        else:
+            taking = False
+    return files
+
+
+def refuse_code_in_config(root: Path, argv: list[str]) -> None:
+    """Configuration is data: a config file Snakemake would evaluate as a template is refused before
+    Snakemake reads it (Snakemake loads --configfile files before the Snakefile can check them)."""
+    from .config import check_data_only
+    from .errors import EvalkitError
+
+    for name in ["config/config.yaml", *config_files(argv)]:
+        try:
+            check_data_only(root / name)
+        except EvalkitError as exc:
+            say(f"the run cannot start.\n{exc}")
+            raise SystemExit(1) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     root = Path.cwd()
+    refuse_code_in_config(root, argv)
     snakemake = [sys.executable, "-m", "snakemake"]
     fd = acquire(root)
     heal(root)

@@ -23,8 +23,40 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+def data_only_problems(text: str) -> list[str]:
+    """Configuration is data, never code: no YAML tag (a tag asks the loader to build an object),
+    and no `__use_yte__`, which makes Snakemake evaluate the file as a template (YTE) when it loads it."""
+    problems = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            line = token.start_mark.line + 1
+            if isinstance(token, yaml.TagToken):
+                handle, suffix = token.value
+                problems.append(f"line {line}: the YAML tag '{(handle or '')}{suffix}' is not allowed; "
+                                f"configuration is plain data (write the value without a tag)")
+            elif isinstance(token, yaml.ScalarToken) and token.value.strip() == "__use_yte__":
+                problems.append(f"line {line}: '__use_yte__' is not allowed; it would make Snakemake evaluate "
+                                f"the file as a template (configuration is plain data, never code)")
+    except yaml.YAMLError:
+        pass  # load_yaml reports the syntax error with its place
+    return problems
+
+
+def check_data_only(path: str | Path) -> None:
+    """Refuse a configuration file that is not plain data, before any loader acts on it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return  # load_yaml names the problem
+    problems = data_only_problems(text)
+    if problems:
+        raise ConfigError(str(path), problems)
+
+
 def load_yaml(path: str | Path) -> Any:
-    """Read a YAML file; a syntax error becomes a ConfigError naming the file and line."""
+    """Read a YAML file; a syntax error becomes a ConfigError naming the file and line. A file that
+    is not plain data (a YAML tag, a template marker) is refused (data_only_problems)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -32,6 +64,9 @@ def load_yaml(path: str | Path) -> Any:
         raise ConfigError(str(path), ["file not found"]) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), [f"not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    problems = data_only_problems(text)
+    if problems:
+        raise ConfigError(str(path), problems)
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:

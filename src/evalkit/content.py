@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from .config import load_schema, load_yaml, validate
+from .markup import markup_problem
 from .errors import ConfigError
 from .io import atomic_write_text, display_path
 from .evaluation import LANGUAGE_TAG, check_languages
@@ -395,6 +396,9 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
     check_languages(data, languages, "", lang_problems)
     problems += lang_problems
     for where, text in _texts(data, ""):
+        unsafe = markup_problem(text)
+        if unsafe:
+            add(f"{where}: {unsafe}")
         m = DIGIT.search(text)
         if m:
             start = max(0, m.start() - 25)

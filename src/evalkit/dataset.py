@@ -159,8 +159,10 @@ def write_dataset(data: pd.DataFrame, variables: list[dict], codebook: Codebook,
     _publish_tmp(tmp, out_dir / f"{instrument_id}.dta", written, "stata", when)
     # CSV: the same codes as the SPSS file; the codebook gives their labels
     buf = io.StringIO()
-    sav.to_csv(buf, index=False, lineterminator="\n",
-               float_format=lambda x: f"{x:.0f}" if float(x).is_integer() else repr(x))
+    text_columns = [c for c in sav.columns if not pd.api.types.is_numeric_dtype(sav[c])]
+    safe = sav.assign(**{c: sav[c].map(spreadsheet_safe) for c in text_columns}) if text_columns else sav
+    safe.to_csv(buf, index=False, lineterminator="\n",
+                float_format=lambda x: f"{x:.0f}" if float(x).is_integer() else repr(x))
     atomic_write_text(out_dir / f"{instrument_id}.csv", buf.getvalue())
     written.append(out_dir / f"{instrument_id}.csv")
     return written
@@ -222,6 +224,22 @@ def codebook_rows(variables: list[dict], codebook: Codebook, languages: list[str
     return rows
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will not run: text starting with =, +, -, @, a tab or a carriage
+    return gets a leading apostrophe (OWASP, CSV injection). Numbers, including negative ones, and
+    other values are left as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        float(value)
+        return value
+    except ValueError:
+        return "'" + value
+
+
 def write_codebook_csv(rows: list[dict], path: Path, languages: list[str]) -> None:
     cols = ["variable", "type"] + [f"label_{lang}" for lang in languages] + ["value", "missing"] + \
         [f"value_label_{lang}" for lang in languages]
@@ -229,7 +247,7 @@ def write_codebook_csv(rows: list[dict], path: Path, languages: list[str]) -> No
     w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({c: r.get(c, "") for c in cols})
+        w.writerow({c: spreadsheet_safe(r.get(c, "")) for c in cols})
     atomic_write_text(path, buf.getvalue())
 
 

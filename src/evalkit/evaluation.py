@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import load_schema, load_yaml, validate
 from .errors import ConfigError
+from .markup import check_texts
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,29 @@ def _check_settings(data: dict) -> list[str]:
     return problems
 
 
+def _check_raw_paths(root: Path, data: dict) -> list[str]:
+    """An instrument's raw files are read only from inside raw/<evaluation id>/: no absolute path, no
+    '..', and no symbolic link that leads out of that folder."""
+    base = (root / "raw" / data["id"]).resolve()
+    problems = []
+    for ins in data["instruments"]:
+        entries = [("file", ins["file"])] if "file" in ins else \
+            [(f"files[{n}].file", f["file"]) for n, f in enumerate(ins.get("files", []))]
+        for key, name in entries:
+            where = f"instruments[{ins['id']}].{key}"
+            expected = f"expected a file under raw/{data['id']}/, named from the repository root"
+            parts = Path(name).parts
+            if Path(name).is_absolute() or ".." in parts:
+                problems.append(f"{where}: '{name}' is not allowed (an absolute path or '..'); {expected}")
+            elif parts[:2] != ("raw", data["id"]):
+                problems.append(f"{where}: '{name}' is outside raw/{data['id']}/; {expected}")
+            else:
+                target = (root / name).resolve()
+                if target != base and base not in target.parents:
+                    problems.append(f"{where}: '{name}' is a link that leads out of raw/{data['id']}/; {expected}")
+    return problems
+
+
 def _check_family(ins: dict, cb: dict, source: str) -> None:
     """The codebook declares the clean variables the instrument's data family needs."""
     fam = families()[ins["kind"]]
@@ -288,10 +312,12 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     if data["id"] != evaluation_id:
         problems.append(f"id: expected '{evaluation_id}' (the folder name), got '{data['id']}'")
     check_languages(data, languages, "", problems)
+    check_texts(data, problems)
     ids = [i["id"] for i in data["instruments"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"instruments: id '{dup}' is used more than once")
     problems += _check_settings(data)
+    problems += _check_raw_paths(root, data)
     if problems:
         raise ConfigError(rel, problems)
     codebooks = {}
@@ -303,6 +329,7 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         _check_codebook(cb, cb_rel)
         cb_problems: list[str] = []
         check_languages(cb, languages, "", cb_problems)
+        check_texts(cb, cb_problems)
         if cb_problems:
             raise ConfigError(cb_rel, cb_problems)
         _check_family(ins, cb, cb_rel)

@@ -42,6 +42,7 @@ import pandas as pd
 from ..config import load_schema, load_yaml, validate
 from ..errors import ConfigError, DataError
 from ..evaluation import Codebook, check_languages
+from ..markup import check_texts
 from ..io import display_path
 from ..values import ValueStore
 
@@ -104,6 +105,7 @@ def _check_tosc(tosc: dict, languages: list[str], source: str) -> None:
             problems.append(f"domains[{d['key']}].category: '{d['category']}' is not a category "
                             f"(categories: {', '.join(cats)})")
     check_languages(tosc, languages, "", problems)
+    check_texts(tosc, problems)
     if problems:
         raise ConfigError(source, problems)
 
@@ -131,6 +133,7 @@ def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Cod
 
     problems: list[str] = []
     check_languages(doc, languages, "", problems)
+    check_texts(doc, problems)
     domains = [d["key"] for d in tosc["domains"]]
     try:
         project_var = codebook.variable("project")

@@ -385,6 +385,32 @@ def _html_static_findings(path: Path, file: str, lang: str, title: str | None) -
     problem = _check_title(file, "html-title", "head > title", found_title, title, "<title>")
     if problem:
         findings.append(problem)
+    findings += _active_content(root, file)
+    return findings
+
+
+URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcdoc")
+
+
+def _active_content(root: Any, file: str) -> list[Finding]:
+    """A published page carries no code: no <script>, no inline event handler, no javascript: (or
+    vbscript:) URL, no embedded frame or object. Our documents have none, so any is injected."""
+    findings = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        where = f"<{tag}> on line {el.sourceline}"
+        if tag in ("script", "iframe", "object", "embed", "frame", "frameset"):
+            findings.append(Finding(file, "html-active-content", where, f"expected no <{tag}> in a published page"))
+        for name, value in el.attrib.items():
+            low = name.lower()
+            if low.startswith("on"):
+                findings.append(Finding(file, "html-active-content", where,
+                                        f"expected no event handler attribute, found {low}="))
+            elif low in URL_ATTRIBUTES and re.match(r"\s*(javascript|vbscript):", value or "", re.I):
+                findings.append(Finding(file, "html-active-content", where,
+                                        f"expected no script URL, found {low}=\"{value[:40]}\""))
     return findings
 
 

@@ -1,0 +1,62 @@
+"""What authored text (registry texts, codebook and evaluation labels, indicator names) may contain
+on its way into a document: text and the Markdown the documents use (emphasis, links to http(s),
+mailto or a place in the document), never markup that pandoc would pass through as HTML, Typst or
+Word code, a script link, attributes, or a Quarto shortcode.
+
+A literal '<' is written as '\\<' (or with a space after it, as in "a < b")."""
+
+from __future__ import annotations
+
+import re
+
+# Each: the pattern, and what to say about it.
+RULES = [
+    (re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|#)(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)", re.I),
+     "a link with the scheme '{found}'; links may go to http(s):, mailto: or #a-place only"),
+    (re.compile(r"^\s*\[[^\]]+\]:\s*<?\s*(?!https?:|mailto:|#)(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)", re.I | re.M),
+     "a link definition with the scheme '{found}'; links may go to http(s):, mailto: or #a-place only"),
+    (re.compile(r"\{=[A-Za-z]+\}"), "a raw {found} block or span; write text or Markdown"),
+    (re.compile(r"\]\{[^}]*\}|\)\{[^}]*\}"), "attributes ('{found}'); write text or Markdown without attributes"),
+    (re.compile(r"\{\{<|\{\{%"), "a Quarto shortcode ('{found}'); numbers come from values, not shortcodes"),
+    (re.compile(r"<[A-Za-z!?/]"), "raw HTML ('{found}'); write text or Markdown (for a literal '<', write '\\<')"),
+    (re.compile(r"^\s*(```|~~~)", re.M), "a code block ('{found}'); write text or Markdown"),
+]
+
+
+def markup_problem(text: str) -> str | None:
+    """What is wrong with a text that reaches a document, or None when it is safe."""
+    if not isinstance(text, str):
+        return None
+    for rx, message in RULES:
+        m = rx.search(text)
+        if m:
+            found = (m.groupdict().get("s") or m.group(0)).strip()
+            return "not allowed: " + message.format(found=found[:30])
+    return None
+
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+
+
+def bilingual_texts(obj, where: str = ""):
+    """(place, text) of every text in a language-keyed dict under `obj`, e.g. ('title.es-MX', '…')."""
+    if isinstance(obj, dict):
+        if obj and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in obj):
+            for lang, text in obj.items():
+                if isinstance(text, str):
+                    yield f"{where}.{lang}", text
+            return
+        for k, v in obj.items():
+            yield from bilingual_texts(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            label = (v.get("id") or v.get("name") or v.get("key")) if isinstance(v, dict) else None
+            yield from bilingual_texts(v, f"{where}[{label if label is not None else i}]")
+
+
+def check_texts(obj, problems: list[str], where: str = "") -> None:
+    """Add a problem, naming its place, for every text under `obj` that fails markup_problem."""
+    for place, text in bilingual_texts(obj, where):
+        problem = markup_problem(text)
+        if problem:
+            problems.append(f"{place}: {problem}")
