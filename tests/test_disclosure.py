@@ -77,7 +77,15 @@ def test_local_suppression_when_recodes_are_not_enough():
 
 
 def test_fully_blanked_records_have_nothing_to_link_on():
-    df = pd.DataFrame({"gender": ["man", "woman", "man"], "state": ["a", "b", "c"]})
+    df = pd.DataFrame({"gender": ["man"] * 5 + ["woman"], "state": ["a"] * 5 + ["b"]})
     r = k_anonymize(df, ["gender", "state"], 5, [])
-    assert (r.data[["gender", "state"]] == "").all().all()
-    assert r.suppressed == {"state": 3, "gender": 3}
+    assert (r.data.loc[5, ["gender", "state"]] == "").all()  # the one record that stood out
+    assert r.suppressed == {"gender": 1, "state": 1} and r.smallest_class == 5
+
+
+def test_a_k_reached_only_by_blanking_everything_or_above_the_records_fails():
+    df = pd.DataFrame({"gender": ["man", "woman", "man", "woman", "man"], "state": list("abcde")})
+    with pytest.raises(DisclosureError, match="reached only by blanking every quasi-identifier"):
+        k_anonymize(df, ["gender", "state"], 5, [])
+    with pytest.raises(DisclosureError, match="privacy.k = 6 is larger than the 5 records"):
+        k_anonymize(df, ["gender", "state"], 6, [])

@@ -134,3 +134,70 @@ def test_a_formula_in_a_codebook_label_is_neutralised_in_codebook_csv(tmp_path):
                          "label_es-MX": "@x", "value": 1, "missing": ""}], out, ["en-US", "es-MX"])
     text = out.read_text(encoding="utf-8")
     assert "'=HYPERLINK(" in text and ",'@x," in text
+
+
+@pytest.mark.parametrize("k,message", [
+    (95, "privacy.k = 95 is larger than the 94 records: no release of them can be 95-anonymous"),
+    (94, "is reached only by blanking every quasi-identifier of every record"),
+])
+def test_an_unreachable_k_fails_the_dataset_instead_of_publishing_a_weaker_one(ctx, cleaned_files, k, message):
+    from evalkit.dataset import build_dataset
+    from evalkit.disclosure import DisclosureError
+    from evalkit.pipeline import read_clean
+
+    cb = ctx.evaluation.codebooks["post_interview"]
+    with pytest.raises(DisclosureError) as exc:
+        build_dataset(read_clean(cleaned_files["post_interview"]), cb, "post_interview", k, ["en-US", "es-MX"])
+    assert "published microdata of post_interview (config/evaluations/mexico-auto-2024/codebooks/" in str(exc.value)
+    assert message in str(exc.value)
+
+
+# --- raw metadata against the codebook, and plausible dates ----------------------------------
+
+def test_reversed_value_labels_in_a_sav_stop_the_intake_with_both_lists(ctx, tmp_path):
+    import pyreadstat
+
+    from evalkit.errors import DataError
+    from evalkit.intake.clean import clean_table
+    from evalkit.intake.readers import read_raw
+
+    src = ctx.root / "raw/mexico-auto-2024/post_interview_survey.sav"
+    df, meta = pyreadstat.read_sav(str(src), user_missing=True)
+    labels = dict(meta.variable_value_labels)
+    labels["awareness"] = {1.0: "High", 2.0: "Above moderate", 3.0: "Moderate", 4.0: "Low", 8.0: "Don't know",
+                           9.0: "No answer"}
+    bad = tmp_path / "post_interview_survey.sav"
+    pyreadstat.write_sav(df, str(bad), column_labels=meta.column_names_to_labels, variable_value_labels=labels,
+                         missing_ranges={k: [r["lo"] for r in v] for k, v in meta.missing_ranges.items()})
+    raw = read_raw(bad, "spss", display_name="raw/mexico-auto-2024/post_interview_survey.sav")
+    with pytest.raises(DataError) as exc:
+        clean_table(raw, ctx.evaluation.codebooks["post_interview"], resolutions=ctx.evaluation.resolutions(),
+                    instrument="post_interview", kind="rating_survey")
+    text = str(exc.value)
+    assert "raw/mexico-auto-2024/post_interview_survey.sav" in text
+    assert "column 'awareness': the file's value labels do not match the codebook (1 = 'High' reads as the " \
+           "codebook's code 4;" in text
+    assert "the file has 1 = 'High', 2 = 'Above moderate'" in text and "the codebook has 1 = 'Low'" in text
+
+
+def test_a_date_after_the_publication_date_stops_the_intake(ctx, tmp_path):
+    from evalkit.errors import DataError
+    from evalkit.intake.clean import clean_table
+    from evalkit.intake.readers import read_raw
+
+    src = ctx.root / "raw/mexico-auto-2024/fieldwork/engagement_log.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    date_col = header.index("Date")
+    row = lines[3].split(",")
+    row[date_col] = "2099-12-01"
+    lines[3] = ",".join(row)
+    bad = tmp_path / "engagement_log.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = read_raw(bad, "csv", display_name="raw/mexico-auto-2024/fieldwork/engagement_log.csv")
+    with pytest.raises(DataError) as exc:
+        clean_table(raw, ctx.evaluation.codebooks["engagement_log"], kind="engagement_log",
+                    dates=("1970-01-01", ctx.evaluation.data["date"]))
+    assert ("row 4 (activity_id '" in str(exc.value) or "line 4" in str(exc.value))
+    assert "'2099-12-01' is outside the plausible dates of the evaluation; expected a date from 1970-01-01 to " \
+           "2024-08-30" in str(exc.value)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from evalkit.checks.privacy import Identifier, PrivacyError, raw_identifiers, run_scan, scan
+from evalkit.checks.privacy import (Identifier, PrivacyError, looks_like_phone, name_tokens, person_name_variables,
+                                    raw_identifiers, run_scan, scan)
 from evalkit.pipeline import Context
 
 from .conftest import ROOT
@@ -62,6 +63,7 @@ def test_clean_files_pass(tmp_path):
     page = tmp_path / "report.html"
     page.write_text("<p>94 people answered.</p>", encoding="utf-8")
     assert scan([page], [NAME, PHONE]) == {"files_scanned": [str(page)], "hits": [], "passed": True,
+                                           "name_tokens": 0,
                                            "identifier_values": {"post_interview.full_name": 1,
                                                                  "post_interview.phone": 1}}
 
@@ -77,3 +79,78 @@ def test_failure_names_file_and_variable_but_not_the_value(tmp_path):
     assert leaked.value not in str(exc.value)
     failed = (tmp_path / "privacy-failed.json").read_text(encoding="utf-8")
     assert leaked.value not in failed and not (tmp_path / "privacy.json").exists()
+
+
+# --- names on their own, contacts of any kind, interview content -----------------------------
+
+TOKENS = name_tokens([NAME], {("post_interview", "full_name")})
+
+
+def page_with(tmp_path, text: str, name: str = "report.html"):
+    page = tmp_path / name
+    page.write_text(f"<html><body><p>{text}</p></body></html>", encoding="utf-8")
+    return page
+
+
+def test_name_tokens_are_the_given_and_family_names_folded():
+    assert [t.value for t in TOKENS] == ["fernanda", "lopez", "maria", "ruiz"]
+
+
+@pytest.mark.parametrize("text", ["Comentó que LOPEZ ayudó mucho.", "Thanks to fernanda.", "Ruiz, a union leader"])
+def test_a_given_or_family_name_alone_is_found_accent_and_case_insensitively(tmp_path, text):
+    hits = scan([page_with(tmp_path, text)], [NAME], tokens=TOKENS)["hits"]
+    assert [(h["variable"], h["match"]) for h in hits] == [("full_name", "name")]
+
+
+def test_names_inside_words_and_public_place_names_pass(tmp_path):
+    page = page_with(tmp_path, "Marianas and Ruizdael visited San Luis Potosí; Lopezville too.")
+    luis = name_tokens([Identifier("post_interview", "full_name", "direct_identifier", "Luis Ruiz")],
+                       {("post_interview", "full_name")})
+    assert scan([page], [], tokens=luis, public_names=["San Luis Potosí"])["hits"] == []
+    assert [h["match"] for h in scan([page], [], tokens=luis)["hits"]] == ["name"]
+
+
+def test_a_name_in_an_image_description_of_a_docx_is_found(tmp_path):
+    docx = tmp_path / "report.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", '<w:document><wp:docPr id="1" name="Picture" descr="Photo of María"/>'
+                                        '</w:document>')
+    assert [h["match"] for h in scan([docx], [], tokens=TOKENS)["hits"]] == ["name"]
+
+
+@pytest.mark.parametrize("text,kind", [("Write to j.perez@example.org today", "e-mail address"),
+                                       ("Call +52 55 0100 0042", "phone number"),
+                                       ("Tel. (55) 0100-0042", "phone number")])
+def test_any_contact_fails_unless_allowed(tmp_path, text, kind):
+    page = page_with(tmp_path, text)
+    hits = scan([page], [], any_contact=True)["hits"]
+    assert [(h["privacy"], h["match"]) for h in hits] == [(kind, "contact")]
+    allowed = ["j.perez@example.org"] if "@" in text else ["+52 55 0100 0042", "(55) 0100-0042"]
+    assert scan([page], [], any_contact=True, allow_contacts=allowed)["hits"] == []
+
+
+@pytest.mark.parametrize("text", ["49 28 109 70 179", "62 4.55 5.0 0.69 1", "2019 2020 2021", "16 4 18 11 29 16"])
+def test_tables_of_numbers_are_not_phone_numbers(text):
+    assert not looks_like_phone(text)
+
+
+@pytest.mark.parametrize("text", ["+52 55 0100 0042", "(55) 0100-0042", "5512345678", "55-1234-5678"])
+def test_phone_numbers_as_people_write_them(text):
+    assert looks_like_phone(text)
+
+
+def test_rows_of_counts_pass_the_contact_check(tmp_path):
+    page = page_with(tmp_path, "<td>49 28 109 70 179</td> 62 4.55 5.0 0.69 1; 2019 2020 2021; 1605DC-18-A-0013")
+    assert scan([page], [], any_contact=True)["hits"] == []
+
+
+def test_the_default_evaluation_scans_names_excerpts_and_journal_text(ctx, tmp_path):
+    ids = raw_identifiers(ctx)
+    kinds = {(i.instrument, i.variable, i.privacy) for i in ids}
+    assert {("coded_segments", "excerpt", "confidential_text"), ("outcome_journal", "what_changed", "confidential_text"),
+            ("outcome_journal", "contribution", "confidential_text")} <= kinds
+    assert person_name_variables(ctx) == {("post_interview", "full_name"), ("worker", "full_name"),
+                                          ("outcome_journal", "contact_name")}
+    excerpt = next(i for i in ids if i.variable == "excerpt")
+    hits = scan([page_with(tmp_path, excerpt.value.upper())], [excerpt])["hits"]
+    assert [h["privacy"] for h in hits] == ["confidential_text"]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from .disclosure import SUPPRESSED, k_anonymize
+from .disclosure import SUPPRESSED, DisclosureError, k_anonymize
 from .evaluation import Codebook
 from .i18n import translator
 from .intake.clean import REMOVED
@@ -48,7 +48,10 @@ def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k
     idv = codebook.id_variable
     qis = [v["name"] for v in variables if v.get("privacy") == "quasi_identifier"]
     data = clean[names].copy()
-    result = k_anonymize(data, qis, k, codebook.generalizations)
+    try:
+        result = k_anonymize(data, qis, k, codebook.generalizations)
+    except DisclosureError as exc:
+        raise DisclosureError(f"published microdata of {instrument_id} ({codebook.source}): {exc}") from None
     data = result.data
     # New ids: rows sorted by their published values (not by the raw ids), numbered from 1.
     others = [n for n in names if n != idv]

@@ -107,6 +107,10 @@ def class_sizes(df: pd.DataFrame, qis: list[str]) -> pd.Series:
 
 def k_anonymize(df: pd.DataFrame, qis: list[str], k: int, generalize: list[dict]) -> KAnonymity:
     """Apply documented generalizations, then local suppression, until every class has >= k records."""
+    if qis and len(df) < k:
+        raise DisclosureError(
+            f"privacy.k = {k} is larger than the {len(df)} records: no release of them can be {k}-anonymous; "
+            f"lower privacy.k in config/config.yaml (and say so in the report), or do not publish the microdata")
     out = df.copy()
     before = sorted(out.groupby(qis, dropna=False).size().tolist()) if qis else [len(out)]
     applied = []
@@ -131,5 +135,9 @@ def k_anonymize(df: pd.DataFrame, qis: list[str], k: int, generalize: list[dict]
             f"every quasi-identifier of small classes, {int((sizes < k).sum())} record(s) remain in classes "
             f"smaller than {k}; add broader recodes under disclosure.generalize in the codebook")
     linked = ~(out[qis] == SUPPRESSED).all(axis=1) if qis else pd.Series(True, index=out.index)
+    if qis and not linked.any():
+        raise DisclosureError(
+            f"k-anonymity k={k} on {', '.join(qis)} is reached only by blanking every quasi-identifier of every "
+            f"record; add broader recodes under disclosure.generalize in the codebook, or lower privacy.k")
     after = sorted(out[linked].groupby(qis, dropna=False).size().tolist()) if qis else [len(out)]
     return KAnonymity(out, k, qis, applied, suppressed, before, after)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import os
 from datetime import date
 from pathlib import Path
@@ -19,6 +21,23 @@ from .values import display, display_tree, is_suppressed, lookup
 def md_cell(text: str) -> str:
     """Text for a cell of a Markdown pipe table."""
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$@~^!#])")
+SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`]+$")
+
+
+def md_text(text: str) -> str:
+    """Text from data (a raw file, not the authored registry) as literal text in Markdown: every
+    character Markdown or pandoc would read as markup is escaped, so it can never become HTML, a
+    link, a citation or a raw block."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def md_link(text: str, url: str) -> str:
+    """A link from data: only to an http(s) address without characters that could end the link;
+    anything else is shown as text."""
+    return f"[{md_text(text)}]({url})" if SAFE_URL.match(url or "") else md_text(text)
 
 
 def md_attr(text: str) -> str:
@@ -335,8 +354,8 @@ def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     its source (linked when the sheet gives an address), in the sheet's order."""
     _ = translator(lang)
     labels = {c["key"]: c["label"][lang] for c in codebook.variable("figure")["categories"]}
-    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang), r["as_of"],
-             f"[{r['source']}]({r['url']})" if r.get("url") else r["source"]] for r in clean.to_dict("records")]
+    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang), md_text(r["as_of"]),
+             md_link(r["source"], r.get("url", ""))] for r in clean.to_dict("records")]
     return md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows, _("Context figures and their sources"),
                     f"tbl-{instrument_id.replace('_', '-')}-sources",
                     align=[":" + "-" * 30, "-" * 9 + ":", ":" + "-" * 8, ":" + "-" * 20])

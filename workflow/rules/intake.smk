@@ -11,6 +11,7 @@ rule clean_instrument:
     params:
         config=settings(),
         instrument=lambda w: {k: v for k, v in EVAL.instrument(w.instrument).items() if k != "publish"},
+        evaluation=evaluation_part("date"),  # dates in the data must not come after it
     log:
         RESULTS + "/logs/clean_instrument/{instrument}.log",
     benchmark:

@@ -1,11 +1,20 @@
-"""Privacy scan: no raw identifier value may appear in any published file.
+"""Privacy scan: nothing that can identify a person reaches a published file.
 
-The values searched for are every non-empty value of every variable a codebook marks as a direct
-identifier or free text, read from the raw files as received. Each published file is turned into
-its text (HTML and CSV as text, PDF through its text layer, DOCX through its XML, SPSS and Stata
-through pyreadstat including labels) and searched, case- and space-insensitively; values holding a
-phone number are also searched with their punctuation removed. A hit fails the build; the report
-names the file, instrument and variable but never repeats the value itself.
+Every published file is turned into the text a reader or a program can get out of it (HTML as its
+visible text and text attributes, CSV as text, PDF through its text layer and metadata, DOCX
+through its XML text and image descriptions, SPSS and Stata through pyreadstat including labels)
+and searched, accent-, case- and space-insensitively, for:
+
+- every raw value of every variable a codebook marks direct_identifier, free_text or
+  confidential_text (coded-segment excerpts, journal narratives), read from the raw files as
+  received; values holding a phone number are also searched for with their punctuation removed;
+- each given and family name (three letters or more) of the people in the identifier fields the
+  codebook marks person_name, as a word of its own wherever it occurs; the evaluation's
+  privacy.public_names (place names such as "San Luis Potosí") are left out first;
+- any e-mail address or phone number at all, unless the evaluation's privacy.allow_contacts lists it.
+
+A hit fails the build; the report names the file, the instrument and variable (or the kind of
+contact) but never repeats the value itself.
 """
 
 from __future__ import annotations
@@ -20,6 +29,12 @@ from pathlib import Path
 from ..errors import EvalkitError
 from ..intake.clean import REMOVED
 from ..intake.readers import read_raw
+
+SCANNED = (*REMOVED, "confidential_text")
+NAME_TOKEN = 3          # given and family names shorter than this (initials, "de") are not searched alone
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\w.,])\+?\(?\d[\d ().-]{7,}\d(?![\w])")
+PHONE_MIN_DIGITS = 10   # a national number; shorter runs (years, counts, ranges) are not phone numbers
 
 MIN_LENGTH = 5          # shorter values (initials, "n/a") would match ordinary words
 PHONE_DIGITS = 7        # values with at least this many digits are also searched without punctuation
@@ -47,13 +62,35 @@ def compact(text: str) -> str:
     return re.sub(r"[\s\-().+/]", "", normalize(text))
 
 
+def fold(text: str) -> str:
+    """Lower case, accents removed, spaces folded: 'MARÍA  López' -> 'maria lopez'."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def name_tokens(identifiers: list[Identifier], person_names: set[tuple[str, str]]) -> list[Identifier]:
+    """Each given and family name of the person-name identifiers, folded, as its own Identifier."""
+    tokens = set()
+    for i in identifiers:
+        if (i.instrument, i.variable) in person_names:
+            for token in re.findall(r"[^\W\d_]+", fold(i.value)):
+                if len(token) >= NAME_TOKEN:
+                    tokens.add(Identifier(i.instrument, i.variable, "name_token", token))
+    return sorted(tokens, key=lambda i: (i.instrument, i.variable, i.value))
+
+
+def person_name_variables(ctx) -> set[tuple[str, str]]:
+    return {(ins["id"], v["name"]) for ins in ctx.evaluation.instruments
+            for v in ctx.evaluation.codebooks[ins["id"]].variables() if v.get("person_name")}
+
+
 def raw_identifiers(ctx) -> list[Identifier]:
-    """Every direct-identifier and free-text value of every raw file of the evaluation."""
+    """Every direct-identifier, free-text and confidential-text value of every raw file of the evaluation."""
     ev = ctx.evaluation
     found: set[Identifier] = set()
     for ins in ev.instruments:
         cb = ev.codebooks[ins["id"]]
-        wanted = {v.get("raw_name", v["name"]): v for v in cb.variables() if v.get("privacy") in REMOVED}
+        wanted = {v.get("raw_name", v["name"]): v for v in cb.variables() if v.get("privacy") in SCANNED}
         if not wanted:
             continue
         for part in ev.raw_files(ins):
@@ -83,8 +120,12 @@ def published_text(path: Path) -> str:
     if suffix == ".docx":
         with zipfile.ZipFile(path) as z:
             xml = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
-        # Word splits text into runs; join adjacent runs so a name split across runs is still found.
-        return re.sub(r"<[^>]+>", "", re.sub(r"</w:t>\s*(<[^>]+>\s*)*<w:t[^>]*>", "", xml))
+        # image descriptions (alt text) and titles are text a reader gets too
+        attrs = " ".join(re.findall(r'\b(?:descr|title|name)="([^"]*)"', xml))
+        # Word splits text into runs; join adjacent runs so a name split across runs is still found,
+        # but keep paragraphs (and so table cells) apart.
+        xml = xml.replace("</w:p>", "</w:p><w:t> </w:t>")
+        return re.sub(r"<[^>]+>", "", re.sub(r"</w:t>\s*(<[^>]+>\s*)*<w:t[^>]*>", "", xml)) + "\n" + attrs
     if suffix in (".sav", ".dta"):
         import pyreadstat
 
@@ -95,15 +136,68 @@ def published_text(path: Path) -> str:
         return "\n".join([df.to_csv(index=False), *labels, meta.file_label or ""])
     if suffix in (".png", ".jpg", ".jpeg", ".gif"):
         return ""  # charts are drawn from computed values only; their text is in the alt text and tables
+    if suffix in (".html", ".htm"):
+        return html_text(path.read_bytes())
     import html
 
     return html.unescape(path.read_bytes().decode("utf-8", "replace"))
 
 
-def scan(files: list[Path], identifiers: list[Identifier], display=str) -> dict:
-    """Search every file for every identifier; return the report (hits without the values)."""
+TEXT_ATTRIBUTES = ("alt", "title", "aria-label", "href", "content", "summary")
+
+
+def html_text(data: bytes) -> str:
+    """The visible text of a page and its text attributes (alt, title, aria-label, links), without
+    the embedded images' data, which is no text."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(data.decode("utf-8", "replace"))
+    except (etree.ParserError, ValueError):
+        return data.decode("utf-8", "replace")
+    for el in root.iter("style"):
+        el.text = ""
+    parts = [root.text_content()]
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            parts += [v for k, v in el.attrib.items() if k.lower() in TEXT_ATTRIBUTES and not v.startswith("data:")]
+    return "\n".join(parts)
+
+
+def contacts(text: str, allowed: set[str]) -> list[str]:
+    """The kinds of contact ('e-mail address', 'phone number') in a text that are not allowed."""
+    found = []
+    if any(m.group(0).casefold().strip(".") not in allowed for m in EMAIL.finditer(text)):
+        found.append("e-mail address")
+    for m in PHONE.finditer(text):
+        if looks_like_phone(m.group(0)) and re.sub(r"\D", "", m.group(0)) not in allowed:
+            found.append("phone number")
+            break
+    return found
+
+
+def looks_like_phone(candidate: str) -> bool:
+    """Digits written as a phone number: ten to thirteen digits, in one run or in groups of two or
+    more with at least one group of four or more ('+52 55 0100 0042', '(55) 0100-0042'); not a row
+    of counts ('49 28 109 70 179'), decimals ('4.55 5.0') or years ('2019 2020 2021')."""
+    groups = re.findall(r"\d+", candidate)
+    digits = "".join(groups)
+    if not PHONE_MIN_DIGITS <= len(digits) <= 13:
+        return False
+    if len(groups) == 1:
+        return True
+    if "." in candidate or min(len(g) for g in groups) < 2 or max(len(g) for g in groups) < 4:
+        return False
+    return not all(len(g) == 4 and 1900 <= int(g) <= 2100 for g in groups)
+
+
+def scan(files: list[Path], identifiers: list[Identifier], display=str, *, tokens: list[Identifier] = (),
+         allow_contacts: list[str] = (), public_names: list[str] = (), any_contact: bool = False) -> dict:
+    """Search every file for every identifier, name token and (with any_contact) any e-mail address or
+    phone number not allowed; return the report (hits without the values)."""
     hits = []
-    plain = [(i, normalize(i.value)) for i in identifiers]
+    plain = [(i, fold(i.value)) for i in identifiers]
     # Phone numbers: digits only, and the last ten digits (the national number without the country code)
     digits = []
     for i in identifiers:
@@ -112,36 +206,61 @@ def scan(files: list[Path], identifiers: list[Identifier], display=str) -> dict:
             digits.append((i, d))
             if len(d) > 10:
                 digits.append((i, d[-10:]))
+    token_rx = [(i, re.compile(r"(?<![^\W\d_])" + re.escape(i.value) + r"(?![^\W\d_])")) for i in tokens]
+    public = sorted({fold(p) for p in public_names}, key=len, reverse=True)
+    allowed = {fold(c).strip() for c in allow_contacts} | {re.sub(r"\D", "", c) for c in allow_contacts
+                                                          if "@" not in c}
     for f in files:
+        name = display(f)
         text = published_text(f)
-        norm = normalize(text)
-        comp = compact(text) if digits else ""
+        norm = fold(text)
+        comp = compact(norm) if digits else ""
         for ident, needle in plain:
             if needle in norm:
-                hits.append({"file": display(f), "instrument": ident.instrument, "variable": ident.variable,
+                hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
                              "privacy": ident.privacy, "match": "text"})
         for ident, needle in digits:
-            if needle and needle in comp and not any(h["file"] == display(f) and h["variable"] == ident.variable
+            if needle and needle in comp and not any(h["file"] == name and h["variable"] == ident.variable
                                                      for h in hits):
-                hits.append({"file": display(f), "instrument": ident.instrument, "variable": ident.variable,
+                hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
                              "privacy": ident.privacy, "match": "digits"})
+        if token_rx:
+            words = norm.replace("_", " ")  # keys such as san_luis_potosi
+            for phrase in public:
+                words = words.replace(phrase, " ")
+            for ident, rx in token_rx:
+                if rx.search(words) and not any(h["file"] == name and h["variable"] == ident.variable and
+                                                h["match"] == "name" for h in hits):
+                    hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
+                                 "privacy": "direct_identifier", "match": "name"})
+        if any_contact:
+            for kind in contacts(text, allowed):
+                hits.append({"file": name, "instrument": None, "variable": None, "privacy": kind, "match": "contact"})
     by_var: dict[str, int] = {}
     for i in identifiers:
         by_var[f"{i.instrument}.{i.variable}"] = by_var.get(f"{i.instrument}.{i.variable}", 0) + 1
     return {"files_scanned": [display(f) for f in files], "identifier_values": by_var,
-            "hits": hits, "passed": not hits}
+            "name_tokens": len(tokens), "hits": hits, "passed": not hits}
 
 
 def run_scan(ctx, files: list[str | Path], report_path: str | Path) -> dict:
     from ..io import atomic_write_text
 
     ids = raw_identifiers(ctx)
-    result = scan([Path(f) for f in files], ids, display=ctx.rel)
+    settings = ctx.evaluation.data.get("privacy", {})
+    result = scan([Path(f) for f in files], ids, display=ctx.rel, tokens=name_tokens(ids, person_name_variables(ctx)),
+                  allow_contacts=settings.get("allow_contacts", []), public_names=settings.get("public_names", []),
+                  any_contact=True)
     report_path = Path(report_path)
     if result["hits"]:
         failed = report_path.with_name(report_path.stem + "-failed.json")
         atomic_write_text(failed, json.dumps(result, indent=2, sort_keys=True) + "\n")
-        lines = [f"  - {h['file']}: a value of {h['instrument']}.{h['variable']} ({h['privacy']})" for h in result["hits"]]
+        lines = [f"  - {h['file']}: " + (f"an {h['privacy']} (not in the evaluation's privacy.allow_contacts)"
+                                          if h["match"] == "contact" else
+                                          f"a name of a person in {h['instrument']}.{h['variable']}"
+                                          if h["match"] == "name" else
+                                          f"a value of {h['instrument']}.{h['variable']} ({h['privacy']})")
+                 for h in result["hits"]]
         raise PrivacyError("privacy scan: raw identifier values found in published files "
                            f"(details without the values: {ctx.rel(failed)}):\n" + "\n".join(lines))
     report_path.with_name(report_path.stem + "-failed.json").unlink(missing_ok=True)

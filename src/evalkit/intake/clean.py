@@ -13,6 +13,7 @@ DataError naming, for each, the line or row, the record's id, the column and wha
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,10 +108,76 @@ def rename_columns(raw: RawTable, codebook: Codebook, set_values: dict | None) -
     return out[[v["name"] for v in codebook.variables()]]
 
 
+def _fold(text) -> str:
+    text = unicodedata.normalize("NFKD", str(text).casefold())
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).replace("_", " ").split())
+
+
+def _code_key(code):
+    """A value code as one comparable form: 1, 1.0 and '1.0' are code 1; 'a' (Stata .a) stays 'a'."""
+    if isinstance(code, str):
+        try:
+            code = float(code)
+        except ValueError:
+            return code
+    return int(code) if isinstance(code, float) and code.is_integer() else code
+
+
+def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
+    """A .sav or .dta file carries its own value labels: each code's label must name the same
+    category (or scale level, or missing code) as the codebook's label of that code, in any of its
+    languages. A label that reads as another code's (reversed or shifted labels: 1 = High ... 4 = Low)
+    or as none stops the intake, with both label lists. Codes the codebook recodes are left out."""
+    from difflib import SequenceMatcher
+
+    problems = []
+    for var in codebook.variables():
+        col = var.get("raw_name", var["name"])
+        labels = raw.value_labels.get(col)
+        if not labels or var["role"] not in ("category", "rating"):
+            continue
+        if var["role"] == "rating":
+            scale = codebook.scale(var["scale"])
+            entries = scale["levels"] + scale.get("missing", [])
+        else:
+            entries = var.get("categories", [])
+        recoded = {_code_key(r["from"]) for r in var.get("recode", [])}
+        names = {_code_key(e["code"]): [_fold(t) for t in e.get("label", {}).values()] + [_fold(e["key"])]
+                 for e in entries}
+        if not names:
+            continue
+
+        def score(label: str, code) -> float:
+            return max(SequenceMatcher(None, label, n).ratio() for n in names[code])
+
+        wrong = []
+        for code, label in labels.items():
+            code = _code_key(code)
+            if code in recoded:
+                continue
+            text = _fold(label)
+            if code not in names:
+                wrong.append(f"{code} = '{label}' is not a code of the codebook")
+                continue
+            best = max(names, key=lambda c: score(text, c))
+            if best != code and score(text, best) > score(text, code):
+                wrong.append(f"{code} = '{label}' reads as the codebook's code {best}")
+        if wrong:
+            raw_list = ", ".join(f"{_code_key(c)} = '{l}'" for c, l in labels.items())
+            book = ", ".join(f"{c} = '{(e.get('label') or {}).get(next(iter(e.get('label') or {'': ''})), e['key'])}'"
+                             for c, e in ((_code_key(e["code"]), e) for e in entries))
+            problems.append(f"column {column_label(var)}: the file's value labels do not match the codebook "
+                            f"({'; '.join(wrong)}); the file has {raw_list}; the codebook has {book}. Fix the "
+                            f"codebook, or declare a recode, before any share is computed")
+    return problems
+
+
 def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = None,
                 resolutions: list[dict] | None = None, instrument: str | None = None,
-                resolutions_file: str = "duplicates.yaml", kind: str | None = None) -> Cleaned:
-    """Clean one raw file with its codebook. Raises DataError listing every problem."""
+                resolutions_file: str = "duplicates.yaml", kind: str | None = None,
+                dates: tuple[str, str] | None = None) -> Cleaned:
+    """Clean one raw file with its codebook. Raises DataError listing every problem. `dates`: the
+    plausible window (first, last) of every date, as YYYY-MM-DD; by default any real date."""
     instrument = instrument or codebook.data["instrument"]
     family = families().get(kind, {}) if kind else {}
     df = rename_columns(raw, codebook, set_values)
@@ -125,6 +192,10 @@ def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = 
     def where(i: int) -> str:
         rid = ids.iloc[i]
         return f"{raw.where(i)} ({idv} '{rid}')" if rid else raw.where(i)
+
+    # --- the raw file's own value labels must say what the codebook says each code means
+    for p in value_label_problems(raw, codebook):
+        probs.add(p)
 
     # --- duplicates (before anything else: a duplicate is a delivery problem, not a value problem)
     key = codebook.data.get("key") or family.get("key") or [idv]
@@ -164,7 +235,7 @@ def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = 
             if hit.any():
                 recoded[f"{name}: {rc['from']!r} -> {rc['to']!r}"] = int(hit.sum())
                 s = s.where(~hit, _raw_key(rc["to"], raw))
-        clean[name] = _check_variable(s, var, codebook, raw, where_kept, probs)
+        clean[name] = _check_variable(s, var, codebook, raw, where_kept, probs, dates)
     _check_declared_missing(raw, codebook, probs)
     for rule in codebook.data.get("checks", {}).get("sums", []):
         _check_sum(clean, rule, where_kept, probs, codebook)
@@ -187,7 +258,8 @@ def column_label(var: dict) -> str:
     return f"'{raw_name}'" if raw_name == var["name"] else f"'{raw_name}' ({var['name']})"
 
 
-def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, where, probs: _Problems) -> pd.Series:
+def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, where, probs: _Problems,
+                    dates: tuple[str, str] | None = None) -> pd.Series:
     role, name = var["role"], var["name"]
     col = column_label(var)
     empty = _empty(s, raw)
@@ -252,6 +324,13 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         if required:
             for i in np.flatnonzero(empty.to_numpy()):
                 probs.add(f"{where(int(i))}, column {col}: empty; expected a date YYYY-MM-DD")
+        if dates:
+            first, last = dates
+            ok = ~empty & ~bad
+            outside = ok & ((text < first) | (text > last)).fillna(False)
+            for i in np.flatnonzero(outside.to_numpy()):
+                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is outside the plausible dates of the "
+                          f"evaluation; expected a date from {first} to {last} (the publication date in evaluation.yaml)")
         return text.where(~empty & ~bad, "").astype(object)
     # identifier, text
     text = s.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..context import Context
+from ..evaluation import EARLIEST_DATE
 from ..errors import DataError
 from ..io import atomic_write_text, sha256_file
 
@@ -33,7 +34,8 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
         raw = read_raw(ctx.root / part["file"], ins["format"], display_name=part["file"],
                        encoding=ins.get("encoding", "utf-8"))
         cleaned = clean_table(raw, codebook, set_values=part["set"], resolutions=resolutions,
-                              instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"])
+                              instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"],
+                              dates=(EARLIEST_DATE, ev.data["date"]))
         cleaned.report["sha256"] = sha256_file(ctx.root / part["file"])
         tables.append(cleaned.table)
         reports.append(cleaned.report)
