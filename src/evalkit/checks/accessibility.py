@@ -686,6 +686,12 @@ def check_pdf(path: str | os.PathLike[str], lang: str, title: str | None = None)
                     )
                     continue
                 chain = _role_chain(str(elem.get("/S")), role_map)
+                if "/L" in chain and re.search(r"/T[DH]\[\d+\]/", where):
+                    # our sources have no lists in table cells: a list there is cell text turned into
+                    # list markup (a cell starting "6. ..." read as a numbered list), split on the page
+                    add("pdf-table-cell-list", _struct_location(elem, where),
+                        "expected the text of a table cell, found a list (/L) inside the cell")
+                    continue
                 if "/Figure" not in chain:
                     continue
                 alt = _pdf_str(elem.get("/Alt"))

@@ -100,6 +100,39 @@ local function convert_image(img)
   return img
 end
 
+-- Typst reads the start of a table cell's content block as the start of a line: a cell whose text
+-- begins "6. Resource use", "- ", "+ ", "= " or "/ " would become a numbered or bulleted list, a
+-- heading or a term (pandoc's Typst writer escapes these markers only after a line break). The
+-- marker is escaped so the cell stays text, as it is in HTML and DOCX.
+local function escape_cell_start(cell)
+  local first = cell.contents[1]
+  if not first or (first.t ~= "Plain" and first.t ~= "Para") then return end
+  local head = first.content[1]
+  if not head or head.t ~= "Str" then return end
+  local text = head.text
+  local escaped = nil
+  if text:match("^%d+[.)]") then
+    escaped = text:gsub("^(%d+)([.)])", "%1\\%2", 1)
+  elseif text:match("^[-+=/]") then
+    escaped = "\\" .. text
+  end
+  if escaped then first.content[1] = pandoc.RawInline("typst", escaped) end
+end
+
+local function escape_table_cells(el)
+  local function rows(list)
+    for _, row in ipairs(list) do
+      for _, cell in ipairs(row.cells) do escape_cell_start(cell) end
+    end
+  end
+  rows(el.head.rows)
+  for _, body in ipairs(el.bodies) do
+    rows(body.head)
+    rows(body.body)
+  end
+  rows(el.foot.rows)
+end
+
 local second_pass = {
   Figure = function(el)
     if numbers[el.identifier] then el.caption = prepend_caption(el.caption, el.identifier) end
@@ -107,6 +140,7 @@ local second_pass = {
   end,
   Table = function(el)
     if numbers[el.identifier] then el.caption = prepend_caption(el.caption, el.identifier) end
+    if FORMAT:match("typst") then escape_table_cells(el) end
     return el
   end,
   Image = convert_image,

@@ -1,0 +1,70 @@
+"""Table cells stay table cells in the PDF: Typst reads the start of a cell as the start of a line,
+so a cell beginning "6. Resource use" (or "- ", "= ") turned into a list, split on the page and in
+the tag tree, while HTML and DOCX were intact. The embedded renderer's filter escapes the marker,
+and the gate fails any PDF with a list inside a table cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypandoc
+import pytest
+import typst
+
+from evalkit.checks.accessibility import check_pdf
+from evalkit.render.embedded import LUA_FILTER, TYPST_HEADER
+
+TABLE = """---
+title: Cells
+lang: en-US
+---
+
+| Criterion | Categories |
+|---|---|
+| 6. Resource use | 1. Knowing the law, 4. Compliance |
+| - a dash | = an equals sign |
+| 10) Ten | / a slash |
+
+: Criteria {#tbl-criteria}
+"""
+
+
+def pdf_of(tmp_path: Path, with_filter: bool) -> Path:
+    src = tmp_path / "cells.md"
+    # without the escape, '/ a slash' at a cell's start does not even compile (a term without a colon)
+    src.write_text(TABLE if with_filter else TABLE.replace("| 10) Ten | / a slash |\n", ""), encoding="utf-8")
+    args = ["--standalone", "--include-in-header", str(TYPST_HEADER)]
+    if with_filter:
+        args += ["--lua-filter", str(LUA_FILTER)]
+    typ = tmp_path / f"cells-{with_filter}.typ"
+    pypandoc.convert_file(str(src), "typst", format="markdown", outputfile=str(typ), extra_args=args)
+    pdf = tmp_path / f"cells-{with_filter}.pdf"
+    pdf.write_bytes(typst.compile(str(typ), root="/", pdf_standards=["ua-1"], ignore_system_fonts=True))
+    return pdf
+
+
+def cell_lists(pdf: Path) -> list[str]:
+    return [f.where for f in check_pdf(pdf, "en-US") if f.check == "pdf-table-cell-list"]
+
+
+def test_without_the_escape_typst_turns_cell_text_into_lists(tmp_path):
+    assert len(cell_lists(pdf_of(tmp_path, with_filter=False))) >= 3  # the defect the gate now catches
+
+
+def test_cells_starting_with_list_markers_stay_text(tmp_path):
+    pdf = pdf_of(tmp_path, with_filter=True)
+    assert cell_lists(pdf) == []
+    from pypdf import PdfReader
+
+    text = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
+    for cell in ("6. Resource use", "1. Knowing the law, 4. Compliance", "- a dash", "= an equals sign", "10) Ten",
+                 "/ a slash"):
+        assert cell in text
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_built_reports_have_no_list_in_a_table_cell(builds, lang):
+    a, _ = builds
+    pdf = a / f"results/mexico-auto-2024/publish/{lang}/report.pdf"
+    assert [f for f in check_pdf(pdf, f"{lang}-{'US' if lang == 'en' else 'MX'}")
+            if f.check == "pdf-table-cell-list"] == []
