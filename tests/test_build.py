@@ -155,7 +155,7 @@ def test_gate_report_is_written(builds):
     a, _ = builds
     report = json.loads((a / "results/mexico-auto-2024/checks/accessibility.json").read_text())
     assert report["passed"] is True and len(report["checked"]) == 37  # report and five briefs, 3 formats, 2 languages (36) + codebook
-    assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa"
+    assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa, best-practice"
     assert (a / "results/mexico-auto-2024/checks/accessibility.md").exists()
     env = json.loads((a / "results/mexico-auto-2024/checks/environment.json").read_text())
     assert env["chromium"].startswith("Chromium ") and env["axe_core"] == report["axe_version"]
@@ -249,3 +249,24 @@ def test_every_internal_link_and_cross_reference_resolves(builds):
         assert "??" not in re.sub(r"<[^>]+>", "", text)
         for href in re.findall(r'href="([^":#]+\.(?:html|pdf|docx))"', text):
             assert (page.parent / href).resolve().is_file(), f"{page.relative_to(pub)}: {href}"
+
+
+def test_html_pages_have_one_h1_a_main_a_skip_link_and_the_other_language(builds):
+    """What a screen-reader and keyboard user needs on every page (the gate also runs axe-core's
+    best-practice rules and checks reflow at 320 CSS px)."""
+    a, _ = builds
+    pub = a / "results/mexico-auto-2024/publish"
+    pages = sorted(p for p in pub.glob("*/**/*.html") if p.parts[-2] != "dataset")
+    assert len(pages) == 12
+    for page in pages:
+        html_text = page.read_text(encoding="utf-8")
+        rel = page.relative_to(pub)
+        assert html_text.count("<h1") == 1, rel
+        assert html_text.count('<main id="main">') == 1 and '<a class="skip-link" href="#main">' in html_text, rel
+        assert re.search(r'<nav id="TOC" role="doc-toc" aria-label(ledby)?="[^"]+"', html_text) or "<nav" not in html_text
+        other = "es" if rel.parts[0] == "en" else "en"
+        link = re.search(r'<p class="other-languages"><a href="([^"]+)" hreflang="([^"]+)"', html_text)
+        assert link and link.group(2).startswith(other), rel
+        assert (page.parent / link.group(1)).resolve() == (pub / other / Path(*rel.parts[1:])).resolve()
+        for table in re.findall(r"(.{0,120})<table", html_text, re.S):
+            assert 'class="table-scroll" role="region" tabindex="0"' in table, rel

@@ -62,6 +62,7 @@ def test_cells_starting_with_list_markers_stay_text(tmp_path):
         assert cell in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_built_reports_have_no_list_in_a_table_cell(builds, lang):
     a, _ = builds

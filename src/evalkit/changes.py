@@ -19,6 +19,8 @@ colours keep text contrast of at least 4.5:1. `Changes.to_json()` is the machine
 
 from __future__ import annotations
 
+from .htmlpage import SCROLL_CSS, table_region
+
 import csv
 import difflib
 import html
@@ -507,6 +509,8 @@ CSS = (
     ".status{font-style:italic}"
     "a{color:#0645ad}code{font-size:.95em}"
     "blockquote{margin:.5rem 0 1rem;padding-left:1rem;border-left:4px solid #595959}"
+
+    + SCROLL_CSS
 )
 
 
@@ -603,7 +607,7 @@ def _table(caption: str, headers: list[str], rows: list[list[str]], num_cols: se
         cells += [f'<td class="num">{c}</td>' if i + 1 in num_cols else f"<td>{c}</td>" for i, c in enumerate(row[1:])]
         out.append("<tr>" + "".join(cells) + "</tr>\n")
     out.append("</tbody>\n</table>\n")
-    return "".join(out)
+    return table_region(caption, "".join(out))
 
 
 def _render_values(ch: Changes, lang: str) -> str:

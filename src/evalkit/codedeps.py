@@ -19,7 +19,8 @@ PACKAGE = "evalkit"
 RESOURCES = {
     "evalkit.config": ["workflow/schemas/*.yaml"],
     "evalkit.i18n": ["src/evalkit/locale/*/LC_MESSAGES/*.po"],
-    "evalkit.render": ["src/evalkit/render/*.lua", "src/evalkit/render/*.typ", "src/evalkit/render/*.css"],
+    "evalkit.render": ["src/evalkit/render/*.lua", "src/evalkit/render/*.typ", "src/evalkit/render/*.css",
+                       "src/evalkit/render/*.html5"],
 }
 
 

@@ -13,6 +13,8 @@ locations that no longer exist in the draft, and (for a final draft) missing dis
 
 from __future__ import annotations
 
+from .htmlpage import SCROLL_CSS, table_region
+
 import html
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -160,7 +162,8 @@ def render_matrix_html(comments: list[dict], lang: str, title: str | None = None
     table = (f"<table>\n<caption>{e(caption)}</caption>\n<thead><tr>"
              + "".join(f'<th scope="col">{e(h)}</th>' for h in headers) + "</tr></thead>\n<tbody>\n"
              + "".join(rows) + "</tbody>\n</table>\n")
-    css = ("body{font-family:system-ui,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;"
+    table = table_region(caption, table)
+    css = (SCROLL_CSS + "body{font-family:system-ui,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;"
            "background:#fff;line-height:1.5}table{border-collapse:collapse;margin:1rem 0}"
            "th,td{border:1px solid #595959;padding:.3rem .5rem;text-align:left;vertical-align:top}"
            "thead th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}")

@@ -21,6 +21,7 @@ import pandas as pd
 import pyreadstat
 
 from .disclosure import SUPPRESSED, DisclosureError, k_anonymize
+from .htmlpage import SCROLL_CSS
 from .evaluation import Codebook
 from .i18n import translator
 from .intake.clean import REMOVED
@@ -270,7 +271,7 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
              'color:#1a1a1a;background:#fff;line-height:1.5}table{border-collapse:collapse;margin:1rem 0}'
              'th,td{border:1px solid #595959;padding:.3rem .5rem;text-align:left;vertical-align:top}'
              'th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}'
-             'a{color:#0645ad}</style>\n</head>\n<body>\n<main>\n']
+             'a{color:#0645ad}' + SCROLL_CSS + '</style>\n</head>\n<body>\n<main>\n']
     from babel import Locale
 
     from .i18n import babel_locale
@@ -292,7 +293,11 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
             parts.append("<p>" + e(_("Files: ")) + files + ". " + e(_(
                 "{records} records. Labels in the SPSS and Stata files are in {language}.",
                 records=rep["records"], language=primary)) + "</p>\n")
-            parts.append(f"<table>\n<caption>{e(_('Variables and codes of {name}', name=cb.data['label'][lang]))}</caption>\n"
+            parts.append("<p>" + e(_("In the CSV files, a text that begins with =, +, -, @, a tab or a carriage return "
+                                     "starts with an apostrophe, so that spreadsheets do not run it as a formula.")) + "</p>\n")
+            table_caption = _('Variables and codes of {name}', name=cb.data['label'][lang])
+            parts.append(f'<div class="table-scroll" role="region" tabindex="0" aria-label="{e(table_caption)}">\n')
+            parts.append(f"<table>\n<caption>{e(table_caption)}</caption>\n"
                          f"<thead><tr><th scope=\"col\">{e(_('Variable'))}</th><th scope=\"col\">{e(_('Label'))}</th>"
                          f"<th scope=\"col\">{e(_('Type'))}</th><th scope=\"col\">{e(_('Codes'))}</th></tr></thead>\n<tbody>\n")
             for var in ds["variables"]:
@@ -302,7 +307,7 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
                     for r in codes)
                 parts.append(f"<tr><th scope=\"row\"><code>{e(var['name'])}</code></th><td>{e(var['label'][lang])}</td>"
                              f"<td>{e(_(var['role']))}</td><td>{code_txt}</td></tr>\n")
-            parts.append("</tbody>\n</table>\n")
+            parts.append("</tbody>\n</table>\n</div>\n")
             parts.append(f"<{'h3' if n == 0 else 'h4'}>{e(_('Disclosure control'))}</{'h3' if n == 0 else 'h4'}>\n<ul>\n")
             parts.append("<li>" + e(_("Removed: {names}.", names=", ".join(rep["removed"]) or "—")) + "</li>\n")
             parts.append("<li>" + e(_("The respondent id {name} is replaced by a new sequential id.", name=rep["id_replaced"])) + "</li>\n")

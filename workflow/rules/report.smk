@@ -42,7 +42,7 @@ rule render_report:
     output:
         expand(STAGED + "/{{lang}}/{{document}}.{fmt}", fmt=config["formats"]),
     params:
-        config=settings("renderer"),
+        config=settings("renderer", "languages"),
         evaluation=evaluation_part("date", "report"),
         lang=lambda w: LANGS[w.lang],
         build_dir=lambda w: os.path.dirname(f"{RESULTS}/build/{w.lang}/{w.document}"),

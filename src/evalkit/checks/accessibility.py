@@ -414,6 +414,9 @@ def _active_content(root: Any, file: str) -> list[Finding]:
     return findings
 
 
+REFLOW_WIDTH = 320  # CSS px: WCAG 1.4.10 Reflow
+
+
 def _run_axe(path: Path, file: str, browser: Browser, axe_js: Path,
              tags: tuple[str, ...] = AXE_TAGS) -> tuple[list[Finding], str]:
     """Render ``path`` in ``browser``, run axe-core, return findings and axe's version."""
@@ -429,9 +432,14 @@ def _run_axe(path: Path, file: str, browser: Browser, axe_js: Path,
                 with contextlib.suppress(Exception):
                     frame.add_script_tag(path=str(axe_js))
         result = page.evaluate(_AXE_RUN_JS, list(tags))
+        # Reflow (WCAG 1.4.10): at 320 CSS px wide the page must not scroll sideways
+        page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
+        width = page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     finally:
         context.close()
-    findings = [
+    reflow = [Finding(file, "html-reflow", "html", f"expected no horizontal scrolling at {REFLOW_WIDTH} CSS px "
+                      f"(WCAG 1.4.10), found a page {width} px wide")] if width > REFLOW_WIDTH else []
+    findings = reflow + [
         Finding(
             file,
             f"axe:{violation['id']}",

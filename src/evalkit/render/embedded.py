@@ -25,6 +25,7 @@ from .quarto_subset import Expanded
 HERE = Path(__file__).parent
 LUA_FILTER = HERE / "quarto-subset.lua"
 HTML_CSS = HERE / "report.css"
+HTML_TEMPLATE = HERE / "page.html5"
 TYPST_HEADER = HERE / "header.typ"
 
 
@@ -54,8 +55,24 @@ def _pandoc(args: list[str], cwd: Path, epoch: int) -> None:
         raise RenderError(f"pandoc {' '.join(args)} failed in {cwd}:\n{proc.stderr.strip()}")
 
 
+def language_links(alternates: list[tuple[str, str]]) -> str:
+    """Links to the same document in other languages: (language tag, relative href) each, the link
+    text in that language ('Leer este documento en español')."""
+    from html import escape
+
+    from babel import Locale
+
+    links = []
+    for tag, href in alternates:
+        name = Locale.parse(tag.replace("-", "_")).language_name
+        text = translator(tag)("Read this document in {language}", language=name)
+        links.append(f'<a href="{escape(href)}" hreflang="{escape(tag)}" lang="{escape(tag)}">{escape(text)}</a>')
+    return " · ".join(links)
+
+
 def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Path, out_stem: Path,
-                    source_dir: Path, project_root: Path, iso_date: str) -> list[Path]:
+                    source_dir: Path, project_root: Path, iso_date: str,
+                    alternates: list[tuple[str, str]] = ()) -> list[Path]:
     """Render one document in one language to every format; returns the written files.
 
     build_dir: where intermediates go (<name>.md, <name>.typ, named after out_stem, so that documents
@@ -76,7 +93,13 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
         target = out_stem.with_suffix(f".{fmt}")
         tmp = build_dir / f"{name}.tmp.{fmt}"
         if fmt == "html":
-            _pandoc([*common, "--to", "html5", "--standalone", "--embed-resources",
+            # one h1 (the title): chapters become h2 in HTML; the contents keep their three levels
+            page = ["--template", os.path.relpath(HTML_TEMPLATE, build_dir), "--shift-heading-level-by=1",
+                    "--toc-depth=4", "--variable", f"skip-label={translator(lang)('Skip to main content')}",
+                    "--variable", f"toc-label={translator(lang)('Contents')}"]
+            if alternates:
+                page += ["--variable", f"language-links={language_links(list(alternates))}"]
+            _pandoc([*common, "--to", "html5", "--standalone", "--embed-resources", *page,
                      "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
         elif fmt == "docx":
             _pandoc([*common, "--to", "docx", "--output", tmp.name], build_dir, epoch)

@@ -141,6 +141,13 @@ local second_pass = {
   Table = function(el)
     if numbers[el.identifier] then el.caption = prepend_caption(el.caption, el.identifier) end
     if FORMAT:match("typst") then escape_table_cells(el) end
+    if FORMAT:match("html") then
+      -- a wide table scrolls inside its own captioned region, never the page (reflow at 320 CSS px)
+      local label = pandoc.utils.stringify(el.caption.long)
+      local attrs = { role = "region", tabindex = "0" }
+      if label ~= "" then attrs["aria-label"] = label end
+      return pandoc.Div({ el }, pandoc.Attr("", { "table-scroll" }, attrs))
+    end
     return el
   end,
   Image = convert_image,

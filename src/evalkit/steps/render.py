@@ -25,7 +25,15 @@ def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_di
     else:
         doc = expand(src, display_root=ctx.root)
         render_embedded(doc, lang, formats, Path(build_dir), out_stem, src.parent, ctx.root,
-                        ctx.evaluation.data["date"])
+                        ctx.evaluation.data["date"], alternates=other_languages(ctx, lang, document))
+
+
+def other_languages(ctx: Context, lang: str, document: str) -> list[tuple[str, str]]:
+    """The same document in the evaluation's other languages: (tag, href relative to this one)."""
+    from ..i18n import subtag
+
+    up = "../" * (document.count("/") + 1)
+    return [(tag, f"{up}{subtag(tag)}/{document}.html") for tag in ctx.config["languages"] if tag != lang]
 
 
 def document_title(ctx: Context, lang: str, document: str = "report") -> str:
