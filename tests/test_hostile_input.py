@@ -23,7 +23,13 @@ INJECTIONS = {
     "<script>alert(document.domain)</script>": "raw HTML ('<s')",
     "[click](javascript:alert(1))": "a link with the scheme 'javascript:'",
     "[x]( JavaScript:alert(1))": "a link with the scheme 'JavaScript:'",
-    "![x](data:image/svg+xml;base64,PHN2Zz4=)": "a link with the scheme 'data:'",
+    "![x](data:image/svg+xml;base64,PHN2Zz4=)": "an image ('![')",
+    "![x](../../raw/mexico-auto-2024/post_interview_survey.sav)": "an image ('![')",
+    "[x](java&#115;cript:alert(1))": "a link with the scheme 'javascript:'",
+    "[r]: &#106;avascript:alert(1)": "a link definition with the scheme 'javascript:'",
+    "`c`{onclick=alert(1)}": "attributes ('",
+    "# Heading {onclick=alert(1)}": "attributes ('",
+    "::: {.x}\nhidden\n:::": "a fenced div",
     "<img src=x onerror=alert(1)>": "raw HTML ('<i')",
     "</h2><h1>Fake": "raw HTML ('</')",
     "<!-- hidden -->": "raw HTML ('<!')",
@@ -42,7 +48,8 @@ def test_markup_in_authored_text_is_refused_with_what_it_is(text):
 
 @pytest.mark.parametrize("text", ["Workers at *Silao* voted.", "See [the law](https://www.dof.gob.mx/).",
                                   "Write to [us](mailto:eval@example.org).", "Fewer than a < b",
-                                  "See [Annex](#annex-a).", "Un 5 % más \\<"])
+                                  "See [Annex](#annex-a).", "Un 5 % más \\<", "<https://www.dol.gov/>",
+                                  "[Nota]: Importante: leer antes.", "a &lt;b&gt; c", "Costó {más} de lo previsto"])
 def test_text_and_the_markdown_the_documents_use_pass(text):
     assert markup_problem(text) is None
 

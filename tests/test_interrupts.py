@@ -77,10 +77,12 @@ def test_a_second_build_waits_for_the_first_and_names_it(sc2_build, tmp_path):
     first = build(clone)
     # wait until the first build holds the lock (it has written who it is)
     lock = clone / ".snakemake" / "evalkit-build.lock"
-    for _ in range(600):
+    for _ in range(6000):
         if lock.is_file() and lock.read_text().startswith(f"pid {first.pid}"):
             break
         time.sleep(0.1)
+    else:
+        pytest.fail("the first build never took the build lock")
     second = build(clone)
     out2, _ = second.communicate(timeout=900)
     out1, _ = first.communicate(timeout=900)

@@ -92,6 +92,21 @@ def page_with(tmp_path, text: str, name: str = "report.html"):
     return page
 
 
+@pytest.mark.parametrize("html", ['<!-- María Fernanda López Ruiz -->', '<p data-x="María Fernanda López Ruiz">x</p>',
+                                  '<a href="data:text/csv,name%0AMar%C3%ADa%20Fernanda%20L%C3%B3pez%20Ruiz">csv</a>'])
+def test_a_name_hidden_in_a_comment_an_attribute_or_embedded_data_is_found(tmp_path, html):
+    page = tmp_path / "report.html"
+    page.write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    assert [h["match"] for h in scan([page], [NAME])["hits"]] == ["text"]
+
+
+def test_a_public_name_is_left_out_as_whole_words_only(tmp_path):
+    leon = name_tokens([Identifier("post_interview", "full_name", "direct_identifier", "Leonardo Díaz")],
+                       {("post_interview", "full_name")})
+    page = page_with(tmp_path, "Nuevo León and Leonardo")
+    assert [h["match"] for h in scan([page], [], tokens=leon, public_names=["León"])["hits"]] == ["name"]
+
+
 def test_name_tokens_are_the_given_and_family_names_folded():
     assert [t.value for t in TOKENS] == ["fernanda", "lopez", "maria", "ruiz"]
 

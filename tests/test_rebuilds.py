@@ -109,7 +109,11 @@ FILE_EDITS = {
         {"report_inputs": 1, "render_report": 6, "dataset": 1, "accessibility_gate": 2, "privacy_scan": 2, **CHECKS_ALL}),
     "the publication date": (
         f"config/evaluations/{EVAL}/evaluation.yaml", "date: 2024-08-30", "date: 2024-08-31",
-        {"report_inputs": 2, "render_report": 12, "dataset": 1, **ALL_GATES, **CHECKS_ALL}),
+        # the intake too: no date in the data may come after the publication date
+        {"clean_instrument": 8, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
+    "the privacy scan's public names": (
+        f"config/evaluations/{EVAL}/evaluation.yaml", 'public_names: ["San Luis Potosí"]',
+        'public_names: ["San Luis Potosí", "Ciudad de México"]', {"privacy_scan": 3, **CHECKS_ALL}),
     "an instrument's entry (the triangulation survey is published)": (
         f"config/evaluations/{EVAL}/evaluation.yaml", "publish: false   # triangulation", "publish: true   # triangulation",
         None),  # the worker survey joins the dataset: new outputs, everything after intake

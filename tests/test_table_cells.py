@@ -62,6 +62,23 @@ def test_cells_starting_with_list_markers_stay_text(tmp_path):
         assert cell in text
 
 
+def test_cell_text_never_reaches_typst_as_code(tmp_path):
+    """Only the marker's punctuation is raw Typst: the rest of the cell is escaped as usual."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT", encoding="utf-8")
+    src = tmp_path / "x.md"
+    src.write_text(f'| A | B |\n|---|---|\n| -#read("{secret}") | /#sys.version |\n| 6.#panic() | -$5 |\n',
+                   encoding="utf-8")
+    typ = pypandoc.convert_file(str(src), "typst", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
+    assert "\\-\\#read(" in typ and "\\/\\#sys" in typ and "6\\.\\#panic" in typ and "\\-\\$5" in typ
+    pdf = typst.compile(typ.encode(), root="/", ignore_system_fonts=True)
+    from pypdf import PdfReader
+    import io
+
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "TOP-SECRET-CONTENT" not in text and "#read(" in text
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_built_reports_have_no_list_in_a_table_cell(builds, lang):

@@ -3,8 +3,9 @@
     python -m evalkit.build [snakemake arguments]
 
 - One build at a time: every build holds an exclusive lock on `.snakemake/evalkit-build.lock`
-  (inherited by Snakemake and its jobs, so it is held until the last of them ends). A second build
-  waits for the first, saying which build it waits for; it never removes the first one's lock.
+  (inherited by Snakemake, so it is held while Snakemake runs). A second build waits for the first,
+  saying which build it waits for; it never removes the first one's lock. Job scripts of a build
+  whose Snakemake was killed on its own may outlive it: the next build waits for them to end.
 - Interrupted builds heal: while this lock is held no other evalkit build runs here, so a Snakemake
   lock left in `.snakemake/locks/` is stale (the build that made it was killed) and is removed,
   and Snakemake re-runs the jobs an interruption left incomplete (`--rerun-incomplete`). A
@@ -30,8 +31,10 @@ def say(text: str) -> None:
     sys.stderr.flush()
 
 
-def snakemake_processes(root: Path, exclude: set[int]) -> list[tuple[int, str]]:
-    """Snakemake processes whose working directory is this checkout (Linux /proc), with their command."""
+def snakemake_processes(root: Path, exclude: set[int], jobs: bool = False) -> list[tuple[int, str]]:
+    """Snakemake processes whose working directory is this checkout (Linux /proc), with their command;
+    with `jobs`, the job scripts Snakemake started instead (python .snakemake/scripts/…), which
+    outlive a Snakemake that was killed on its own."""
     found = []
     proc = Path("/proc")
     if not proc.is_dir():
@@ -49,7 +52,8 @@ def snakemake_processes(root: Path, exclude: set[int]) -> list[tuple[int, str]]:
         is_snakemake = bool(args) and (Path(args[0]).name == "snakemake" or
                                        (len(args) > 2 and args[1] == "-m" and args[2] == "snakemake") or
                                        (len(args) > 1 and Path(args[1]).name == "snakemake"))
-        if is_snakemake and cwd == root:
+        is_job = any("/.snakemake/scripts/" in a or a.startswith(".snakemake/scripts/") for a in args)
+        if cwd == root and (is_job if jobs else is_snakemake):
             found.append((int(entry.name), " ".join(args)))
     return found
 
@@ -73,8 +77,24 @@ def acquire(root: Path) -> int:
     return fd
 
 
+def wait_for_orphan_jobs(root: Path) -> None:
+    """Jobs of a build whose Snakemake was killed on its own still write their outputs: wait for them."""
+    said = False
+    while True:
+        orphans = snakemake_processes(root, {os.getpid()}, jobs=True)
+        if not orphans:
+            return
+        if not said:
+            say(f"{len(orphans)} job(s) of an interrupted build are still running (pid "
+                f"{', '.join(str(p) for p, _ in orphans)}); waiting for them to end")
+            said = True
+        time.sleep(1)
+
+
 def heal(root: Path) -> None:
-    """Remove a Snakemake lock that an interrupted build left (we hold the build lock: no build is live)."""
+    """Remove a Snakemake lock that an interrupted build left (we hold the build lock, and no Snakemake
+    or job of an earlier build runs here any more: the lock is stale)."""
+    wait_for_orphan_jobs(root)
     locks = root / ".snakemake" / "locks"
     if not (locks.is_dir() and any(locks.iterdir())):
         return
@@ -126,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     snakemake = [sys.executable, "-m", "snakemake"]
     fd = acquire(root)
     heal(root)
-    cores = ["--cores", str(os.cpu_count() or 1)] if not any(a in ("--cores", "-c", "-j", "--jobs") or
+    cores = ["--cores", str(len(os.sched_getaffinity(0)) or 1)] if not any(a in ("--cores", "-c", "-j", "--jobs") or
                                                             a.startswith(("--cores=", "--jobs=")) for a in argv) else []
     return subprocess.run([*snakemake, *cores, "--rerun-incomplete", *argv], cwd=root, pass_fds=(fd,)).returncode
 

@@ -23,7 +23,7 @@ def md_cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|$@~^!#])")
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>$@~^!#&])")  # '|' is md_cell's to escape
 SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"'`]+$")
 
 

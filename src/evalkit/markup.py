@@ -7,28 +7,41 @@ A literal '<' is written as '\\<' (or with a space after it, as in "a < b")."""
 
 from __future__ import annotations
 
+import html
 import re
+
+SCHEME = r"(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)(?=\S)"  # a URL scheme (a colon and a space is prose)
 
 # Each: the pattern, and what to say about it.
 RULES = [
-    (re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|#)(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)", re.I),
+    (re.compile(r"!\["), "an image ('{found}'); figures come from the generated fragments, not from texts"),
+    (re.compile(r"\]\(\s*<?\s*(?!https?:|mailto:|#)" + SCHEME, re.I),
      "a link with the scheme '{found}'; links may go to http(s):, mailto: or #a-place only"),
-    (re.compile(r"^\s*\[[^\]]+\]:\s*<?\s*(?!https?:|mailto:|#)(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)", re.I | re.M),
+    (re.compile(r"^\s*\[[^\]]+\]:\s*<?\s*(?!https?:|mailto:|#)" + SCHEME, re.I | re.M),
      "a link definition with the scheme '{found}'; links may go to http(s):, mailto: or #a-place only"),
     (re.compile(r"\{=[A-Za-z]+\}"), "a raw {found} block or span; write text or Markdown"),
-    (re.compile(r"\]\{[^}]*\}|\)\{[^}]*\}"), "attributes ('{found}'); write text or Markdown without attributes"),
+    (re.compile(r"^\s*:::", re.M), "a fenced div ('{found}'); write text or Markdown"),
+    (re.compile(r"[\]`)]\{[^}]*\}|\{\s*[#.][A-Za-z]|\{[^}]*=[^}]*\}"),
+     "attributes ('{found}'); write text or Markdown without attributes"),
     (re.compile(r"\{\{<|\{\{%"), "a Quarto shortcode ('{found}'); numbers come from values, not shortcodes"),
-    (re.compile(r"<[A-Za-z!?/]"), "raw HTML ('{found}'); write text or Markdown (for a literal '<', write '\\<')"),
+    (re.compile(r"<(?!https?://[^\s<>]+>)(?![^\s<>@]+@[^\s<>@]+>)[A-Za-z!?/]"),
+     "raw HTML ('{found}'); write text or Markdown (for a literal '<', write '\\<')"),
     (re.compile(r"^\s*(```|~~~)", re.M), "a code block ('{found}'); write text or Markdown"),
 ]
+
+
+LINK_RULES = 3  # the first rules (image, link, link definition) are also checked with entities decoded
 
 
 def markup_problem(text: str) -> str | None:
     """What is wrong with a text that reaches a document, or None when it is safe."""
     if not isinstance(text, str):
         return None
-    for rx, message in RULES:
-        m = rx.search(text)
+    # '&#106;avascript:' in a link target is javascript: to pandoc and to a browser; elsewhere an
+    # entity such as '&lt;' is the way to write a literal '<', and stays text
+    decoded = html.unescape(text)
+    for n, (rx, message) in enumerate(RULES):
+        m = rx.search(text) or (rx.search(decoded) if n < LINK_RULES else None)
         if m:
             found = (m.groupdict().get("s") or m.group(0)).strip()
             return "not allowed: " + message.format(found=found[:30])

@@ -48,7 +48,7 @@ rule privacy_scan:
         RESULTS + "/checks/privacy/{part}.json",
     params:
         config=settings(),
-        evaluation=evaluation_part("instruments"),
+        evaluation=evaluation_part("instruments", "privacy"),
     log:
         RESULTS + "/logs/privacy_scan/{part}.log",
     benchmark:

@@ -143,9 +143,6 @@ def published_text(path: Path) -> str:
     return html.unescape(path.read_bytes().decode("utf-8", "replace"))
 
 
-TEXT_ATTRIBUTES = ("alt", "title", "aria-label", "href", "content", "summary")
-
-
 def html_text(data: bytes) -> str:
     """The visible text of a page and its text attributes (alt, title, aria-label, links), without
     the embedded images' data, which is no text."""
@@ -160,9 +157,27 @@ def html_text(data: bytes) -> str:
         el.text = ""
     parts = [root.text_content()]
     for el in root.iter():
-        if isinstance(el.tag, str):
-            parts += [v for k, v in el.attrib.items() if k.lower() in TEXT_ATTRIBUTES and not v.startswith("data:")]
+        if not isinstance(el.tag, str):  # a comment or processing instruction: text too
+            parts.append(el.text or "")
+            continue
+        for value in el.attrib.values():
+            parts.append(data_uri_text(value) if value.startswith("data:") else value)
     return "\n".join(parts)
+
+
+def data_uri_text(uri: str) -> str:
+    """The text inside a data: URI (an embedded CSV or HTML), or nothing for an image."""
+    import base64
+    from urllib.parse import unquote
+
+    head, _, payload = uri.partition(",")
+    if head.startswith("data:image/") and "svg" not in head:
+        return ""
+    try:
+        data = base64.b64decode(payload) if head.endswith(";base64") else unquote(payload).encode()
+        return data.decode("utf-8", "replace")
+    except ValueError:
+        return payload
 
 
 def contacts(text: str, allowed: set[str]) -> list[str]:
@@ -227,7 +242,7 @@ def scan(files: list[Path], identifiers: list[Identifier], display=str, *, token
         if token_rx:
             words = norm.replace("_", " ")  # keys such as san_luis_potosi
             for phrase in public:
-                words = words.replace(phrase, " ")
+                words = re.sub(r"(?<![^\W\d_])" + re.escape(phrase) + r"(?![^\W\d_])", " ", words)
             for ident, rx in token_rx:
                 if rx.search(words) and not any(h["file"] == name and h["variable"] == ident.variable and
                                                 h["match"] == "name" for h in hits):

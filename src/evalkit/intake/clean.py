@@ -123,6 +123,9 @@ def _code_key(code):
     return int(code) if isinstance(code, float) and code.is_integer() else code
 
 
+LABEL_MATCH = 0.8  # similarity (difflib ratio, folded text) at which a label reads as a given code's
+
+
 def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
     """A .sav or .dta file carries its own value labels: each code's label must name the same
     category (or scale level, or missing code) as the codebook's label of that code, in any of its
@@ -150,6 +153,7 @@ def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
         def score(label: str, code) -> float:
             return max(SequenceMatcher(None, label, n).ratio() for n in names[code])
 
+        used = {_code_key(v) for v in raw.data[col].dropna().unique()} if col in raw.data.columns else set()
         wrong = []
         for code, label in labels.items():
             code = _code_key(code)
@@ -157,10 +161,12 @@ def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
                 continue
             text = _fold(label)
             if code not in names:
-                wrong.append(f"{code} = '{label}' is not a code of the codebook")
+                if code in used:  # a labelled code the data never use is no contradiction
+                    wrong.append(f"{code} = '{label}' is not a code of the codebook")
                 continue
             best = max(names, key=lambda c: score(text, c))
-            if best != code and score(text, best) > score(text, code):
+            # only a clear contradiction: the label is (nearly) another code's, and plainly not its own
+            if best != code and score(text, best) >= LABEL_MATCH and score(text, best) - score(text, code) >= 0.2:
                 wrong.append(f"{code} = '{label}' reads as the codebook's code {best}")
         if wrong:
             raw_list = ", ".join(f"{_code_key(c)} = '{l}'" for c, l in labels.items())
@@ -324,7 +330,7 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         if required:
             for i in np.flatnonzero(empty.to_numpy()):
                 probs.add(f"{where(int(i))}, column {col}: empty; expected a date YYYY-MM-DD")
-        if dates:
+        if dates and var.get("privacy") not in REMOVED:  # identifiers (a birth date) are removed anyway
             first, last = dates
             ok = ~empty & ~bad
             outside = ok & ((text < first) | (text > last)).fillna(False)

@@ -110,13 +110,20 @@ local function escape_cell_start(cell)
   local head = first.content[1]
   if not head or head.t ~= "Str" then return end
   local text = head.text
-  local escaped = nil
-  if text:match("^%d+[.)]") then
-    escaped = text:gsub("^(%d+)([.)])", "%1\\%2", 1)
-  elseif text:match("^[-+=/]") then
-    escaped = "\\" .. text
+  -- only the marker's punctuation becomes raw Typst ("\."); the rest stays a Str that pandoc
+  -- escapes as usual, so no cell text can ever reach Typst as code
+  local digits, mark, rest = text:match("^(%d+)([.)])(.*)$")
+  local parts = nil
+  if digits then
+    parts = { pandoc.Str(digits), pandoc.RawInline("typst", "\\" .. mark) }
+  else
+    mark, rest = text:match("^([-+=/])(.*)$")
+    if mark then parts = { pandoc.RawInline("typst", "\\" .. mark) } end
   end
-  if escaped then first.content[1] = pandoc.RawInline("typst", escaped) end
+  if not parts then return end
+  if rest ~= "" then table.insert(parts, pandoc.Str(rest)) end
+  first.content:remove(1)
+  for i = #parts, 1, -1 do first.content:insert(1, parts[i]) end
 end
 
 local function escape_table_cells(el)

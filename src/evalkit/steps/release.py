@@ -41,7 +41,8 @@ def release(ctx: Context, files: list[str | Path], staged: str | Path, publish: 
     if old.exists() and not publish.exists():
         old.rename(publish)
     for leftover in (new, old):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if leftover.exists():
+            shutil.rmtree(leftover)  # fails loudly rather than promote what it could not remove
     for f in files:
         dest = new / Path(f).resolve().relative_to(staged)
         dest.parent.mkdir(parents=True, exist_ok=True)
