@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .config import load_schema, load_yaml, validate
-from .markup import markup_problem
+from .markup import bilingual_texts, markup_problem
 from .errors import ConfigError
 from .io import atomic_write_text, display_path
 from .evaluation import LANGUAGE_TAG, check_languages
@@ -437,16 +437,5 @@ def check_ratings(ratings: dict | None) -> list[str]:
 
 
 def _texts(obj, where: str):
-    """(location, text) of every bilingual text."""
-    if isinstance(obj, dict):
-        if obj and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in obj):
-            for lang, text in obj.items():
-                if isinstance(text, str):
-                    yield f"{where}.{lang}", text
-            return
-        for k, v in obj.items():
-            yield from _texts(v, f"{where}.{k}" if where else str(k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            label = v.get("id", i) if isinstance(v, dict) else i
-            yield from _texts(v, f"{where}[{label}]")
+    """(location, text) of every bilingual text, list items named by their id."""
+    return bilingual_texts(obj, where, labels=("id",))

@@ -51,8 +51,9 @@ def markup_problem(text: str) -> str | None:
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 
 
-def bilingual_texts(obj, where: str = ""):
-    """(place, text) of every text in a language-keyed dict under `obj`, e.g. ('title.es-MX', '…')."""
+def bilingual_texts(obj, where: str = "", labels: tuple[str, ...] = ("id", "name", "key")):
+    """(place, text) of every text in a language-keyed dict under `obj`, e.g. ('title.es-MX', '…');
+    list items are named by the first of `labels` they have, else by their index."""
     if isinstance(obj, dict):
         if obj and all(isinstance(k, str) and LANGUAGE_TAG.match(k) for k in obj):
             for lang, text in obj.items():
@@ -60,11 +61,11 @@ def bilingual_texts(obj, where: str = ""):
                     yield f"{where}.{lang}", text
             return
         for k, v in obj.items():
-            yield from bilingual_texts(v, f"{where}.{k}" if where else str(k))
+            yield from bilingual_texts(v, f"{where}.{k}" if where else str(k), labels)
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
-            label = (v.get("id") or v.get("name") or v.get("key")) if isinstance(v, dict) else None
-            yield from bilingual_texts(v, f"{where}[{label if label is not None else i}]")
+            label = next((v[k] for k in labels if isinstance(v, dict) and v.get(k) is not None), i)
+            yield from bilingual_texts(v, f"{where}[{label}]", labels)
 
 
 def check_texts(obj, problems: list[str], where: str = "") -> None:
