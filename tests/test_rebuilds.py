@@ -113,7 +113,7 @@ FILE_EDITS = {
         {"clean_instrument": 8, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
     "the privacy scan's public names": (
         f"config/evaluations/{EVAL}/evaluation.yaml", 'public_names: ["San Luis Potosí"]',
-        'public_names: ["San Luis Potosí", "Ciudad de México"]', {"privacy_scan": 3, **CHECKS_ALL}),
+        'public_names: ["San Luis Potosí", "Ciudad de México"]', {"privacy_scan": 3, "privacy_report": 1, "release": 1}),
     "an instrument's entry (the triangulation survey is published)": (
         f"config/evaluations/{EVAL}/evaluation.yaml", "publish: false   # triangulation", "publish: true   # triangulation",
         None),  # the worker survey joins the dataset: new outputs, everything after intake

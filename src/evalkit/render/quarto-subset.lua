@@ -151,8 +151,9 @@ local second_pass = {
     if FORMAT:match("html") then
       -- a wide table scrolls inside its own captioned region, never the page (reflow at 320 CSS px)
       local label = pandoc.utils.stringify(el.caption.long)
-      local attrs = { role = "region", tabindex = "0" }
-      if label ~= "" then attrs["aria-label"] = label end
+      -- a list of pairs, not a table keyed by name: Lua's key order is not fixed, the bytes must be
+      local attrs = { { "role", "region" }, { "tabindex", "0" } }
+      if label ~= "" then table.insert(attrs, { "aria-label", label }) end
       return pandoc.Div({ el }, pandoc.Attr("", { "table-scroll" }, attrs))
     end
     return el
