@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import load_schema, load_yaml, validate
 from .errors import ConfigError
+from .i18n import LANGUAGE_TAG  # noqa: F401  (content imports it from here)
 from .markup import check_texts
 
 
@@ -118,8 +119,6 @@ def families() -> dict:
     return copy.deepcopy(_families())
 
 
-# A full language tag as the schemas require it (workflow/schemas/*.schema.yaml): en-US, es-MX, fil-PH.
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 
 
 def check_languages(obj, languages: list[str], where: str, problems: list[str]) -> None:

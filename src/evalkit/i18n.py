@@ -8,12 +8,23 @@ A language whose catalogue lacks a string fails loudly instead of falling back t
 from __future__ import annotations
 
 import gettext
+import re
+import unicodedata
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+# A full language tag as the schemas require it (workflow/schemas/*.schema.yaml): en-US, es-MX, fil-PH.
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
+
+
+def fold(text) -> str:
+    """Text for comparing across case, accents and spacing: 'MARÍA  López' -> 'maria lopez'."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)).casefold())
+    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 SOURCE_LANGUAGE = "en"

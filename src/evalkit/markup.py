@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 
+from .i18n import LANGUAGE_TAG
+
 SCHEME = r"(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)(?=\S)"  # a URL scheme (a colon and a space is prose)
 
 # Each: the pattern, and what to say about it.
@@ -46,9 +48,6 @@ def markup_problem(text: str) -> str | None:
             found = (m.groupdict().get("s") or m.group(0)).strip()
             return "not allowed: " + message.format(found=found[:30])
     return None
-
-
-LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}-[A-Z]{2}$")
 
 
 def bilingual_texts(obj, where: str = "", labels: tuple[str, ...] = ("id", "name", "key")):

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EvalkitError
+from ..i18n import fold
 from ..intake.clean import REMOVED
 from ..intake.readers import read_raw
 
@@ -60,12 +61,6 @@ def normalize(text: str) -> str:
 def compact(text: str) -> str:
     """Text without the punctuation people put inside phone numbers."""
     return re.sub(r"[\s\-().+/]", "", normalize(text))
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed, spaces folded: 'MARÍA  López' -> 'maria lopez'."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 def name_tokens(identifiers: list[Identifier], person_names: set[tuple[str, str]]) -> list[Identifier]:

@@ -13,7 +13,6 @@ DataError naming, for each, the line or row, the record's id, the column and wha
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +20,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..evaluation import Codebook, families
+from ..i18n import fold
 from .duplicates import find_duplicates, key_strings, resolve
 from .families import HOOKS
 from .readers import RawTable
@@ -109,8 +109,8 @@ def rename_columns(raw: RawTable, codebook: Codebook, set_values: dict | None) -
 
 
 def _fold(text) -> str:
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).replace("_", " ").split())
+    """A label or key for comparing: accents, case and '_' do not count ('ciudad_de_mexico')."""
+    return fold(str(text).replace("_", " ")).strip()
 
 
 def _code_key(code):
