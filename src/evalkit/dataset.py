@@ -21,7 +21,7 @@ import pandas as pd
 import pyreadstat
 
 from .disclosure import SUPPRESSED, DisclosureError, k_anonymize
-from .htmlpage import SCROLL_CSS
+from .htmlpage import SCROLL_CSS, table_region
 from .evaluation import Codebook
 from .i18n import translator
 from .intake.clean import REMOVED
@@ -296,18 +296,18 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
             parts.append("<p>" + e(_("In the CSV files, a text that begins with =, +, -, @, a tab or a carriage return "
                                      "starts with an apostrophe, so that spreadsheets do not run it as a formula.")) + "</p>\n")
             table_caption = _('Variables and codes of {name}', name=cb.data['label'][lang])
-            parts.append(f'<div class="table-scroll" role="region" tabindex="0" aria-label="{e(table_caption)}">\n')
-            parts.append(f"<table>\n<caption>{e(table_caption)}</caption>\n"
-                         f"<thead><tr><th scope=\"col\">{e(_('Variable'))}</th><th scope=\"col\">{e(_('Label'))}</th>"
-                         f"<th scope=\"col\">{e(_('Type'))}</th><th scope=\"col\">{e(_('Codes'))}</th></tr></thead>\n<tbody>\n")
+            table = [f"<table>\n<caption>{e(table_caption)}</caption>\n"
+                     f"<thead><tr><th scope=\"col\">{e(_('Variable'))}</th><th scope=\"col\">{e(_('Label'))}</th>"
+                     f"<th scope=\"col\">{e(_('Type'))}</th><th scope=\"col\">{e(_('Codes'))}</th></tr></thead>\n<tbody>\n"]
             for var in ds["variables"]:
                 codes = [r for r in ds["rows"] if r["variable"] == var["name"] and r["value"] != ""]
                 code_txt = "<br>".join(
                     e(f"{r['value']} = {r[f'value_label_{lang}']}") + (e(" " + _("(missing)")) if r["missing"] else "")
                     for r in codes)
-                parts.append(f"<tr><th scope=\"row\"><code>{e(var['name'])}</code></th><td>{e(var['label'][lang])}</td>"
+                table.append(f"<tr><th scope=\"row\"><code>{e(var['name'])}</code></th><td>{e(var['label'][lang])}</td>"
                              f"<td>{e(_(var['role']))}</td><td>{code_txt}</td></tr>\n")
-            parts.append("</tbody>\n</table>\n</div>\n")
+            table.append("</tbody>\n</table>\n")
+            parts.append(table_region(table_caption, "".join(table)))
             parts.append(f"<{'h3' if n == 0 else 'h4'}>{e(_('Disclosure control'))}</{'h3' if n == 0 else 'h4'}>\n<ul>\n")
             parts.append("<li>" + e(_("Removed: {names}.", names=", ".join(rep["removed"]) or "—")) + "</li>\n")
             parts.append("<li>" + e(_("The respondent id {name} is replaced by a new sequential id.", name=rep["id_replaced"])) + "</li>\n")
