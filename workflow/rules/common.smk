@@ -168,29 +168,14 @@ def evalkit_code(step):
     return list(closure(str(CTX.root), "evalkit.workflow", f"evalkit.steps.{step}"))
 
 
-def release_is_current():
-    """The release record (checks/release.json) stands for publish/ only while publish/ holds exactly
-    the files of its manifest, byte for byte: when publish/ was removed or changed by hand, the record
-    goes, and this run promotes the checked documents again."""
-    import hashlib
-    import json
+def forget_a_release_changed_by_hand():
+    """checks/release.json stands for publish/ only while publish/ holds exactly the files of its
+    manifest: otherwise the record goes, and this run promotes the checked documents again."""
+    from evalkit.steps.release import release_is_current
 
     record = CTX.root / RESULTS / "checks" / "release.json"
-    publish = CTX.root / PUBLISH
-    if not record.is_file():
-        return
-    try:
-        want = json.loads(record.read_text(encoding="utf-8"))["manifest_sha256"]
-        manifest = (publish / "manifest.json").read_bytes()
-        files = json.loads(manifest)["files"]
-        current = hashlib.sha256(manifest).hexdigest() == want and all(
-            hashlib.sha256((publish / f["path"]).read_bytes()).hexdigest() == f["sha256"] for f in files) and \
-            sorted(p.relative_to(publish).as_posix() for p in publish.rglob("*") if p.is_file()) == \
-            sorted([f["path"] for f in files] + ["manifest.json"])
-    except (OSError, ValueError, KeyError, TypeError):
-        current = False
-    if not current:
+    if record.is_file() and not release_is_current(record, CTX.root / PUBLISH):
         record.unlink()
 
 
-release_is_current()
+forget_a_release_changed_by_hand()

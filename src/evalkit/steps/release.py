@@ -26,6 +26,23 @@ def write_manifest(ctx: Context, files: list[str | Path], out: str | Path, base:
     atomic_write_text(out, json.dumps(doc, indent=2, sort_keys=True) + "\n")
 
 
+def release_is_current(record: str | Path, publish: str | Path) -> bool:
+    """Whether `publish` holds exactly the release `record` (checks/release.json) notes: its manifest,
+    byte for byte, and every file of the manifest with its SHA-256, and nothing else."""
+    publish = Path(publish)
+    try:
+        want = json.loads(Path(record).read_text(encoding="utf-8"))["manifest_sha256"]
+        manifest = publish / "manifest.json"
+        if sha256_file(manifest) != want:
+            return False
+        files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        listed = sorted([f["path"] for f in files] + ["manifest.json"])
+        present = sorted(p.relative_to(publish).as_posix() for p in publish.rglob("*") if p.is_file())
+        return listed == present and all(sha256_file(publish / f["path"]) == f["sha256"] for f in files)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def release(ctx: Context, files: list[str | Path], staged: str | Path, publish: str | Path,
             record: str | Path) -> None:
     """Promote the checked, staged files to `publish` whole, with their manifest.
@@ -34,8 +51,6 @@ def release(ctx: Context, files: list[str | Path], staged: str | Path, publish: 
     publish/ holds either the previous complete release or the new one, never a mix; a release
     interrupted between the two renames is put back first. `record` (checks/release.json) notes the
     manifest's SHA-256, which the workflow compares with publish/ at every start."""
-    import hashlib
-
     staged, publish = Path(staged).resolve(), Path(publish)
     new, old = publish.with_name(publish.name + ".new"), publish.with_name(publish.name + ".old")
     if old.exists() and not publish.exists():
@@ -52,8 +67,7 @@ def release(ctx: Context, files: list[str | Path], staged: str | Path, publish: 
         publish.rename(old)
     new.rename(publish)
     shutil.rmtree(old, ignore_errors=True)
-    manifest = (publish / "manifest.json").read_bytes()
     doc = {"evaluation": ctx.evaluation.id, "files": len(files), "publish": ctx.rel(publish),
-           "manifest_sha256": hashlib.sha256(manifest).hexdigest()}
+           "manifest_sha256": sha256_file(publish / "manifest.json")}
     atomic_write_text(record, json.dumps(doc, indent=2, sort_keys=True) + "\n")
     log.info("released %d files to %s", len(files), ctx.rel(publish))
