@@ -30,6 +30,7 @@ def test_no_test_reads_a_clock():
 
 def test_the_clock_check_finds_a_timed_assertion(tmp_path):
     sample = tmp_path / "test_sample.py"
-    sample.write_text("import time\nfrom time import monotonic\nt = time.perf_counter()\nassert time.perf_counter() - t < 3\n")
+    # a sample to parse, never run: it reads the clock twice and imports a clock function
+    sample.write_text("import time\nfrom time import monotonic\nstarted = time.perf_counter()\nnow = time.time()\n")
     assert clock_calls(sample) == ["test_sample.py:2: from time import …", "test_sample.py:3: time.perf_counter",
-                                   "test_sample.py:4: time.perf_counter"]
+                                   "test_sample.py:4: time.time"]
