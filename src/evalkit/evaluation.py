@@ -13,6 +13,8 @@ from .errors import ConfigError
 from .i18n import LANGUAGE_TAG  # noqa: F401  (content imports it from here)
 from .markup import check_texts
 
+REMOVED = ("direct_identifier", "free_text")   # privacy classes removed on intake, never published
+
 
 @dataclass(frozen=True)
 class Codebook:
@@ -52,6 +54,11 @@ class Codebook:
 
     def privacy(self, cls: str) -> list[dict]:
         return [v for v in self.data["variables"] if v.get("privacy") == cls]
+
+    def published_variables(self) -> list[dict]:
+        """The variables of the published microdata: not excluded (publish: false), and neither
+        direct identifiers nor free text (removed on intake)."""
+        return [v for v in self.data["variables"] if v.get("publish", True) and v.get("privacy") not in REMOVED]
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,9 @@ def _check_codebook(cb: dict, source: str) -> None:
             problems.append(f"disclosure.generalize: '{g['variable']}' must be a category variable with "
                             f"privacy: quasi_identifier")
             continue
+        if not v.get("publish", True):
+            problems.append(f"disclosure.generalize: '{g['variable']}' is not published (publish: false), so there is "
+                            f"nothing to recode; remove its entry")
         cats = [c["key"] for c in v.get("categories", [])]
         members = [m for grp in g["groups"] for m in grp["members"]]
         for m in members:

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EvalkitError
+from ..evaluation import REMOVED
 from ..i18n import fold
-from ..intake.clean import REMOVED
 from ..intake.readers import read_raw
 
 SCANNED = (*REMOVED, "confidential_text")

@@ -19,14 +19,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..evaluation import Codebook, families
+from ..evaluation import REMOVED, Codebook, families
 from ..i18n import fold
 from .duplicates import find_duplicates, key_strings, resolve
 from .families import HOOKS
 from .readers import RawTable
 
 MAX_LISTED = 20          # problems listed per file before "... and N more"
-REMOVED = ("direct_identifier", "free_text")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
