@@ -101,11 +101,24 @@ def test_triangulation_only_survey_is_analysed_but_never_in_documents(built):
         assert "worker" not in meta["values"] and "post_interview" in meta["values"]
 
 
-def test_suppressed_values_show_the_word_in_documents(built):
+def test_counts_the_published_dataset_gives_are_shown_and_other_small_cells_show_the_word(built):
+    import copy
+
     ctx, doc, _ = built
     meta = report_metadata(doc, ctx.evaluation, "es-MX")
-    assert meta["values"]["post_interview"]["mechanisms"]["levels"]["low"]["n"] == "suprimido"
+    # The post-interview microdata are published: anyone can count its 3 'Low' answers there, so
+    # documents show them (README, "Disclosure policy").
+    assert meta["values"]["post_interview"]["mechanisms"]["levels"]["low"]["n"] == "3"
+    assert doc["values"]["post_interview.mechanisms.levels.low.n"]["source"]["published_microdata"] is True
     assert meta["values"]["post_interview"]["mechanisms"]["top_box_share"] == "85%"
+    assert not any(v.get("suppressed") for k, v in doc["values"].items() if k.startswith("post_interview."))
+    # The worker survey publishes no microdata: its small cells stay hidden...
+    assert doc["values"]["worker.cba_knowledge.levels.low.n"]["suppressed"] is True
+    # ...and a hidden cell reaches documents as the word, never as its number
+    hidden = copy.deepcopy(doc)
+    hidden["values"]["post_interview.mechanisms.levels.low.n"]["suppressed"] = True
+    meta = report_metadata(hidden, ctx.evaluation, "es-MX")
+    assert meta["values"]["post_interview"]["mechanisms"]["levels"]["low"]["n"] == "suprimido"
 
 
 def test_the_default_registry_passes_every_integrity_check_against_the_build(built, cleaned_files):

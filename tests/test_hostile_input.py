@@ -4,6 +4,7 @@ place, or neutralised."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from evalkit.content import check_registry
 from evalkit.dataset import spreadsheet_safe
 from evalkit.markup import markup_problem
 
-from .conftest import make_clone, snakemake
+from .conftest import ROOT, make_clone, snakemake
 from .test_content import LANGS, REFS, TOSC, registry
 
 INJECTIONS = {
@@ -157,6 +158,57 @@ def test_an_unreachable_k_fails_the_dataset_instead_of_publishing_a_weaker_one(c
         build_dataset(read_clean(cleaned_files["post_interview"]), cb, "post_interview", k, ["en-US", "es-MX"])
     assert "published microdata of post_interview (config/evaluations/mexico-auto-2024/codebooks/" in str(exc.value)
     assert message in str(exc.value)
+
+
+@pytest.mark.parametrize("l,message", [
+    (3, "l-diversity l=3 is not reached on stakeholder, gender: class stakeholder "),
+    (5, "has 4 distinct valid answer(s) ('above_moderate' and 'high' and 'low' and 'moderate'), fewer than l = 5"),
+])
+def test_an_unreachable_l_fails_the_dataset_and_the_analysis_with_what_to_change(ctx, cleaned_files, tmp_path, l,
+                                                                                message):
+    from evalkit.dataset import build_dataset
+    from evalkit.disclosure import DisclosureError
+    from evalkit.pipeline import compute_values, read_clean
+
+    cb = ctx.evaluation.codebooks["post_interview"]
+    with pytest.raises(DisclosureError) as exc:
+        build_dataset(read_clean(cleaned_files["post_interview"]), cb, "post_interview", 5, ["en-US", "es-MX"], l)
+    assert str(exc.value).startswith("published microdata of post_interview (config/evaluations/mexico-auto-2024/"
+                                     "codebooks/post_interview_survey.yaml): ")
+    assert message in str(exc.value) and "or lower privacy.l in config/config.yaml" in str(exc.value)
+    # the tables are counted from the same release: the analysis stops with the same words, before any document
+    strict = dataclasses.replace(ctx, config={**ctx.config, "privacy": {**ctx.config["privacy"], "l": l}})
+    with pytest.raises(DisclosureError, match="l-diversity l=") as exc:
+        compute_values(strict, cleaned_files, tmp_path / "values.json", tmp_path / "tables")
+    assert not (tmp_path / "values.json").exists()
+
+
+@pytest.mark.parametrize("privacy,problem", [
+    ({"l": 0}, "privacy.l"), ({"k": 1}, "privacy.k"), ({"l": "2"}, "privacy.l"), ({"min_cell": 0}, "privacy.min_cell"),
+])
+def test_disclosure_settings_out_of_range_are_refused(tmp_path, privacy, problem):
+    from evalkit.config import load_schema, validate
+
+    config = load_yaml(ROOT / "config/config.yaml")
+    config["privacy"].update(privacy)
+    with pytest.raises(ConfigError) as exc:
+        validate(config, load_schema("config.schema.yaml"), "config/config.yaml")
+    assert f"key '{problem}' " in str(exc.value)
+
+
+def test_a_recode_of_a_variable_the_dataset_withholds_is_refused_when_the_evaluation_loads(tmp_path):
+    from evalkit.evaluation import _check_codebook
+
+    cb = load_yaml(ROOT / "config/evaluations/mexico-auto-2024/codebooks/post_interview_survey.yaml")
+    state = next(v for v in cb["variables"] if v["name"] == "state")
+    assert state["publish"] is False
+    cb["disclosure"]["generalize"].append({"variable": "state", "reason": {"en-US": "x", "es-MX": "x"}, "groups": [
+        {"code": 1, "key": "all", "label": {"en-US": "All", "es-MX": "Todas"},
+         "members": [c["key"] for c in state["categories"]]}]})
+    with pytest.raises(ConfigError) as exc:
+        _check_codebook(cb, "codebooks/post_interview_survey.yaml")
+    assert ("disclosure.generalize: 'state' is not published (publish: false), so there is nothing to recode; "
+            "remove its entry") in str(exc.value)
 
 
 # --- raw metadata against the codebook, and plausible dates ----------------------------------

@@ -20,11 +20,10 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from .disclosure import SUPPRESSED, DisclosureError, k_anonymize
+from .disclosure import SUPPRESSED, release_microdata
+from .evaluation import REMOVED, Codebook
 from .htmlpage import SCROLL_CSS, table_region
-from .evaluation import Codebook
 from .i18n import translator
-from .intake.clean import REMOVED
 from .io import atomic_write_bytes, atomic_write_text
 
 SUPPRESSED_CODE = 99          # SPSS: user-missing code of a suppressed quasi-identifier
@@ -32,27 +31,19 @@ SUPPRESSED_STATA = "s"        # Stata: extended missing value .s
 STATA_LABEL_MAX = 80
 
 
-def _published_variables(codebook: Codebook) -> list[dict]:
-    return [v for v in codebook.variables()
-            if v.get("publish", True) and v.get("privacy") not in REMOVED]
-
-
 def _categories(var: dict, codebook: Codebook) -> list[dict]:
     """The codes of a variable after any documented generalization."""
     return codebook.groups(var["name"]) or var.get("categories", [])
 
 
-def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, languages: list[str]):
+def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, languages: list[str],
+                  l: int = 1):
     """The de-identified table (codes), its variables, and the disclosure report."""
-    variables = _published_variables(codebook)
+    variables = codebook.published_variables()
     names = [v["name"] for v in variables]
     idv = codebook.id_variable
-    qis = [v["name"] for v in variables if v.get("privacy") == "quasi_identifier"]
-    data = clean[names].copy()
-    try:
-        result = k_anonymize(data, qis, k, codebook.generalizations)
-    except DisclosureError as exc:
-        raise DisclosureError(f"published microdata of {instrument_id} ({codebook.source}): {exc}") from None
+    result = release_microdata(clean, codebook, instrument_id, k, l)
+    qis = result.quasi_identifiers
     data = result.data
     # New ids: rows sorted by their published values (not by the raw ids), numbered from 1.
     others = [n for n in names if n != idv]
@@ -67,6 +58,8 @@ def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k
                          "groups": {grp["key"]: grp["members"] for grp in g["groups"]}}
                         for g in result.generalized],
         "suppressed": result.suppressed,
+        "l": result.l, "fewest_distinct_answers": result.diversity,
+        "l_diverse": result.diversity is None or result.diversity >= result.l,
         "removed": [v["name"] for v in codebook.variables()
                     if v.get("privacy") in REMOVED or not v.get("publish", True)],
         "id_replaced": idv,
@@ -320,6 +313,10 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
             parts.append("<li>" + e(_(
                 "k-anonymity on {qis}: every combination is shared by at least {smallest} records (required: {k}).",
                 qis=", ".join(rep["quasi_identifiers"]) or "—", smallest=rep["smallest_class"], k=rep["k"])) + "</li>\n")
+            if rep["fewest_distinct_answers"] is not None:
+                parts.append("<li>" + e(_(
+                    "l-diversity: within each combination, every rated item has at least {fewest} different answers "
+                    "(required: {l}).", fewest=rep["fewest_distinct_answers"], l=rep["l"])) + "</li>\n")
             parts.append("</ul>\n")
         parts.append("</section>\n")
     parts.append("</main>\n</body>\n</html>\n")

@@ -13,6 +13,18 @@ still in classes smaller than k then have quasi-identifiers blanked one variable
 suppression), the variable with the most distinct values first, until every class has at least k
 records (a record with every quasi-identifier blanked has nothing left to link on). Everything done
 is returned for the disclosure report.
+
+l-diversity. k-anonymity stops a record from being singled out, not a class from giving its
+members away: if every record of a class gave the same answer to an item, anyone who knows a
+person is in that class knows that answer. So every class must hold at least `l` distinct valid
+answers to every published rated item (distinct l-diversity, Machanavajjhala et al. 2007).
+
+One policy for the whole release (README, "Disclosure policy"). The published microdata are the
+finest release of a survey: a table or chart cell that can be counted from them is shown, because
+hiding it protects no one. Only cells finer than the microdata (a breakdown by a variable the
+dataset withholds or publishes only in broader groups, or a survey whose microdata are not
+published) are small-cell suppressed, and their secondary suppression counts every total the
+microdata give (`row_groups` of suppress_table).
 """
 
 from __future__ import annotations
@@ -23,6 +35,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .errors import EvalkitError
+from .evaluation import Codebook
 
 
 def suppress_cells(counts: list[int], groups: list[list[int]], min_cell: int) -> set[int]:
@@ -47,32 +60,46 @@ def suppress_cells(counts: list[int], groups: list[list[int]], min_cell: int) ->
     return hidden
 
 
-def suppress_table(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+def suppress_table(table: pd.DataFrame, min_cell: int, row_groups: list[list[str]] | None = None,
+                   known: pd.DataFrame | None = None) -> pd.DataFrame:
     """Boolean mask of the cells of a two-way table (with published row and column totals) to hide.
 
-    Primary: cells below min_cell. Secondary: any row or column hiding exactly one cell hides its
-    smallest visible cell too, repeated until stable (rows and columns interact).
+    Primary: cells below min_cell. Secondary: any published total whose cells hide exactly one
+    cell hides its smallest visible cell too, repeated until stable (totals interact). Published
+    totals: every row, every column and, per column, the sum of each of `row_groups` (rows whose
+    sum another file publishes, e.g. the broader group the microdata give instead of the rows).
+    `known`: cells another file publishes anyway (a group of one row in the microdata). They are
+    never hidden, and a hidden cell that the known ones and a total give away is shown as well:
+    hiding it would protect no one.
     """
-    mask = table < min_cell
     values = table.to_numpy()
-    m = mask.to_numpy().copy()
+    fixed = (known.to_numpy() if known is not None else (table < 0).to_numpy()).copy()
+    m = (table < min_cell).to_numpy() & ~fixed
+    rows, cols = range(values.shape[0]), range(values.shape[1])
+    position = {key: i for i, key in enumerate(table.index)}
+    lines = [[(r, c) for c in cols] for r in rows] + [[(r, c) for r in rows] for c in cols]
+    lines += [[(position[key], c) for key in group] for group in row_groups or [] for c in cols]
     changed = True
     while changed:
         changed = False
-        for axis in (0, 1):
-            lines = m if axis == 0 else m.T
-            vals = values if axis == 0 else values.T
-            for r in range(lines.shape[0]):
-                if lines[r].sum() == 1 and (~lines[r]).any():
-                    visible = [j for j in range(lines.shape[1]) if not lines[r, j]]
-                    j = min(visible, key=lambda j: (vals[r, j], j))
-                    lines[r, j] = True
-                    changed = True
+        for line in lines:
+            hidden = [cell for cell in line if m[cell]]
+            if len(hidden) != 1:
+                continue
+            free = [cell for cell in line if not m[cell] and not fixed[cell]]
+            if free:
+                m[min(free, key=lambda cell: (values[cell], cell))] = True
+            elif len(line) > 1:
+                m[hidden[0]] = False      # the others are published: it can be worked out anyway
+                fixed[hidden[0]] = True
+            else:
+                continue
+            changed = True
     return pd.DataFrame(m, index=table.index, columns=table.columns)
 
 
 class DisclosureError(EvalkitError):
-    """k-anonymity cannot be reached with the documented recodes and local suppression."""
+    """k-anonymity or l-diversity cannot be reached with the documented recodes and local suppression."""
 
 
 SUPPRESSED = ""   # a blanked quasi-identifier in published microdata
@@ -87,6 +114,8 @@ class KAnonymity:
     suppressed: dict[str, int] = field(default_factory=dict)  # variable -> values blanked
     class_sizes_before: list[int] = field(default_factory=list)
     class_sizes_after: list[int] = field(default_factory=list)
+    l: int = 1                                                # l-diversity required of the rated items
+    diversity: int | None = None                              # fewest distinct answers of an item in a class
 
     @property
     def smallest_class(self) -> int:
@@ -141,3 +170,64 @@ def k_anonymize(df: pd.DataFrame, qis: list[str], k: int, generalize: list[dict]
             f"record; add broader recodes under disclosure.generalize in the codebook, or lower privacy.k")
     after = sorted(out[linked].groupby(qis, dropna=False).size().tolist()) if qis else [len(out)]
     return KAnonymity(out, k, qis, applied, suppressed, before, after)
+
+
+def linked_classes(df: pd.DataFrame, qis: list[str]):
+    """The equivalence classes of the records that still carry a quasi-identifier (groupby)."""
+    linked = ~(df[qis] == SUPPRESSED).all(axis=1)
+    return df[linked].groupby(qis, dropna=False, sort=True)
+
+
+def l_diversity_problems(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]], l: int) -> list[str]:
+    """Classes with fewer than `l` distinct valid answers to an item (items: name -> valid keys).
+
+    Non-response is not an answer: a class whose answers are all one level, or missing, gives that
+    level away for everyone in it who answered."""
+    if not qis or l <= 1:
+        return []
+    problems = []
+    for values, cls in linked_classes(df, qis):
+        values = values if isinstance(values, tuple) else (values,)
+        where = ", ".join(f"{q} '{v}'" if v != SUPPRESSED else f"{q} withheld" for q, v in zip(qis, values))
+        for item, valid in items.items():
+            answers = sorted(set(cls[item]) & valid)
+            if len(answers) < l:
+                said = (" and ".join(f"'{a}'" for a in answers)) if answers else "no valid answer"
+                problems.append(f"class {where} ({len(cls)} records): {item} has {len(answers)} distinct "
+                                f"valid answer(s) ({said}), fewer than l = {l}")
+    return problems
+
+
+def smallest_diversity(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]]) -> int | None:
+    """The fewest distinct valid answers to one item within one class (None without classes or items)."""
+    if not qis or not items or df.empty:
+        return None
+    return min(len(set(cls[item]) & valid) for _, cls in linked_classes(df, qis) for item, valid in items.items())
+
+
+def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, l: int) -> KAnonymity:
+    """The microdata a survey publishes: its published variables, k-anonymous on the quasi-identifiers,
+    and every class l-diverse on every published rated item; DisclosureError says what to change.
+
+    The analysis computes from this table every cell it can (the same table the dataset writes), so
+    documents and dataset cannot disagree or reveal what the other hides."""
+    names = [v["name"] for v in codebook.published_variables()]
+    qis = [v["name"] for v in codebook.published_variables() if v.get("privacy") == "quasi_identifier"]
+    where = f"published microdata of {instrument_id} ({codebook.source})"
+    try:
+        result = k_anonymize(clean[names].copy(), qis, k, codebook.generalizations)
+    except DisclosureError as exc:
+        raise DisclosureError(f"{where}: {exc}") from None
+    items = {v["name"]: {c["key"] for c in codebook.scale(v["scale"])["levels"]}
+             for v in codebook.published_variables() if v["role"] == "rating"}
+    problems = l_diversity_problems(result.data, qis, items, l)
+    if problems:
+        shown = "; ".join(problems[:10]) + (f"; ... and {len(problems) - 10} more" if len(problems) > 10 else "")
+        raise DisclosureError(
+            f"{where}: l-diversity l={l} is not reached on {', '.join(qis)}: {shown}. Anyone who knows that a "
+            f"person is in such a class would know their answer. Coarsen a quasi-identifier (broader groups under "
+            f"disclosure.generalize in the codebook) or withhold it (publish: false), or lower privacy.l in "
+            f"config/config.yaml and say so in the report")
+    result.l = l
+    result.diversity = smallest_diversity(result.data, qis, items)
+    return result

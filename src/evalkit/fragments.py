@@ -269,22 +269,28 @@ def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     items = codebook.variables("rating")
     top_box = codebook.scale(items[0]["scale"])["top_box_label"][lang]
     header = [_("Item")] + [c["label"][lang] for c in cats]
-    rows = []
+    rows, any_hidden, withheld = [], False, False
     for var in items:
         row = [var.get("short_label", var["label"])[lang]]
+        withheld = withheld or f"{instrument_id}.{var['name']}.by_{by}.withheld_n" in values_doc["values"]
         for c in cats:
             base = f"{instrument_id}.{var['name']}.by_{by}.{c['key']}"
             if is_suppressed(values_doc, f"{base}.top_box_share"):
                 row.append(_("suppressed"))
+                any_hidden = True
             else:
                 row.append(_("{share} of {n}", share=lookup(values_doc, f"{base}.top_box_share", lang),
                              n=lookup(values_doc, f"{base}.valid_n", lang)))
         rows.append(row)
     label = codebook.variable(by)["label"][lang]
     caption = _("{instrument}: share {top_box} of the valid answers, by {variable}", instrument=codebook.data["label"][lang],
-                top_box=top_box, variable=label.lower()) + " " + _(
-        "({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell cannot be worked out "
-        "from the totals)", suppressed=_("suppressed"), min_cell=min_cell)
+                top_box=top_box, variable=label.lower())
+    if any_hidden:
+        caption += " " + _("({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell cannot be "
+                           "worked out from the totals)", suppressed=_("suppressed"), min_cell=min_cell)
+    if withheld:
+        caption += " " + _("(answers of respondents whose {variable} the published dataset withholds are in no column)",
+                           variable=label.lower())
     return md_table(header, rows, caption, f"tbl-{instrument_id.replace('_', '-')}-by-{by.replace('_', '-')}")
 
 

@@ -9,7 +9,7 @@ rule compute_values:
         values=RESULTS + "/values.json",
         tables=analysis_table_files(),
     params:
-        config=settings("languages", "statistics", "privacy.min_cell"),
+        config=settings("languages", "statistics", "privacy"),
         evaluation=evaluation_part("instruments", "analysis"),
         table_dir=RESULTS + "/tables",
     log:

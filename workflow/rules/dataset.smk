@@ -11,7 +11,7 @@ rule dataset:
         codebook_csv=STAGED + "/dataset/codebook.csv",
         disclosure=STAGED + "/dataset/disclosure.json",
     params:
-        config=settings("languages", "privacy.k"),
+        config=settings("languages", "privacy.k", "privacy.l"),
         evaluation=evaluation_part("title", "date", "instruments"),
     log:
         RESULTS + "/logs/dataset.log",

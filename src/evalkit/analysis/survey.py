@@ -34,11 +34,13 @@ def top_box_hidden(r: RatingResult, min_cell: int) -> bool:
 
 def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame,
                       results: list[RatingResult], source: dict, codebook: Codebook | None = None,
-                      min_cell: int = 0) -> None:
+                      min_cell: int = 0, released: pd.DataFrame | None = None) -> None:
     """Value ids: ``<instrument>.respondents`` and, per item, ``<instrument>.<item>.<statistic>``.
 
-    Small cells (fewer than `min_cell` respondents, with secondary suppression) are marked
-    suppressed: documents show the word instead of the number."""
+    `released`: the survey's published microdata (evalkit.disclosure.release_microdata), or None.
+    An item they publish is shown in full: anyone can count its answers there, so hiding a count
+    would protect no one. Otherwise small cells (fewer than `min_cell` respondents, with secondary
+    suppression) are marked suppressed: documents show the word instead of the number."""
     store.add(f"{instrument_id}.respondents", len(clean), "count",
               {**source, "computation": "number of records in the clean survey table"})
     store.add(f"{instrument_id}.rated_items", len(results), "count",
@@ -50,8 +52,11 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
         base = f"{instrument_id}.{r.item}"
         src = {**source, "variable": r.item}
         scale = codebook.scale(codebook.variable(r.item)["scale"]) if codebook else None
-        hidden = hidden_levels(r, scale, min_cell) if scale else set()
-        top_hidden = top_box_hidden(r, min_cell)
+        in_release = released is not None and r.item in released.columns
+        hidden = hidden_levels(r, scale, min_cell) if scale and not in_release else set()
+        top_hidden = top_box_hidden(r, min_cell) and not in_release
+        if in_release:
+            src["published_microdata"] = True
         top = " + ".join(f"'{k}'" for k in r.top_box_keys)
         store.add(f"{base}.valid_n", r.valid_n, "count", {**src, "computation": "answers on the scale (non-response excluded)"})
         store.add(f"{base}.nonresponse_n", r.nonresponse_n, "count",
@@ -99,31 +104,62 @@ def breakdown(answers: pd.Series, groups: pd.Series, scale: dict, keys: list[str
 
 
 def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame, codebook: Codebook,
-                         by_vars: list[str], min_cell: int, source: dict) -> None:
+                         by_vars: list[str], min_cell: int, source: dict,
+                         released: pd.DataFrame | None = None) -> None:
     """Per item and category of each breakdown variable: valid n and top-box share.
 
     `by_vars`: variable names, or {variable, grouped: true} to use the groups the codebook documents
     under disclosure.generalize (so that more cells reach `min_cell`).
-    Value ids ``<instrument>.<item>.by_<var>.<category>.valid_n|top_box_share``. A category is shown
-    only when both its top-box count and the rest reach `min_cell`; secondary suppression across
-    categories (evalkit.disclosure.suppress_table) keeps hidden cells from being worked out from the
-    item's published totals."""
-    splits = []   # (name, category of every respondent, category keys): mapped once, not per item
+    Value ids ``<instrument>.<item>.by_<var>.<category>.valid_n|top_box_share``.
+
+    Where the published microdata (`released`) carry the item and the variable at the breakdown's
+    level, the table is counted from them and shown in full (``...by_<var>.withheld_n``: answers whose
+    category the dataset withholds by local suppression). Finer breakdowns are counted from the clean
+    table: a category is shown only when both its top-box count and the rest reach `min_cell`, and
+    secondary suppression (evalkit.disclosure.suppress_table) keeps hidden cells from being worked
+    out from the item's published totals or from the broader groups the microdata publish."""
+    splits = []   # (name, category of every respondent, category keys, from the microdata, row groups)
     for spec in by_vars:
         by = spec if isinstance(spec, str) else spec["variable"]
-        if isinstance(spec, dict) and spec.get("grouped"):
-            groups = codebook.groups(by)
-            mapping = {m: g["key"] for g in groups for m in g["members"]}
-            splits.append((by, clean[by].map(mapping), [g["key"] for g in groups]))
+        grouped = isinstance(spec, dict) and bool(spec.get("grouped"))
+        published_groups = codebook.groups(by)
+        in_release = released is not None and by in released.columns
+        if grouped:
+            mapping = {m: g["key"] for g in published_groups for m in g["members"]}
+            keys = [g["key"] for g in published_groups]
         else:
-            splits.append((by, clean[by], [c["key"] for c in codebook.variable(by)["categories"]]))
+            keys = [c["key"] for c in codebook.variable(by)["categories"]]
+        if in_release and grouped == bool(published_groups):
+            splits.append((by, released[by], keys, True, None))
+        else:
+            groups = clean[by].map(mapping) if grouped else clean[by]
+            row_groups = [g["members"] for g in published_groups] if in_release and published_groups else None
+            splits.append((by, groups, keys, False, row_groups))
+    # a group of one category in the microdata publishes that category's cells
+    single = {by: {g["members"][0] for g in codebook.groups(by) or [] if len(g["members"]) == 1}
+              for by, _, _, from_release, row_groups in splits if row_groups}
     for var in codebook.variables("rating"):
         item, scale = var["name"], codebook.scale(var["scale"])
-        for by, groups, keys in splits:
-            table = breakdown(clean[item], groups, scale, keys)
-            mask = suppress_table(table, min_cell)
-            hidden = mask.any(axis=1)
+        for by, groups, keys, from_release, row_groups in splits:
+            exact = from_release and item in released.columns
+            answers = released[item] if exact else clean[item]
+            table = breakdown(answers, groups, scale, keys)
+            if exact:
+                hidden = pd.Series(False, index=table.index)
+            else:
+                known = None
+                if row_groups and item in released.columns:
+                    known = pd.DataFrame(False, index=table.index, columns=table.columns)
+                    known.loc[[k for k in keys if k in single[by]]] = True
+                hidden = suppress_table(table, min_cell, row_groups if known is not None else None, known).any(axis=1)
             src = {**source, "variable": item, "by": by}
+            if exact:
+                src["published_microdata"] = True
+                valid = answers.isin({c["key"] for c in scale["levels"]})
+                withheld = int((valid & ~groups.isin(keys)).sum())
+                if withheld:
+                    store.add(f"{instrument_id}.{item}.by_{by}.withheld_n", withheld, "count",
+                              {**src, "computation": f"valid answers whose {by} the published dataset withholds"})
             for key in keys:
                 n = int(table.loc[key].sum())
                 base = f"{instrument_id}.{item}.by_{by}.{key}"

@@ -72,11 +72,12 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
             except ValueError as exc:  # an item no respondent answered on the scale
                 raise DataError(source["file"], [f"column {exc}; expected at least one answer on the item's scale "
                                                  f"(remove the item from {cb.source} or check the raw file)"]) from None
-            add_survey_values(store, iid, data, results, source, cb, min_cell)
+            released = _released(ctx, ins, data, store)
+            add_survey_values(store, iid, data, results, source, cb, min_cell, released)
             store.add(f"{iid}.min_cell", min_cell, "count",
                       {"file": "config/config.yaml", "computation": "privacy.min_cell: smallest cell documents show"})
             by_vars = [b for b in settings.get("breakdowns", []) if breakdown_variable(b) in data.columns]
-            add_breakdown_values(store, iid, data, cb, by_vars, min_cell, source)
+            add_breakdown_values(store, iid, data, cb, by_vars, min_cell, source, released)
             _write_table(results_table(iid, results), table_dir / f"{iid}-ratings.csv")
         elif kind == "engagement_log":
             fieldwork[iid] = data_collection(data, cb)
@@ -118,6 +119,24 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
 
         add_ratio_values(store, settings["ratios"], ctx.rel(ev.folder / "evaluation.yaml"))
     atomic_write_text(out_values, store.to_json())
+
+
+def _released(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore) -> pd.DataFrame | None:
+    """The microdata the dataset publishes of a survey (None when it publishes none), and the values
+    documents cite about their protection (``<instrument>.k``, ``<instrument>.l``)."""
+    from ..disclosure import release_microdata
+    from .dataset import dataset_instruments
+
+    if ins["id"] not in dataset_instruments(ctx):
+        return None
+    privacy = ctx.config["privacy"]
+    released = release_microdata(data, ctx.evaluation.codebooks[ins["id"]], ins["id"], privacy["k"], privacy["l"])
+    src = {"file": "config/config.yaml"}
+    store.add(f"{ins['id']}.k", privacy["k"], "count",
+              {**src, "computation": "privacy.k: fewest records sharing their quasi-identifiers in the dataset"})
+    store.add(f"{ins['id']}.l", privacy["l"], "count",
+              {**src, "computation": "privacy.l: fewest different answers to an item within such a class"})
+    return released.data
 
 
 def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore, source: dict,

@@ -31,7 +31,8 @@ def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], o
     datasets, reports, rows = [], [], []
     for iid in dataset_instruments(ctx):
         cb = ctx.evaluation.codebooks[iid]
-        data, variables, report = build_dataset(read_clean(clean_csvs[iid]), cb, iid, k, langs)
+        data, variables, report = build_dataset(read_clean(clean_csvs[iid]), cb, iid, k, langs,
+                                                ctx.config["privacy"]["l"])
         label = f"{cb.data['label'][langs[0]]} - {ctx.evaluation.data['title'][langs[0]]}"
         files = write_dataset(data, variables, cb, report, out_dir, iid, langs, label,
                               date.fromisoformat(ctx.evaluation.data["date"]))
