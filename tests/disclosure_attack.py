@@ -19,40 +19,49 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
-LEVEL = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.levels\.(?P<key>[^.]+)\.n$")
-ITEM = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.(?P<stat>valid_n|top_box_n)$")
+LEVEL = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.levels\.(?P<key>[^.]+)\.(?P<stat>n|share)$")
+ITEM = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.(?P<stat>valid_n|top_box_n|top_box_share)$")
 BY = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.by_(?P<var>[^.]+)\.(?P<cat>[^.]+)\.(?P<stat>valid_n|top_box_share)$")
+WITHHELD = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.by_(?P<var>[^.]+)\.withheld_n$")
 
 
-def cells(values: dict) -> tuple[dict, dict]:
+def cells(values: dict) -> tuple[dict, set]:
     """Every count documents could show, as (truth, withheld): truth maps a cell to its value,
-    withheld is the set of cells documents hide. Cells: ("level", inst, item, key), ("valid", inst,
-    item), ("top", inst, item), ("by_valid", inst, item, var, cat), ("by_top", inst, item, var, cat)."""
-    truth, hidden = {}, set()
-    shares = {}
+    withheld is the set of cells documents hide in every form they could take (a count, or a share
+    of a shown denominator). Cells: ("level", inst, item, key), ("valid", inst, item), ("top", inst,
+    item), ("by_valid", inst, item, var, cat), ("by_top", inst, item, var, cat), ("by_withheld",
+    inst, item, var): valid answers in no category of a breakdown."""
+    truth: dict = {}
+    shown: dict = {}       # cell -> whether some form of it is shown
+    shares = []            # (cell, share entry, denominator cell)
     for vid, v in values.items():
         if m := LEVEL.match(vid):
             cell = ("level", m["inst"], m["item"], m["key"])
+            if m["stat"] == "share":
+                shares.append((cell, v, ("valid", m["inst"], m["item"])))
+                continue
         elif m := ITEM.match(vid):
+            if m["stat"] == "top_box_share":
+                shares.append((("top", m["inst"], m["item"]), v, ("valid", m["inst"], m["item"])))
+                continue
             cell = ({"valid_n": "valid", "top_box_n": "top"}[m["stat"]], m["inst"], m["item"])
         elif m := BY.match(vid):
             if m["stat"] == "top_box_share":
-                shares[(m["inst"], m["item"], m["var"], m["cat"])] = v
+                shares.append((("by_top", m["inst"], m["item"], m["var"], m["cat"]), v,
+                               ("by_valid", m["inst"], m["item"], m["var"], m["cat"])))
                 continue
             cell = ("by_valid", m["inst"], m["item"], m["var"], m["cat"])
+        elif m := WITHHELD.match(vid):
+            cell = ("by_withheld", m["inst"], m["item"], m["var"])
         else:
             continue
         truth[cell] = int(v["value"])
-        if v.get("suppressed"):
-            hidden.add(cell)
-    for (inst, item, var, cat), v in shares.items():
-        n = truth[("by_valid", inst, item, var, cat)]
-        cell = ("by_top", inst, item, var, cat)
-        truth[cell] = round(v["value"] * n)
-        # a shown share of a shown n gives the count; a hidden share hides it
-        if v.get("suppressed") or ("by_valid", inst, item, var, cat) in hidden:
-            hidden.add(cell)
-    return truth, hidden
+        shown[cell] = shown.get(cell, False) or not v.get("suppressed")
+    for cell, v, denominator in shares:
+        truth.setdefault(cell, round(v["value"] * truth[denominator]))
+        # a shown share of a shown denominator gives the count
+        shown[cell] = shown.get(cell, False) or (not v.get("suppressed") and shown[denominator])
+    return truth, {c for c, s in shown.items() if not s}
 
 
 def microdata_counts(path: Path, codebook: dict, instrument: str) -> dict:
@@ -105,21 +114,29 @@ def equations(truth: dict, codebooks: dict[str, dict]) -> list[tuple[tuple, list
         by_vars = sorted({c[3] for c in truth if c[0] == "by_valid" and c[1:3] == (inst, item)})
         for by in by_vars:
             keys = sorted({c[4] for c in truth if c[0] == "by_valid" and c[1:4] == (inst, item, by)})
-            eqs.append((("valid", inst, item), [("by_valid", inst, item, by, k) for k in keys]))
-            eqs.append((("top", inst, item), [("by_top", inst, item, by, k) for k in keys]))
+            withheld = ("by_withheld", inst, item, by)
+            if withheld in truth:   # answers in no category: the sums are of the answers in one
+                eqs.append((("valid", inst, item), [("by_valid", inst, item, by, k) for k in keys] + [withheld]))
+            else:
+                eqs.append((("valid", inst, item), [("by_valid", inst, item, by, k) for k in keys]))
+                eqs.append((("top", inst, item), [("by_top", inst, item, by, k) for k in keys]))
             groups = {g["variable"]: g["groups"] for g in cb.get("disclosure", {}).get("generalize", [])}.get(by)
             if groups and set(keys) <= {m for g in groups for m in g["members"]}:
                 # the table splits what the microdata publish only as groups
                 for g in groups:
                     for stat in ("by_valid", "by_top"):
-                        eqs.append(((stat, inst, item, by, g["key"]), [(stat, inst, item, by, m) for m in g["members"]]))
+                        eqs.append(((stat, inst, item, by, ("group", g["key"])),
+                                    [(stat, inst, item, by, m) for m in g["members"]]))
     return eqs
 
 
 def recover(truth: dict, withheld: set, counted: dict, codebooks: dict[str, dict]) -> dict:
     """The withheld cells an outsider works out from shown values and counted microdata."""
     known = {c: v for c, v in truth.items() if c not in withheld}
+    grouped = {c[3] for c in truth if c[0] == "by_valid" and isinstance(c[4], str)}
     for c, v in counted.items():
+        if c[0] in ("by_valid", "by_top") and c[3] in grouped and (c[:4] + (c[4],)) not in truth:
+            c = c[:4] + (("group", c[4]),)   # a group of the microdata, which the tables split
         if c in truth and v != truth[c]:
             raise AssertionError(f"the published microdata count {v} for {c}, documents {truth[c]}: the release disagrees with itself")
         known[c] = v
@@ -135,5 +152,7 @@ def recover(truth: dict, withheld: set, counted: dict, codebooks: dict[str, dict
             (u,) = unknown
             rest = sum(known[p] for p in parts if p != u)
             known[u] = rest if u == total else known[total] - rest
+            if u in truth and known[u] != truth[u]:
+                raise AssertionError(f"{u} worked out as {known[u]}, but it is {truth[u]}: the equations are wrong")
             changed = True
     return {c: known[c] for c in withheld if c in known}

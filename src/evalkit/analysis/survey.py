@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..disclosure import suppress_cells, suppress_table
+from ..disclosure import SUPPRESSED, suppress_cells, suppress_table
 from ..evaluation import Codebook
 from ..values import ValueStore
 from .ratings import RatingResult, rating_distribution
@@ -113,11 +113,14 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
     Value ids ``<instrument>.<item>.by_<var>.<category>.valid_n|top_box_share``.
 
     Where the published microdata (`released`) carry the item and the variable at the breakdown's
-    level, the table is counted from them and shown in full (``...by_<var>.withheld_n``: answers whose
-    category the dataset withholds by local suppression). Finer breakdowns are counted from the clean
-    table: a category is shown only when both its top-box count and the rest reach `min_cell`, and
+    level, the table is counted from them and shown in full. Finer breakdowns are counted from the
+    clean table, leaving out the records whose category the dataset blanks (local suppression), so
+    that the microdata's group totals are sums of its rows (``...by_<var>.withheld_n``: the valid
+    answers left out either way): a category is shown only when both its top-box count and the rest reach `min_cell`, and
     secondary suppression (evalkit.disclosure.suppress_table) keeps hidden cells from being worked
     out from the item's published totals or from the broader groups the microdata publish."""
+    if released is not None and not released.index.equals(clean.index):
+        raise ValueError("the released microdata must keep the clean table's rows (release_microdata(...).data)")
     splits = []   # (name, category of every respondent, category keys, from the microdata, row groups)
     for spec in by_vars:
         by = spec if isinstance(spec, str) else spec["variable"]
@@ -133,6 +136,8 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
             splits.append((by, released[by], keys, True, None))
         else:
             groups = clean[by].map(mapping) if grouped else clean[by]
+            if in_release:   # a record whose category the dataset blanks is in no row of a finer table either
+                groups = groups.where(released[by] != SUPPRESSED)
             row_groups = [g["members"] for g in published_groups] if in_release and published_groups else None
             splits.append((by, groups, keys, False, row_groups))
     # a group of one category in the microdata publishes that category's cells
@@ -155,8 +160,9 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
             src = {**source, "variable": item, "by": by}
             if exact:
                 src["published_microdata"] = True
+            if released is not None and by in released.columns:
                 valid = answers.isin({c["key"] for c in scale["levels"]})
-                withheld = int((valid & ~groups.isin(keys)).sum())
+                withheld = int((valid & (released[by] == SUPPRESSED)).sum())
                 if withheld:
                     store.add(f"{instrument_id}.{item}.by_{by}.withheld_n", withheld, "count",
                               {**src, "computation": f"valid answers whose {by} the published dataset withholds"})
