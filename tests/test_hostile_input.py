@@ -155,7 +155,7 @@ def test_an_unreachable_k_fails_the_dataset_instead_of_publishing_a_weaker_one(c
 
     cb = ctx.evaluation.codebooks["post_interview"]
     with pytest.raises(DisclosureError) as exc:
-        build_dataset(read_clean(cleaned_files["post_interview"]), cb, "post_interview", k, ["en-US", "es-MX"])
+        build_dataset(read_clean(cleaned_files["post_interview"]), cb, "post_interview", k, ["en-US", "es-MX"], 2)
     assert "published microdata of post_interview (config/evaluations/mexico-auto-2024/codebooks/" in str(exc.value)
     assert message in str(exc.value)
 

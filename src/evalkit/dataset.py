@@ -21,7 +21,7 @@ import pandas as pd
 import pyreadstat
 
 from .disclosure import SUPPRESSED, release_microdata
-from .evaluation import REMOVED, Codebook
+from .evaluation import Codebook
 from .htmlpage import SCROLL_CSS, table_region
 from .i18n import translator
 from .io import atomic_write_bytes, atomic_write_text
@@ -37,7 +37,7 @@ def _categories(var: dict, codebook: Codebook) -> list[dict]:
 
 
 def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, languages: list[str],
-                  l: int = 1):
+                  l: int):
     """The de-identified table (codes), its variables, and the disclosure report."""
     variables = codebook.published_variables()
     names = [v["name"] for v in variables]
@@ -60,8 +60,7 @@ def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k
         "suppressed": result.suppressed,
         "l": result.l, "fewest_distinct_answers": result.diversity,
         "l_diverse": result.diversity is None or result.diversity >= result.l,
-        "removed": [v["name"] for v in codebook.variables()
-                    if v.get("privacy") in REMOVED or not v.get("publish", True)],
+        "removed": [v["name"] for v in codebook.variables() if v not in variables],
         "id_replaced": idv,
     }
     return data, variables, report

@@ -178,31 +178,33 @@ def linked_classes(df: pd.DataFrame, qis: list[str]):
     return df[linked].groupby(qis, dropna=False, sort=True)
 
 
-def l_diversity_problems(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]], l: int) -> list[str]:
-    """Classes with fewer than `l` distinct valid answers to an item (items: name -> valid keys).
-
-    Non-response is not an answer: a class whose answers are all one level, or missing, gives that
-    level away for everyone in it who answered."""
-    if not qis or l <= 1:
+def class_diversity(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]]) -> list[tuple[tuple, int, str, list]]:
+    """Per class and item (items: name -> valid keys): the class's quasi-identifier values, its size,
+    the item and its distinct valid answers. Non-response is not an answer: a class whose answers
+    are all one level, or missing, gives that level away for everyone in it who answered."""
+    if not qis or df.empty:
         return []
-    problems = []
+    out = []
     for values, cls in linked_classes(df, qis):
         values = values if isinstance(values, tuple) else (values,)
-        where = ", ".join(f"{q} '{v}'" if v != SUPPRESSED else f"{q} withheld" for q, v in zip(qis, values))
-        for item, valid in items.items():
-            answers = sorted(set(cls[item]) & valid)
-            if len(answers) < l:
-                said = (" and ".join(f"'{a}'" for a in answers)) if answers else "no valid answer"
-                problems.append(f"class {where} ({len(cls)} records): {item} has {len(answers)} distinct "
-                                f"valid answer(s) ({said}), fewer than l = {l}")
+        out += [(values, len(cls), item, sorted(set(cls[item]) & valid)) for item, valid in items.items()]
+    return out
+
+
+def l_diversity_problems(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]], l: int,
+                         diversity: list | None = None) -> list[str]:
+    """Classes with fewer than `l` distinct valid answers to an item (`diversity`: class_diversity's
+    result, when already computed). l = 1 asks for nothing."""
+    if l <= 1:
+        return []
+    problems = []
+    for values, size, item, answers in class_diversity(df, qis, items) if diversity is None else diversity:
+        if len(answers) < l:
+            where = ", ".join(f"{q} '{v}'" if v != SUPPRESSED else f"{q} withheld" for q, v in zip(qis, values))
+            said = (" and ".join(f"'{a}'" for a in answers)) if answers else "no valid answer"
+            problems.append(f"class {where} ({size} records): {item} has {len(answers)} distinct "
+                            f"valid answer(s) ({said}), fewer than l = {l}")
     return problems
-
-
-def smallest_diversity(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]]) -> int | None:
-    """The fewest distinct valid answers to one item within one class (None without classes or items)."""
-    if not qis or not items or df.empty:
-        return None
-    return min(len(set(cls[item]) & valid) for _, cls in linked_classes(df, qis) for item, valid in items.items())
 
 
 def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, l: int) -> KAnonymity:
@@ -211,16 +213,18 @@ def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: st
 
     The analysis computes from this table every cell it can (the same table the dataset writes), so
     documents and dataset cannot disagree or reveal what the other hides."""
-    names = [v["name"] for v in codebook.published_variables()]
-    qis = [v["name"] for v in codebook.published_variables() if v.get("privacy") == "quasi_identifier"]
+    published = codebook.published_variables()
+    names = [v["name"] for v in published]
+    qis = [v["name"] for v in published if v.get("privacy") == "quasi_identifier"]
     where = f"published microdata of {instrument_id} ({codebook.source})"
     try:
         result = k_anonymize(clean[names].copy(), qis, k, codebook.generalizations)
     except DisclosureError as exc:
         raise DisclosureError(f"{where}: {exc}") from None
     items = {v["name"]: {c["key"] for c in codebook.scale(v["scale"])["levels"]}
-             for v in codebook.published_variables() if v["role"] == "rating"}
-    problems = l_diversity_problems(result.data, qis, items, l)
+             for v in published if v["role"] == "rating"}
+    diversity = class_diversity(result.data, qis, items)
+    problems = l_diversity_problems(result.data, qis, items, l, diversity)
     if problems:
         shown = "; ".join(problems[:10]) + (f"; ... and {len(problems) - 10} more" if len(problems) > 10 else "")
         raise DisclosureError(
@@ -229,5 +233,5 @@ def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: st
             f"disclosure.generalize in the codebook) or withhold it (publish: false), or lower privacy.l in "
             f"config/config.yaml and say so in the report")
     result.l = l
-    result.diversity = smallest_diversity(result.data, qis, items)
+    result.diversity = min((len(answers) for *_, answers in diversity), default=None)
     return result

@@ -141,8 +141,8 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
             row_groups = [g["members"] for g in published_groups] if in_release and published_groups else None
             splits.append((by, groups, keys, False, row_groups))
     # a group of one category in the microdata publishes that category's cells
-    single = {by: {g["members"][0] for g in codebook.groups(by) or [] if len(g["members"]) == 1}
-              for by, _, _, from_release, row_groups in splits if row_groups}
+    single = {by: {g["members"][0] for g in codebook.groups(by) if len(g["members"]) == 1}
+              for by, *_, row_groups in splits if row_groups}
     for var in codebook.variables("rating"):
         item, scale = var["name"], codebook.scale(var["scale"])
         for by, groups, keys, from_release, row_groups in splits:
@@ -151,12 +151,12 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
             table = breakdown(answers, groups, scale, keys)
             if exact:
                 hidden = pd.Series(False, index=table.index)
+            elif row_groups and item in released.columns:   # the microdata publish the groups' cells
+                known = pd.DataFrame(False, index=table.index, columns=table.columns)
+                known.loc[[k for k in keys if k in single[by]]] = True
+                hidden = suppress_table(table, min_cell, row_groups, known).any(axis=1)
             else:
-                known = None
-                if row_groups and item in released.columns:
-                    known = pd.DataFrame(False, index=table.index, columns=table.columns)
-                    known.loc[[k for k in keys if k in single[by]]] = True
-                hidden = suppress_table(table, min_cell, row_groups if known is not None else None, known).any(axis=1)
+                hidden = suppress_table(table, min_cell).any(axis=1)
             src = {**source, "variable": item, "by": by}
             if exact:
                 src["published_microdata"] = True
