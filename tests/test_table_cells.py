@@ -86,3 +86,52 @@ def test_the_built_reports_have_no_list_in_a_table_cell(builds, lang):
     pdf = a / f"results/mexico-auto-2024/publish/{lang}/report.pdf"
     assert [f for f in check_pdf(pdf, f"{lang}-{'US' if lang == 'en' else 'MX'}")
             if f.check == "pdf-table-cell-list"] == []
+
+
+# --- the same cell text in every format (evalkit.checks.tables, run by the gate) ------------------
+
+def three_formats(tmp_path: Path, markdown: str, name: str = "cells") -> dict[str, Path]:
+    """HTML, PDF (through the embedded renderer's filter and header) and DOCX of one Markdown source."""
+    src = tmp_path / f"{name}.md"
+    src.write_text(markdown, encoding="utf-8")
+    out = {fmt: tmp_path / f"{name}.{fmt}" for fmt in ("html", "docx")}
+    for fmt, path in out.items():
+        pypandoc.convert_file(str(src), fmt, format="markdown", outputfile=str(path), extra_args=["--standalone"])
+    typ = tmp_path / f"{name}.typ"
+    pypandoc.convert_file(str(src), "typst", format="markdown", outputfile=str(typ),
+                          extra_args=["--standalone", "--include-in-header", str(TYPST_HEADER),
+                                      "--lua-filter", str(LUA_FILTER)])
+    out["pdf"] = tmp_path / f"{name}.pdf"
+    out["pdf"].write_bytes(typst.compile(str(typ), root="/", pdf_standards=["ua-1"], ignore_system_fonts=True))
+    return out
+
+
+def test_every_format_reads_the_same_cells(tmp_path):
+    from evalkit.checks.tables import compare_tables, docx_tables, html_tables, pdf_tables
+
+    docs = three_formats(tmp_path, TABLE)
+    want = [["Criterion", "Categories"], ["6. Resource use", "1. Knowing the law, 4. Compliance"],
+            ["- a dash", "= an equals sign"], ["10) Ten", "/ a slash"]]
+    assert html_tables(docs["html"]) == docx_tables(docs["docx"]) == pdf_tables(docs["pdf"]) == [want]
+    assert compare_tables(docs) == []
+
+
+def test_a_cell_that_differs_between_formats_fails_the_gate(tmp_path):
+    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
+    from evalkit.checks.tables import compare_tables
+
+    docs = three_formats(tmp_path, TABLE)
+    # a PDF whose renderer lost the start of a cell, and a DOCX without the table
+    (tmp_path / "other").mkdir()
+    other = three_formats(tmp_path / "other", TABLE.replace("| 6. Resource use |", "| Resource use |"), "lost")
+    empty = three_formats(tmp_path / "other", TABLE.split("\n\n|")[0] + "\n\nNo table.\n", "empty")
+    docs["pdf"].write_bytes(other["pdf"].read_bytes())
+    docs["docx"].write_bytes(empty["docx"].read_bytes())
+    findings = compare_tables(docs)
+    assert [(f.file, f.where, f.message) for f in findings] == [
+        (str(docs["pdf"]), "table 1, row 2, cell 1", "expected the HTML's cell text '6. Resource use', found 'Resource use'"),
+        (str(docs["docx"]), "document", "expected 1 table(s) as in the HTML, found 0"),
+    ]
+    batch = [{"path": str(p), "format": fmt, "lang": "en-US", "title": "Cells"} for fmt, p in docs.items()]
+    with pytest.raises(AccessibilityGateError, match=r"\[table-cells\] table 1, row 2, cell 1"):
+        run_gate(batch, tmp_path / "gate.json")

@@ -22,7 +22,13 @@ PDF (PDF/UA-1 essentials, read with pikepdf)
     ``/ViewerPreferences /DisplayDocTitle true``, bookmarks (``/Outlines``
     with at least one entry), the XMP PDF/UA identifier ``pdfuaid:part = 1``
     and a non-empty ``/Alt`` on every ``/Figure`` structure element (custom
-    structure types are resolved through the ``/RoleMap``).
+    structure types are resolved through the ``/RoleMap``), and no list inside
+    a table cell. Then the independent checker of :mod:`evalkit.checks.pdfua`
+    (outloud, pinned): each of its errors is a finding, and what it leaves to a
+    person goes into the report's checklist.
+All formats of one document
+    Every table cell has the same text in the HTML, the PDF's tag tree and the
+    DOCX (:mod:`evalkit.checks.tables`).
 DOCX (read with zipfile + lxml)
     Default run language (``w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val``
     in ``word/styles.xml``), and ``dc:language`` in ``docProps/core.xml``
@@ -53,13 +59,16 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pikepdf
 from lxml import etree
 from lxml import html as lxml_html
+
+from . import pdfua, tables
+from .findings import Finding, one_line as _one_line
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from playwright.sync_api import Browser
@@ -136,28 +145,6 @@ async (tags) => {
 # --------------------------------------------------------------------------
 # Public data types
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One accessibility problem in one document.
-
-    Attributes:
-        file: The document path, exactly as it was given to the check.
-        check: Short rule id, e.g. ``html-lang``, ``axe:image-alt``,
-            ``pdf-ua-id``, ``docx-image-alt``.
-        where: Location inside the document: a CSS selector, a PDF object /
-            structure path, or a DOCX part plus element index.
-        message: Human-readable; says what was expected and what was found.
-    """
-
-    file: str
-    check: str
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: [{self.check}] {self.where}: {_one_line(self.message)}"
 
 
 class AccessibilityGateError(Exception):
@@ -293,10 +280,6 @@ def open_browser(executable_path: str | None = None) -> Iterator[Browser]:
 def _norm(text: str | None) -> str:
     """Collapse runs of whitespace and strip."""
     return " ".join((text or "").split())
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _same_lang(found: str | None, expected: str) -> bool:
@@ -902,6 +885,23 @@ def _md_cell(text: str) -> str:
     return _one_line(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'")
 
 
+def _checklist(checked: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What the independent PDF checker leaves to a person, one item per checkpoint with its documents."""
+    items: dict[tuple[str, str, str, str], list[str]] = {}
+    for doc in checked:
+        for c in pdfua.for_a_person(doc.get("criteria", [])):
+            items.setdefault((c["framework"], c["id"], c["name"], c["note"]), []).append(doc["path"])
+    if not items:
+        return []
+    lines = ["", "## For a person to check (PDF)", "",
+             "The independent checker cannot decide these; a reviewer checks each by eye before signing off.", ""]
+    for (framework, cid, name, note), paths in items.items():
+        docs = "all PDFs" if len(paths) == sum(1 for d in checked if "criteria" in d) else ", ".join(
+            f"`{_md_cell(p)}`" for p in paths)
+        lines.append(f"- [ ] {_md_cell(framework)} {cid} {_md_cell(name)}: {_md_cell(note)} ({docs})")
+    return lines
+
+
 def _markdown(report: Mapping[str, Any]) -> str:
     """Human-readable summary of a gate report."""
     checked = report["checked"]
@@ -914,8 +914,12 @@ def _markdown(report: Mapping[str, Any]) -> str:
         "",
         f"- axe-core: {report['axe_version'] or 'not run (no HTML documents)'}",
         f"- axe rule tags: {report['rules']}",
-        "- PDF: tagged, /Lang, title, DisplayDocTitle, bookmarks, PDF/UA-1 id, figure /Alt",
+        "- PDF: tagged, /Lang, title, DisplayDocTitle, bookmarks, PDF/UA-1 id, figure /Alt, no list in a "
+        "table cell",
+        f"- PDF, independent checker: {report.get('pdf_checker') or 'not run (no PDF documents)'} "
+        "(Matterhorn Protocol 1.1 and WCAG 2.2; every error fails the gate)",
         "- DOCX: default language, dc:title, image alt text, table header rows",
+        "- All formats of a document: every table cell has the same text in HTML, the PDF tag tree and DOCX",
         "",
         "| Document | Format | Language | Findings |",
         "|---|---|---|---|",
@@ -926,6 +930,7 @@ def _markdown(report: Mapping[str, Any]) -> str:
             f"| `{_md_cell(doc['path'])}` | {doc['format']} | {_md_cell(doc['lang'])} | "
             f"{'✅ 0' if n == 0 else f'❌ {n}'} |"
         )
+    lines += _checklist(checked)
     for doc in checked:
         if not doc["findings"]:
             continue
@@ -982,24 +987,42 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
                 axe_versions.append(version)
             elif fmt == "pdf":
                 findings = check_pdf(path, lang, title)
+                audit, criteria = pdfua.audit_pdf(path)
+                findings += audit
             else:
                 findings = check_docx(path, lang, title)
-            checked.append(
-                {"path": path, "format": fmt, "lang": lang, "findings": [asdict(f) for f in findings]}
-            )
+            entry: dict[str, Any] = {"path": path, "format": fmt, "lang": lang,
+                                     "findings": [asdict(f) for f in findings]}
+            if fmt == "pdf" and Path(path).is_file():
+                entry["criteria"] = criteria
+            checked.append(entry)
 
+    _compare_formats(checked)
     all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
     report: dict[str, Any] = {
         "passed": not all_findings,
         "checked": checked,
         "axe_version": ", ".join(sorted(set(axe_versions))) or None,
         "rules": ", ".join(axe_tags),
+        "pdf_checker": pdfua.VERSION if any(doc["format"] == "pdf" for doc in documents) else None,
     }
     _write_atomic(report_file, json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     _write_atomic(md_file, _markdown(report))
     if all_findings:
         raise AccessibilityGateError(all_findings, report_file)
     return report
+
+
+def _compare_formats(checked: list[dict[str, Any]]) -> None:
+    """Add to each document the table cells whose text differs from the same document's HTML
+    (:mod:`evalkit.checks.tables`): formats of one document share their path but for the suffix."""
+    by_document: dict[Path, dict[str, dict[str, Any]]] = {}
+    for doc in checked:
+        if Path(doc["path"]).is_file():
+            by_document.setdefault(Path(doc["path"]).with_suffix(""), {})[doc["format"]] = doc
+    for formats in by_document.values():
+        for finding in tables.compare_tables({fmt: doc["path"] for fmt, doc in formats.items()}):
+            next(d for d in formats.values() if d["path"] == finding.file)["findings"].append(asdict(finding))
 
 
 def merge_reports(parts: Sequence[Mapping[str, Any]], report_path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -1011,8 +1034,10 @@ def merge_reports(parts: Sequence[Mapping[str, Any]], report_path: str | os.Path
     versions = sorted({v.strip() for part in parts if part.get("axe_version") for v in part["axe_version"].split(",")})
     rules = sorted({part["rules"] for part in parts})
     findings = [Finding(**f) for doc in checked for f in doc["findings"]]
+    checkers = sorted({part["pdf_checker"] for part in parts if part.get("pdf_checker")})
     report: dict[str, Any] = {"passed": not findings, "checked": checked,
-                              "axe_version": ", ".join(versions) or None, "rules": ", ".join(rules)}
+                              "axe_version": ", ".join(versions) or None, "rules": ", ".join(rules),
+                              "pdf_checker": ", ".join(checkers) or None}
     report_file = Path(report_path)
     _write_atomic(report_file, json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
     _write_atomic(report_file.with_suffix(".md"), _markdown(report))

@@ -80,7 +80,8 @@ def tool_versions(ctx: Context, axe_version: str | None) -> dict:
     except OSError:
         browser = None
     return {"python_packages": {p: version(p) for p in ("evalkit", "snakemake", "pandas", "pyreadstat", "statsmodels",
-                                                      "babel", "matplotlib", "typst", "pypandoc-binary", "playwright")},
+                                                      "babel", "matplotlib", "typst", "pypandoc-binary", "playwright",
+                                                      "outloud")},
             "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version,
             "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt")}
 

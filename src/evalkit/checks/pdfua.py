@@ -1,0 +1,78 @@
+"""An independent PDF/UA-1 audit for the accessibility gate: outloud (PyPI, pinned in pyproject.toml).
+
+The gate's own PDF checks (:func:`evalkit.checks.accessibility.check_pdf`) look for what our
+renderer could get wrong. This module asks a checker we did not write: outloud tests each PDF
+against the machine-checkable Matterhorn Protocol 1.1 checkpoints of PDF/UA-1 (ISO 14289-1) and the
+WCAG 2.2 success criteria it can see in a PDF, plus semantic checks (empty elements, headings,
+table shape, reading order).
+
+* Every outloud error is a gate finding (``outloud:<rule>``), so the build fails on it.
+* Every checkpoint or criterion that outloud marks as needing a person (``manual``), or where
+  it found only warnings, becomes an item of the accessibility report's checklist: what a
+  reviewer checks by eye before signing off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import outloud
+
+from .findings import Finding
+
+__all__ = ["FRAMEWORKS", "VERSION", "audit_pdf"]
+
+#: The checker and its version, recorded in the gate report and the environment.
+VERSION = f"outloud {outloud.__version__}"
+
+#: outloud's frameworks, as the report names them.
+FRAMEWORKS: dict[str, str] = {"pdfua1": "PDF/UA-1 (Matterhorn Protocol 1.1)", "wcag22": "WCAG 2.2 A/AA"}
+
+#: Statuses a person has to settle: no machine test ("manual"), or only warnings.
+_FOR_A_PERSON = {"manual", "warning"}
+
+
+def _where(finding: Any) -> str:
+    parts = []
+    if finding.page is not None:
+        parts.append(f"page {finding.page}")
+    for key, value in sorted((finding.location or {}).items()):
+        parts.append(f"{key} {value}")
+    return ", ".join(parts) or "document"
+
+
+def audit_pdf(path: str | Path) -> tuple[list[Finding], list[dict[str, str]]]:
+    """Check one PDF with outloud.
+
+    Returns:
+        ``(findings, criteria)``: a finding per outloud error (and one when outloud cannot read the
+        file), and every Matterhorn checkpoint and WCAG criterion with its status
+        (``{"framework", "id", "name", "status", "note"}``, in the frameworks' order).
+    """
+    file = str(path)
+    result = outloud.check(file)
+    findings: list[Finding] = []
+    if result.error:
+        findings.append(Finding(file, "outloud", "file", f"expected {VERSION} to read the PDF, found: {result.error}"))
+    for f in result.findings:
+        if f.severity != "error":
+            continue
+        evidence = f" (found: {f.evidence})" if f.evidence else ""
+        times = f" ({f.count} times)" if f.count > 1 else ""
+        findings.append(Finding(file, f"outloud:{f.rule}", _where(f), f"{f.message}{evidence}{times}"))
+    criteria = []
+    for key, framework in FRAMEWORKS.items():
+        for row in result.criteria.get(key, []):
+            note = row.get("note") or ""
+            if row["status"] == "warning":
+                rules = ", ".join(r["id"] for r in row["rules"] + row.get("semantic", []) if r["warnings"])
+                note = f"outloud warns ({rules}); a person decides. {note}".strip()
+            criteria.append({"framework": framework, "id": row["id"], "name": row["name"],
+                             "status": row["status"], "note": note})
+    return findings, criteria
+
+
+def for_a_person(criteria: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The checkpoints and criteria a person has to settle (see the module docstring)."""
+    return [c for c in criteria if c["status"] in _FOR_A_PERSON]
