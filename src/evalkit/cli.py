@@ -113,10 +113,21 @@ def main(argv: list[str] | None = None) -> int:
                                     "file, and an edit in one language rebuilds only that language's documents.")
     sp.add_argument("registry", help="the content registry (YAML)")
     sp.add_argument("--languages", nargs="+", default=["en-US", "es-MX"], help="language tags (default en-US es-MX)")
+    pv = sub.add_parser("preview", help="pictures (PNG) of the published documents, to look at what is published",
+                        description="Renders the first pages of every published PDF (poppler's pdftoppm) and a "
+                                    "screenshot of every published HTML page at 1280 and 320 CSS px (Chromium) into "
+                                    "results/<evaluation>/previews/. Build first.")
+    pv.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    pv.add_argument("--pages", type=int, default=2, help="PDF pages to render from the start (default 2)")
+    pv.add_argument("--page", type=int, action="append", metavar="N",
+                    help="render PDF page N instead (repeatable, e.g. --page 1 --page 17)")
+    pv.add_argument("--out", help="output folder (default: results/<evaluation>/previews/)")
     add_draft_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "draft":
         return draft_main(args)
+    if args.command == "preview":
+        return preview_main(args)
     if args.command == "content-split":
         from .content import split_registry
         try:
@@ -139,6 +150,22 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def preview_main(args) -> int:
+    from .checks.preview import describe, preview_release
+    from .context import Context
+
+    try:
+        ctx = Context.load(Path(args.root))
+        out = Path(args.out) if args.out else ctx.results / "previews"
+        written = preview_release(ctx.results / "publish", out, pages=args.page or args.pages,
+                                  chromium=ctx.config["accessibility"]["chromium"])
+    except EvalkitError as exc:
+        print(f"evalkit: {exc}", file=sys.stderr)
+        return 1
+    print(describe(written, out))
     return 0
 
 
