@@ -161,6 +161,29 @@ def test_gate_report_is_written(builds):
     assert (a / "results/mexico-auto-2024/checks/accessibility.md").exists()
     env = json.loads((a / "results/mexico-auto-2024/checks/environment.json").read_text())
     assert env["chromium"].startswith("Chromium ") and env["axe_core"] == report["axe_version"]
+    assert report["pdf_checker"] == "outloud 0.2.1" and env["python_packages"]["outloud"] == "0.2.1"
+    assert all(len(doc["criteria"]) == 31 + 55 for doc in report["checked"] if doc["format"] == "pdf")
+
+
+def test_the_508_report_answers_every_item_for_every_document(builds):
+    a, _ = builds
+    checks = a / "results/mexico-auto-2024/checks"
+    conformance = json.loads((checks / "508.json").read_text(encoding="utf-8"))
+    assert conformance["passed"] is True and conformance["summary"]["fail"] == 0
+    assert len(conformance["documents"]) == 37
+    by_id = {item["id"]: item for item in conformance["items"]}
+    # every PDF: tagged (decided by the gate and outloud), colour left to a person
+    assert len(by_id["PDF-1"]["results"]) == 12 and {r["status"] for r in by_id["PDF-1"]["results"].values()} == {"pass"}
+    assert {r["status"] for r in by_id["PDF-12"]["results"].values()} == {"person"}
+    # figures only in the reports: alt text decided there, not applicable in the briefs
+    figures = by_id["HTML-1"]["results"]
+    assert figures["en/report"]["status"] == figures["es/report"]["status"] == "pass"
+    assert figures["en/briefs/compliance"]["status"] == "n/a"
+    assert figures["dataset/codebook"]["status"] == "n/a"
+    assert len(conformance["matterhorn"]) == 31
+    page = (checks / "508.html").read_text(encoding="utf-8")
+    assert '<html lang="en-US">' in page and "<h1>Section 508 conformance report</h1>" in page
+    assert "No item failed." in page and "outloud 0.2.1" in page
 
 
 def broken_copy(a: Path, tmp_path: Path, lang: str, fmt: str, edit) -> Path:

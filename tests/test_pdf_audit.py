@@ -32,8 +32,10 @@ def _first_heading_as(src: Path, dst: Path, level: str) -> Path:
 
 
 def test_a_good_pdf_passes_and_leaves_a_person_the_checkpoints_no_machine_can_decide(good_pdf):
-    findings, criteria = audit_pdf(good_pdf)
+    audit = audit_pdf(good_pdf)
+    findings, criteria = audit.findings, audit.criteria
     assert findings == []
+    assert audit.rules["HDG-002"] == "pass" and audit.rules["FIG-001"] == "pass" and audit.rules["FRM-001"] == "not-applicable"
     assert {c["framework"] for c in criteria} == {"PDF/UA-1 (Matterhorn Protocol 1.1)", "WCAG 2.2 A/AA"}
     matterhorn = {c["id"]: c["status"] for c in criteria if c["framework"].startswith("PDF/UA")}
     assert len(matterhorn) == 31 and matterhorn["14"] == "pass" and matterhorn["04"] == "manual"
@@ -46,7 +48,7 @@ def test_a_good_pdf_passes_and_leaves_a_person_the_checkpoints_no_machine_can_de
 def test_the_independent_checker_finds_what_our_own_pdf_checks_miss(good_pdf, tmp_path):
     broken = _first_heading_as(good_pdf, tmp_path / "h3.pdf", "/H3")
     assert check_pdf(broken, "es-MX", "Informe trimestral") == []  # our own checks see nothing wrong
-    findings, _ = audit_pdf(broken)
+    findings = audit_pdf(broken).findings
     assert {f.check for f in findings} == {"outloud:HDG-002"}  # the first heading is not H1
     assert findings[0].file == str(broken) and "H1" in findings[0].message
 

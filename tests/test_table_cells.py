@@ -72,8 +72,9 @@ def test_cell_text_never_reaches_typst_as_code(tmp_path):
     typ = pypandoc.convert_file(str(src), "typst", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
     assert "\\-\\#read(" in typ and "\\/\\#sys" in typ and "6\\.\\#panic" in typ and "\\-\\$5" in typ
     pdf = typst.compile(typ.encode(), root="/", ignore_system_fonts=True)
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "TOP-SECRET-CONTENT" not in text and "#read(" in text
@@ -107,7 +108,12 @@ def three_formats(tmp_path: Path, markdown: str, name: str = "cells") -> dict[st
 
 
 def test_every_format_reads_the_same_cells(tmp_path):
-    from evalkit.checks.tables import compare_tables, docx_tables, html_tables, pdf_tables
+    from evalkit.checks.tables import (
+        compare_tables,
+        docx_tables,
+        html_tables,
+        pdf_tables,
+    )
 
     docs = three_formats(tmp_path, TABLE)
     want = [["Criterion", "Categories"], ["6. Resource use", "1. Knowing the law, 4. Compliance"],
@@ -132,6 +138,7 @@ def test_a_cell_that_differs_between_formats_fails_the_gate(tmp_path):
         (str(docs["pdf"]), "table 1, row 2, cell 1", "expected the HTML's cell text '6. Resource use', found 'Resource use'"),
         (str(docs["docx"]), "document", "expected 1 table(s) as in the HTML, found 0"),
     ]
-    batch = [{"path": str(p), "format": fmt, "lang": "en-US", "title": "Cells"} for fmt, p in docs.items()]
+    batch = [{"path": str(p), "format": fmt, "lang": "en-US", "title": "Cells", "document": "cells"}
+             for fmt, p in docs.items()]
     with pytest.raises(AccessibilityGateError, match=r"\[table-cells\] table 1, row 2, cell 1"):
         run_gate(batch, tmp_path / "gate.json")

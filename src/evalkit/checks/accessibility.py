@@ -67,7 +67,7 @@ import pikepdf
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import pdfua, tables
+from . import features, pdfua, tables
 from .findings import Finding, one_line as _one_line
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -132,6 +132,8 @@ async (tags) => {
   });
   return {
     version: axe.version,
+    passes: result.passes.map((r) => r.id),
+    incomplete: result.incomplete.map((r) => r.id),
     violations: result.violations.map((v) => ({
       id: v.id,
       help: v.help,
@@ -401,8 +403,9 @@ REFLOW_WIDTH = 320  # CSS px: WCAG 1.4.10 Reflow
 
 
 def _run_axe(path: Path, file: str, browser: Browser, axe_js: Path,
-             tags: tuple[str, ...] = AXE_TAGS) -> tuple[list[Finding], str]:
-    """Render ``path`` in ``browser``, run axe-core, return findings and axe's version."""
+             tags: tuple[str, ...] = AXE_TAGS) -> tuple[list[Finding], str, dict[str, str]]:
+    """Render ``path`` in ``browser``, run axe-core, return findings, axe's version and the outcome of
+    each rule that applied (``pass``, ``incomplete``: needs review, or ``fail``)."""
     context = browser.new_context(bypass_csp=True)
     try:
         page = context.new_page()
@@ -432,7 +435,10 @@ def _run_axe(path: Path, file: str, browser: Browser, axe_js: Path,
         for violation in result["violations"]
         for node in violation["nodes"]
     ]
-    return findings, str(result["version"])
+    outcomes = {rule: "pass" for rule in result["passes"]}
+    outcomes.update({rule: "incomplete" for rule in result["incomplete"]})
+    outcomes.update({v["id"]: "fail" for v in result["violations"]})
+    return findings, str(result["version"]), dict(sorted(outcomes.items()))
 
 
 def _check_html(
@@ -442,8 +448,8 @@ def _check_html(
     browser: Browser | None,
     axe_js: Path | None = None,
     tags: tuple[str, ...] = AXE_TAGS,
-) -> tuple[list[Finding], str]:
-    """:func:`check_html` that also returns the axe-core version used."""
+) -> tuple[list[Finding], str, dict[str, str]]:
+    """:func:`check_html` that also returns the axe-core version used and each rule's outcome."""
     file = str(path)
     p = Path(path)
     if not p.is_file():
@@ -452,10 +458,10 @@ def _check_html(
     findings = _html_static_findings(p, file, lang, title)
     if browser is None:
         with open_browser() as own:
-            axe_findings, version = _run_axe(p, file, own, axe, tags)
+            axe_findings, version, outcomes = _run_axe(p, file, own, axe, tags)
     else:
-        axe_findings, version = _run_axe(p, file, browser, axe, tags)
-    return findings + axe_findings, version
+        axe_findings, version, outcomes = _run_axe(p, file, browser, axe, tags)
+    return findings + axe_findings, version, outcomes
 
 
 def check_html(
@@ -463,8 +469,9 @@ def check_html(
     lang: str,
     title: str | None = None,
     browser: Browser | None = None,
+    axe_tags: Sequence[str] = AXE_TAGS,
 ) -> list[Finding]:
-    """Check an HTML file: ``<html lang>``, ``<title>``, and axe-core WCAG 2.1 AA.
+    """Check an HTML file: ``<html lang>``, ``<title>``, and axe-core WCAG 2.1 AA (or ``axe_tags``).
 
     Args:
         path: The HTML file.
@@ -476,7 +483,7 @@ def check_html(
     Returns:
         The findings; empty when the page passes.
     """
-    return _check_html(path, lang, title, browser)[0]
+    return _check_html(path, lang, title, browser, tags=tuple(axe_tags))[0]
 
 
 # --------------------------------------------------------------------------
@@ -860,6 +867,8 @@ def _validate(documents: Sequence[Mapping[str, Any]]) -> None:
             )
         if not isinstance(doc.get("lang"), str) or not doc["lang"].strip():
             raise ValueError(f"documents[{i}] ({doc['path']}): 'lang' must be a BCP-47 tag such as 'en-US'")
+        if doc.get("document") is not None and not isinstance(doc["document"], str):
+            raise ValueError(f"documents[{i}] ({doc['path']}): 'document' must be a string or None")
         if doc.get("title") is not None and not isinstance(doc["title"], str):
             raise ValueError(f"documents[{i}] ({doc['path']}): 'title' must be a string or None")
 
@@ -946,7 +955,9 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
 
     Args:
         documents: ``{"path": str, "format": "html"|"pdf"|"docx", "lang":
-            str, "title": str | None}`` per document. One headless Chromium
+            str, "title": str | None, "document": str | None}`` per
+            document; entries with the same ``document`` name are formats of
+            one document, whose table cells must agree. One headless Chromium
             is shared by all HTML documents and only launched if there are
             any.
         axe_tags: axe-core rule tags to run (default WCAG 2.0/2.1 A and AA).
@@ -980,22 +991,25 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
         browser = stack.enter_context(open_browser(chromium)) if has_html else None
         for doc in documents:
             path, fmt, lang, title = str(doc["path"]), doc["format"], doc["lang"], doc.get("title")
+            evidence: dict[str, Any] = {}
             if not Path(path).is_file():
                 findings = [Finding(path, "file-missing", "file", f"expected a {fmt} document at {path}, found none")]
             elif fmt == "html":
-                findings, version = _check_html(path, lang, title, browser, axe_js, tuple(axe_tags))
+                findings, version, evidence["axe"] = _check_html(path, lang, title, browser, axe_js, tuple(axe_tags))
                 axe_versions.append(version)
             elif fmt == "pdf":
                 findings = check_pdf(path, lang, title)
-                audit, criteria = pdfua.audit_pdf(path)
-                findings += audit
+                audit = pdfua.audit_pdf(path)
+                findings += audit.findings
+                evidence.update(criteria=audit.criteria, outloud=audit.rules)
             else:
                 findings = check_docx(path, lang, title)
-            entry: dict[str, Any] = {"path": path, "format": fmt, "lang": lang,
-                                     "findings": [asdict(f) for f in findings]}
-            if fmt == "pdf" and Path(path).is_file():
-                entry["criteria"] = criteria
-            checked.append(entry)
+            if Path(path).is_file():
+                evidence["features"] = features.document_features(path, fmt, evidence.get("outloud"))
+            if doc.get("document"):
+                evidence["document"] = doc["document"]
+            checked.append({"path": path, "format": fmt, "lang": lang, "findings": [asdict(f) for f in findings],
+                            **evidence})
 
     _compare_formats(checked)
     all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
@@ -1015,11 +1029,12 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
 
 def _compare_formats(checked: list[dict[str, Any]]) -> None:
     """Add to each document the table cells whose text differs from the same document's HTML
-    (:mod:`evalkit.checks.tables`): formats of one document share their path but for the suffix."""
-    by_document: dict[Path, dict[str, dict[str, Any]]] = {}
+    (:mod:`evalkit.checks.tables`): the formats of one document are the entries with the same
+    ``document`` name."""
+    by_document: dict[str, dict[str, dict[str, Any]]] = {}
     for doc in checked:
-        if Path(doc["path"]).is_file():
-            by_document.setdefault(Path(doc["path"]).with_suffix(""), {})[doc["format"]] = doc
+        if doc.get("document") and Path(doc["path"]).is_file():
+            by_document.setdefault(doc["document"], {})[doc["format"]] = doc
     for formats in by_document.values():
         for finding in tables.compare_tables({fmt: doc["path"] for fmt, doc in formats.items()}):
             next(d for d in formats.values() if d["path"] == finding.file)["findings"].append(asdict(finding))

@@ -14,6 +14,7 @@ table shape, reading order).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import outloud
 
 from .findings import Finding
 
-__all__ = ["FRAMEWORKS", "VERSION", "audit_pdf"]
+__all__ = ["FRAMEWORKS", "VERSION", "Audit", "audit_pdf", "for_a_person"]
 
 #: The checker and its version, recorded in the gate report and the environment.
 VERSION = f"outloud {outloud.__version__}"
@@ -42,14 +43,25 @@ def _where(finding: Any) -> str:
     return ", ".join(parts) or "document"
 
 
-def audit_pdf(path: str | Path) -> tuple[list[Finding], list[dict[str, str]]]:
-    """Check one PDF with outloud.
+@dataclass(frozen=True)
+class Audit:
+    """What outloud found in one PDF.
 
-    Returns:
-        ``(findings, criteria)``: a finding per outloud error (and one when outloud cannot read the
-        file), and every Matterhorn checkpoint and WCAG criterion with its status
-        (``{"framework", "id", "name", "status", "note"}``, in the frameworks' order).
+    Attributes:
+        findings: One per outloud error (and one when outloud cannot read the file).
+        criteria: Every Matterhorn checkpoint and WCAG criterion with its status
+            (``{"framework", "id", "name", "status", "note"}``, in the frameworks' order).
+        rules: Each outloud rule's outcome (``pass``, ``fail``, ``warning``, ``info``,
+            ``not-applicable``, ``not-run``), by rule id.
     """
+
+    findings: list[Finding]
+    criteria: list[dict[str, str]]
+    rules: dict[str, str]
+
+
+def audit_pdf(path: str | Path) -> Audit:
+    """Check one PDF with outloud (see :class:`Audit`)."""
     file = str(path)
     result = outloud.check(file)
     findings: list[Finding] = []
@@ -70,7 +82,8 @@ def audit_pdf(path: str | Path) -> tuple[list[Finding], list[dict[str, str]]]:
                 note = f"outloud warns ({rules}); a person decides. {note}".strip()
             criteria.append({"framework": framework, "id": row["id"], "name": row["name"],
                              "status": row["status"], "note": note})
-    return findings, criteria
+    rules = {run.rule: run.outcome for run in sorted(result.runs, key=lambda r: r.rule)}
+    return Audit(findings, criteria, rules)
 
 
 def for_a_person(criteria: list[dict[str, str]]) -> list[dict[str, str]]:

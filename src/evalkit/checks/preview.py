@@ -43,7 +43,7 @@ def render_pdf_pages(pdf: str | Path, out_dir: str | Path, pages: int | Sequence
         target = out_dir / f"{pdf.stem}-pdf-page{number}.png"
         target.unlink(missing_ok=True)
         proc = subprocess.run([pdftoppm, "-png", "-singlefile", "-r", str(dpi), "-f", str(number), "-l", str(number),
-                               str(pdf), str(target.with_suffix(""))], capture_output=True, text=True, timeout=300)
+                               str(pdf), str(target.with_suffix(""))], capture_output=True, text=True, timeout=300, check=False)
         if proc.returncode != 0:
             if "last page" in proc.stderr.lower() or "wrong page range" in proc.stderr.lower():
                 break  # past the end of a short document

@@ -46,9 +46,12 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
             lang = langs[sub]
             document = Path(*parts[at + 2:]) if at is not None else Path(p.name)
             title = document_title(ctx, lang, document.with_suffix("").as_posix())
+            name = f"{sub}/{document.with_suffix('').as_posix()}"
         else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
-        documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title})
+            name = f"{sub}/{p.stem}"
+        documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title,
+                          "document": name})
     report_path = Path(report_path)
     failed_copy = report_path.with_name(report_path.stem + "-failed.json")
     try:
@@ -109,6 +112,27 @@ def debian_packages(pins: Path) -> dict:
                                 else f"{pkg} is not installed as a Debian package (pinned {pinned})")
         out[pkg] = entry
     return out
+
+
+def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str | Path, environment_path: str | Path,
+                         conformance_json: str | Path, conformance_html: str | Path) -> dict:
+    """Merge the parts' gate reports, record the tools, and write the Section 508 conformance report,
+    whose page then passes the gate's HTML checks itself (it fails the rule otherwise)."""
+    from ..checks.accessibility import AccessibilityGateError, check_html, open_browser
+    from ..checks.conformance import write_conformance
+
+    report = merge_checks("accessibility", parts, report_path)
+    versions = tool_versions(ctx, report.get("axe_version"))
+    atomic_write_text(environment_path, json.dumps(versions, indent=2, sort_keys=True) + "\n")
+    write_conformance(report, conformance_json, conformance_html,
+                      {"chromium": versions["chromium"], "evalkit": versions["python_packages"]["evalkit"]})
+    acc = ctx.config["accessibility"]
+    with open_browser(acc["chromium"]) as browser:
+        findings = check_html(conformance_html, "en-US", "Section 508 conformance report", browser,
+                              axe_tags=tuple(acc["axe_tags"]))
+    if findings:
+        raise AccessibilityGateError(findings, conformance_html)
+    return report
 
 
 def merge_checks(kind: str, parts: list[str | Path], report_path: str | Path) -> dict:
