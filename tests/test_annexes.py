@@ -36,9 +36,16 @@ def test_annexes_in_both_languages(tmp_path):
     assert "| 2 | Coordinate (es) | Hallazgo 2.1: Inspectors (es) | Labor ministry (es) |" in es
     assert "{#tbl-annex-recommendations}" in en and "{#fig-annex-domains" in es and "{#fig-annex-linkages" in en
     assert "| 1. Awareness | 1 / 0 / 0 | – |" in en
-    assert "recommendation 1: findings 1.1; domains 1" in en
+    # short alt text: what the chart shows and its main message; the data are in the table that follows
+    assert ("Recommendation 1 (Train) rests on the most findings, 1, and reaches 1 domains. The table that follows "
+            "gives every link.") in en
+    assert "The most, 1, are in 1. Awareness and 1. human capacity." in en
+    assert "| 1 | Train | 1.1 | 1. human capacity |" in en
     assert "| Relevance | Did it fit? | 1. Awareness |" in en
-    assert (tmp_path / "annex-domains.png").exists() and (tmp_path / "annex-linkages.png").exists()
+    # figures are cited without an extension and written as SVG (HTML, PDF) and PNG (Word)
+    assert "](annex-domains){#fig-annex-domains" in en and "](annex-linkages){#fig-annex-linkages" in en
+    for name in ("annex-domains", "annex-linkages"):
+        assert (tmp_path / f"{name}.svg").exists() and (tmp_path / f"{name}.png").exists()
 
 
 def test_heat_map_cell_text_is_readable_on_every_fill():

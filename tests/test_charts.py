@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from evalkit.charts import (BACKGROUND, BAR_COLOR, ORDINAL_PALETTE, SUPPRESSED_COLOR, TEXT_COLOR, bar_chart,
-                            contrast_ratio, stacked_share_chart)
+from evalkit.charts import (BACKGROUND, BAR_COLOR, FIGURE_WIDTH_IN, MIN_FONT_PT, ORDINAL_PALETTE, SUPPRESSED_COLOR,
+                            TEXT_COLOR, bar_chart, contrast_ratio, figure_ref, save_figure, stacked_share_chart)
 
 
 def test_contrast_ratio_of_black_and_white():
@@ -47,8 +49,57 @@ def _has_full_white_separator(img, rows, lo, hi) -> bool:
     return bool(np.any(np.all(band > 240, axis=(0, 2))))
 
 
-def test_bar_chart_writes_a_png(tmp_path):
-    path = tmp_path / "b.png"
-    bar_chart(path, ["a very long project name that needs to wrap onto more than one line", "b"], [3, 1],
+def svg_text_sizes(svg: str) -> list[float]:
+    """Font sizes (pt) of the text of a matplotlib SVG: each text group is scaled by size / 100."""
+    return [float(a) * 100 for a, b in re.findall(r"scale\(([\d.]+) -([\d.]+)\)", svg) if a == b]
+
+
+def test_bar_chart_is_vector_for_html_and_pdf_and_300_dpi_for_word(tmp_path):
+    stem = tmp_path / "b"
+    bar_chart(stem, ["a very long project name that needs to wrap onto more than one line", "b"], [3, 1],
               ["3", "1"], "n")
-    assert Image.open(path).size[0] > 100
+    svg = (tmp_path / "b.svg").read_text(encoding="utf-8")
+    assert re.search(r'<svg [^>]*width="432pt"', svg)  # printed at the PDF's text width, 6 in
+    sizes = svg_text_sizes(svg)
+    assert len(sizes) >= 6 and min(sizes) >= MIN_FONT_PT == 8.0
+    png = Image.open(tmp_path / "b.png")
+    assert png.size[0] == 300 * FIGURE_WIDTH_IN == 1800 and round(png.info["dpi"][0]) == 300
+    assert figure_ref(tmp_path / "b.png", tmp_path.parent) == f"{tmp_path.name}/b"
+
+
+def test_the_stacked_chart_text_is_at_least_8_pt_at_its_printed_size(tmp_path):
+    stacked_share_chart(tmp_path / "c", ["Awareness of labor laws and rights", "Coordination"], ["Low", "Moderate",
+                        "Above moderate", "High"], [[0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25]],
+                        [["10%", "20%", "30%", "40%"], ["25%", "25%", "25%", "25%"]], ["70%", "50%"],
+                        "Share Above moderate or High", "Share of valid answers (%)", "Answer")
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert min(svg_text_sizes(svg)) >= MIN_FONT_PT and "<!-- Awareness of labor laws and rights -->" in svg
+
+
+def test_a_chart_too_wide_or_with_small_text_is_refused(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8.6, 3))
+    with pytest.raises(ValueError, match="printed 6.0 in wide"):
+        save_figure(fig, tmp_path / "wide")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.text(0.5, 0.5, "tiny", fontsize=6)
+    with pytest.raises(ValueError, match="6.0 pt text"):
+        save_figure(fig, tmp_path / "tiny")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_charts_are_the_same_bytes_each_time(tmp_path):
+    for name in ("one", "two"):
+        bar_chart(tmp_path / name, ["a", "b"], [3, 1], ["3", "1"], "n")
+    for fmt in ("svg", "png"):
+        assert (tmp_path / f"one.{fmt}").read_bytes() == (tmp_path / f"two.{fmt}").read_bytes()
+
+
+def test_an_embedded_image_keeps_one_text_alternative():
+    from evalkit.render.embedded import single_text_alternative
+
+    html = ('<img role="img" aria-label="Bars: A &amp; B" src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
+            '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />')
+    assert single_text_alternative(html) == ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
+                                             '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />')

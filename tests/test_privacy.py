@@ -169,3 +169,28 @@ def test_the_default_evaluation_scans_names_excerpts_and_journal_text(ctx, tmp_p
     excerpt = next(i for i in ids if i.variable == "excerpt")
     hits = scan([page_with(tmp_path, excerpt.value.upper())], [excerpt])["hits"]
     assert [h["privacy"] for h in hits] == ["confidential_text"]
+
+
+def svg_page(tmp_path, svg: str):
+    import base64
+
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    page = tmp_path / "report.html"
+    page.write_text(f'<html><body><img src="{uri}" alt="A chart"></body></html>', encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize("where", ["<text>María Fernanda López Ruiz</text>", "<!-- María Fernanda López Ruiz -->",
+                                   "<title>María Fernanda López Ruiz</title>",
+                                   '<g aria-label="María Fernanda López Ruiz"/>'])
+def test_a_name_in_an_embedded_svg_chart_is_found(tmp_path, where):
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg"><path d="M 0 0 L 1 1"/>{where}</svg>'
+    assert [h["match"] for h in scan([svg_page(tmp_path, svg)], [NAME])["hits"]] == ["text"]
+
+
+def test_the_coordinates_of_an_svg_chart_are_no_phone_numbers(tmp_path):
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M 55 1234 L 5678 90 L 312 555 1234 5678"/>'
+           '<g transform="translate(55.12 345.678) scale(0.08 -0.08)"/><!-- Awareness of labor laws --></svg>')
+    assert scan([svg_page(tmp_path, svg)], [], any_contact=True)["hits"] == []
+    leaking = svg.replace("Awareness of labor laws", "Call +52 55 0100 0042")
+    assert [h["privacy"] for h in scan([svg_page(tmp_path, leaking)], [], any_contact=True)["hits"]] == ["phone number"]

@@ -5,8 +5,7 @@ Every number in them (finding, recommendation and domain numbers, counts) is gen
 
 from __future__ import annotations
 
-import io
-import os
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -15,11 +14,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .charts import BACKGROUND, TEXT_COLOR, contrast_ratio  # noqa: E402
+from .charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, contrast_ratio, figure_ref, save_figure  # noqa: E402
 from .content import Registry  # noqa: E402
 from .fragments import md_attr, md_table  # noqa: E402
 from .i18n import translator  # noqa: E402
-from .io import atomic_write_bytes  # noqa: E402
 
 LEVELS = ("high", "medium", "low")
 HEAT = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08519c", "#08306b")  # light -> dark blue
@@ -52,9 +50,12 @@ def linkage_counts(reg: Registry) -> dict:
 
 def heat_map(path: Path, row_labels: list[str], col_labels: list[str], matrix: np.ndarray, xlabel: str) -> None:
     """A heat map whose every cell also prints its count, in a text colour with >= 4.5:1 contrast on
-    that cell's fill, so the colour never carries the meaning alone."""
+    that cell's fill, so the colour never carries the meaning alone. Columns are named in full,
+    slanted over the top."""
     top = max(int(matrix.max()), 1)
-    fig, ax = plt.subplots(figsize=(8.6, 0.5 * len(row_labels) + 2.2), dpi=150)
+    rows = [textwrap.fill(label, 30) for label in row_labels]
+    lines = max(label.count("\n") + 1 for label in rows)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, (0.18 + 0.13 * lines) * len(rows) + 1.9))
     fig.patch.set_facecolor(BACKGROUND)
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
@@ -65,8 +66,9 @@ def heat_map(path: Path, row_labels: list[str], col_labels: list[str], matrix: n
             ax.text(j + 0.5, i + 0.5, str(v) if v else "–", ha="center", va="center", fontsize=9, color=text)
     ax.set_xlim(0, matrix.shape[1])
     ax.set_ylim(matrix.shape[0], 0)
-    ax.set_xticks(np.arange(matrix.shape[1]) + 0.5, labels=col_labels, fontsize=8.5, color=TEXT_COLOR)
-    ax.set_yticks(np.arange(matrix.shape[0]) + 0.5, labels=row_labels, fontsize=8.5, color=TEXT_COLOR)
+    ax.set_xticks(np.arange(matrix.shape[1]) + 0.5, labels=col_labels, fontsize=8, color=TEXT_COLOR,
+                  rotation=40, ha="left", rotation_mode="anchor")
+    ax.set_yticks(np.arange(matrix.shape[0]) + 0.5, labels=rows, fontsize=8, color=TEXT_COLOR)
     ax.xaxis.tick_top()
     ax.set_xlabel(xlabel, color=TEXT_COLOR, fontsize=9)
     ax.xaxis.set_label_position("top")
@@ -74,10 +76,42 @@ def heat_map(path: Path, row_labels: list[str], col_labels: list[str], matrix: n
         side.set_visible(False)
     ax.tick_params(length=0)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None}, facecolor=BACKGROUND)
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    save_figure(fig, path)
+
+
+def dot_matrix(path: Path, row_labels: list[str], panels: list[tuple[str, list[str], list[set[int]]]]) -> None:
+    """Rows against the columns of one or more panels side by side: a filled dot where row i links to
+    column j (``panels``: title, column labels, and per row the set of linked columns). A dot is a
+    shape, so colour carries nothing; the column labels stand upright over the top."""
+    rows = [textwrap.fill(label, 34) for label in row_labels]
+    lines = max(label.count("\n") + 1 for label in rows)
+    widths = [len(cols) for _, cols, _ in panels]
+    longest = max(len(c) for _, cols, _ in panels for c in cols)
+    fig, axes = plt.subplots(1, len(panels), figsize=(FIGURE_WIDTH_IN, (0.1 + 0.12 * lines) * len(rows)
+                                                      + 0.7 + 0.075 * longest),
+                             gridspec_kw={"width_ratios": widths}, squeeze=False, layout="constrained")
+    fig.patch.set_facecolor(BACKGROUND)
+    for p, (ax, (title, cols, links)) in enumerate(zip(axes[0], panels)):
+        for i in range(len(rows)):
+            ax.axhline(i, color="#d9d9d9", linewidth=0.5, zorder=0)
+            xs = sorted(links[i])
+            ax.scatter([x for x in xs], [i] * len(xs), s=42, color=TEXT_COLOR, zorder=2)
+        for j in range(len(cols)):
+            ax.axvline(j, color="#d9d9d9", linewidth=0.5, zorder=0)
+        ax.set_xlim(-0.6, len(cols) - 0.4)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xticks(range(len(cols)), labels=cols, fontsize=8, color=TEXT_COLOR, rotation=90)
+        ax.xaxis.tick_top()
+        ax.set_xlabel(textwrap.fill(title, max(14, int(2.2 * len(cols)))), color=TEXT_COLOR, fontsize=9)
+        ax.xaxis.set_label_position("bottom")
+        if p == 0:
+            ax.set_yticks(range(len(rows)), labels=rows, fontsize=8, color=TEXT_COLOR)
+        else:
+            ax.set_yticks(range(len(rows)), labels=[])
+        for side in ax.spines.values():
+            side.set_color("#8c8c8c")
+        ax.tick_params(length=0)
+    save_figure(fig, path)
 
 
 def domain_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> str:
@@ -88,17 +122,13 @@ def domain_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> 
     matrix = np.array([[sum(counts.get((t["id"], d["key"]), {}).values()) for d in domains] for t in themes])
     row_labels = [f"{i}. {t['title'][lang]}" for i, t in enumerate(themes, start=1)]
     col_labels = [str(i) for i in range(1, len(domains) + 1)]
-    heat_map(figure_path, row_labels, col_labels, matrix, _("TOsC outcome domain"))
-    legend = "; ".join(f"{i}. {d['name'][lang]}" for i, d in enumerate(domains, start=1))
-    details = []
-    for label, row in zip(row_labels, matrix):
-        top = [f"{j + 1}" for j in np.argsort(-row, kind="stable")[:2] if row[j]]
-        details.append(_("{theme}: {count} leverage points, most in domains {domains}", theme=label,
-                         count=int(row.sum()), domains=", ".join(top) or "–"))
-    alt = _("Heat map of leverage points by thematic category (rows) and TOsC outcome domain (columns {first} to "
-            "{last}); each cell gives the number of leverage points. {details}. Domains: {legend}.",
-            first=1, last=len(domains), details="; ".join(details), legend=legend)
-    rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
+    names = [f"{i}. {d['name'][lang]}" for i, d in enumerate(domains, start=1)]
+    heat_map(figure_path, row_labels, names, matrix, _("TOsC outcome domain"))
+    legend = "; ".join(names)
+    i, j = np.unravel_index(int(np.argmax(matrix)), matrix.shape)
+    alt = _("Heat map of the number of leverage points in each thematic category (rows) and TOsC outcome domain "
+            "(columns). The most, {count}, are in {theme} and {domain}. The table that follows gives every count.",
+            count=int(matrix[i, j]), theme=row_labels[i], domain=names[j])
     caption = _("Domain linkages: leverage points by thematic category and TOsC outcome domain")
     rows = []
     for label, t in zip(row_labels, themes):
@@ -111,11 +141,13 @@ def domain_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> 
     table = md_table(header, rows, _("Domain linkages: leverage points by thematic category and TOsC outcome domain, "
                                    "as high / medium / low (domains: {legend})", legend=legend),
                    "tbl-annex-domains", first_width=30)
-    return f'![{caption}]({rel}){{#fig-annex-domains fig-alt="{md_attr(alt)}"}}\n\n' + table
+    return (f'![{caption}]({figure_ref(figure_path, doc_dir)}){{#fig-annex-domains fig-alt="{md_attr(alt)}"}}\n\n'
+            + table)
 
 
 def linkage_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> str:
-    """Findings -> recommendations -> domains: a three-column diagram and, as its text alternative, a table."""
+    """Recommendations against the findings they rest on and the TOsC domains those findings' leverage
+    points address: a dot matrix and, as its text alternative, a table."""
     _ = translator(lang)
     fnum = reg.finding_numbers()
     dnum = reg.domain_numbers()
@@ -127,52 +159,25 @@ def linkage_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) ->
         doms = sorted({d for f in r["findings"] for lp in findings[f].get("leverage_points", []) for d in lp["domains"]},
                       key=lambda d: dnum[d])
         reach.append(doms)
-    domains_used = sorted({d for ds in reach for d in ds}, key=lambda d: dnum[d])
-    # diagram
-    fig, ax = plt.subplots(figsize=(8.6, max(4.0, 0.24 * len(used) + 1.2)), dpi=150)
-    fig.patch.set_facecolor(BACKGROUND)
-
-    def ys(n):
-        return np.linspace(0.97, 0.03, n) if n > 1 else np.array([0.5])
-
-    fy = dict(zip(used, ys(len(used))))
-    ry = dict(zip(range(len(recs)), ys(len(recs))))
-    dy = dict(zip(domains_used, ys(len(domains_used))))
-    for i, r in enumerate(recs):
-        for f in r["findings"]:
-            ax.plot([0.12, 0.45], [fy[f], ry[i]], color="#6b6b6b", linewidth=0.7)
-        for d in reach[i]:
-            ax.plot([0.55, 0.86], [ry[i], dy[d]], color="#2171b5", linewidth=0.7, linestyle="--")
-    box = {"boxstyle": "round,pad=0.2", "facecolor": BACKGROUND, "edgecolor": "#595959"}
-    for f, y in fy.items():
-        ax.text(0.1, y, _("Finding {number}", number=fnum[f]), ha="right", va="center", fontsize=7, color=TEXT_COLOR, bbox=box)
-    for i, y in ry.items():
-        ax.text(0.5, y, _("Recommendation {number}", number=i + 1), ha="center", va="center", fontsize=7,
-                color=TEXT_COLOR, bbox=box)
-    for d, y in dy.items():
-        ax.text(0.88, y, _("Domain {number}", number=dnum[d]), ha="left", va="center", fontsize=7, color=TEXT_COLOR,
-                bbox=box)
-    ax.set_xlim(-0.05, 1.05)
-    ax.set_ylim(0, 1)
-    ax.axis("off")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None}, facecolor=BACKGROUND)
-    plt.close(fig)
-    atomic_write_bytes(figure_path, buf.getvalue())
-    domains = {d["key"]: d for d in reg.tosc["domains"]}
+    all_domains = reg.tosc["domains"]
+    rec_labels = [f"{i}. {r['title'][lang]}" for i, r in enumerate(recs, start=1)]
+    dot_matrix(figure_path, rec_labels, [
+        (_("Findings"), [fnum[f] for f in used], [{used.index(f) for f in r["findings"]} for r in recs]),
+        (_("TOsC outcome domains"), [f"{dnum[d['key']]}. {d['name'][lang]}" for d in all_domains],
+         [{dnum[d] - 1 for d in ds} for ds in reach]),
+    ])
+    domains = {d["key"]: d for d in all_domains}
     rows = [[str(i + 1), r["title"][lang], ", ".join(fnum[f] for f in r["findings"]),
              ", ".join(f"{dnum[d]}. {domains[d]['name'][lang]}" for d in reach[i]) or "–"]
             for i, r in enumerate(recs)]
-    alt = _("Diagram linking findings (left) to the recommendations that rest on them (middle) and to the TOsC "
-            "outcome domains those findings' leverage points address (right). The table that follows gives the same "
-            "links: {summary}.", summary="; ".join(
-                _("recommendation {number}: findings {findings}; domains {domains}", number=i + 1,
-                  findings=", ".join(fnum[f] for f in r["findings"]),
-                  domains=", ".join(str(dnum[d]) for d in reach[i]) or "–") for i, r in enumerate(recs)))
-    rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
+    widest = max(range(len(recs)), key=lambda i: (len(recs[i]["findings"]), len(reach[i]), -i))
+    alt = _("Dot matrix of the {count} recommendations (rows) against the findings each rests on and the TOsC "
+            "outcome domains of those findings' leverage points (columns). Recommendation {number} ({title}) rests "
+            "on the most findings, {findings}, and reaches {domains} domains. The table that follows gives every link.",
+            count=len(recs), number=widest + 1, title=recs[widest]["title"][lang],
+            findings=len(recs[widest]["findings"]), domains=len(reach[widest]))
     caption = _("Linkages: findings, recommendations and TOsC outcome domains")
-    return (f'![{caption}]({rel}){{#fig-annex-linkages fig-alt="{md_attr(alt)}"}}\n\n'
+    return (f'![{caption}]({figure_ref(figure_path, doc_dir)}){{#fig-annex-linkages fig-alt="{md_attr(alt)}"}}\n\n'
             + md_table([_("No."), _("Recommendation"), _("Findings"), _("Domains reached")], rows,
                      _("Linkages of each recommendation: its findings and the outcome domains of their leverage points"),
                      "tbl-annex-linkages", text_columns=4, first_width=4))
@@ -196,9 +201,9 @@ def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path) 
     _ = translator(lang)
     parts = [
         f"## {_('Summary of recommendations')}\n\n" + recommendations_annex(reg, lang),
-        f"## {_('Domain linkages')}\n\n" + domain_annex(reg, lang, figure_dir / "annex-domains.png", doc_dir),
+        f"## {_('Domain linkages')}\n\n" + domain_annex(reg, lang, figure_dir / "annex-domains", doc_dir),
         f"## {_('Linkages between findings, recommendations and domains')}\n\n"
-        + linkage_annex(reg, lang, figure_dir / "annex-linkages.png", doc_dir),
+        + linkage_annex(reg, lang, figure_dir / "annex-linkages", doc_dir),
         f"## {_('Evaluation questions and where they are answered')}\n\n" + questions_annex(reg, lang),
     ]
     return "\n\n".join(parts) + "\n"

@@ -4,19 +4,38 @@ Colours are never the only carrier of meaning: every segment also has its own ha
 legend lists levels in the same left-to-right order as the bars, shares are written on the bars
 (on a white label, so text contrast does not depend on the fill), and a data table accompanies
 every chart. Fill colours have at least 3:1 contrast with the white background.
+
+Every chart is drawn at the width it is printed (:data:`FIGURE_WIDTH_IN`, the PDF's text width),
+with no text under :data:`MIN_FONT_PT`, and saved twice (:func:`save_figure`): as SVG for HTML and
+the PDF (vector, sharp at any zoom) and as a 300 dpi PNG for Word. Documents cite a figure without
+its extension (:func:`figure_ref`); each renderer picks its format (pandoc's and Quarto's
+``default-image-extension``).
 """
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from .io import atomic_write_bytes  # noqa: E402
+
+#: Printed width of a chart: US letter (8.5 in) less the 1.25 in side margins of pandoc's Typst
+#: template, so the PDF shows a chart at its own size and its text at the size it was set in.
+FIGURE_WIDTH_IN = 6.0
+#: The smallest text a chart may hold, in points at its printed size.
+MIN_FONT_PT = 8.0
+#: Resolution of the PNG copy (Word): sharp when printed at FIGURE_WIDTH_IN.
+PNG_DPI = 300
+FIGURE_FORMATS = ("svg", "png")
+
+plt.rcParams.update({"font.size": 9, "svg.fonttype": "path", "svg.hashsalt": "evalkit"})
 
 # Ordinal, diverging palette (low -> high); each has >= 3:1 contrast with white.
 ORDINAL_PALETTE = ("#b2182b", "#c4502b", "#2c7bb6", "#1a4f8a")
@@ -25,6 +44,47 @@ SUPPRESSED_COLOR = "#767676"   # grey, 4.5:1 against white
 SUPPRESSED_HATCH = "--"
 TEXT_COLOR = "#1a1a1a"
 BACKGROUND = "#ffffff"
+
+
+def _stem(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_suffix("") if path.suffix.lower() in (".png", ".svg") else path
+
+
+def figure_ref(path: str | Path, doc_dir: str | Path) -> str:
+    """How a document at ``doc_dir`` cites the figure saved at ``path``: relative, without extension."""
+    return Path(os.path.relpath(_stem(path), doc_dir)).as_posix()
+
+
+def smallest_font(fig) -> float:
+    """The size, in points, of the smallest visible text of ``fig``."""
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes, default=MIN_FONT_PT)
+
+
+def save_figure(fig, path: str | Path) -> list[Path]:
+    """Write ``fig`` as ``<stem>.svg`` and ``<stem>.png`` (``path`` with or without an extension),
+    deterministically, and close it. Refuses a figure wider than it is printed or with text under
+    :data:`MIN_FONT_PT`."""
+    width = fig.get_figwidth()
+    small = smallest_font(fig)
+    if width > FIGURE_WIDTH_IN + 1e-6 or small < MIN_FONT_PT:
+        plt.close(fig)
+        raise ValueError(f"{path}: a chart is printed {FIGURE_WIDTH_IN} in wide with text of at least "
+                         f"{MIN_FONT_PT} pt; this one is {width} in wide with {small} pt text")
+    stem = _stem(path)
+    written = []
+    for fmt in FIGURE_FORMATS:
+        buf = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buf, format="svg", metadata={"Date": None}, facecolor=BACKGROUND)
+        else:
+            fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None}, facecolor=BACKGROUND)
+        target = stem.with_suffix(f".{fmt}")
+        atomic_write_bytes(target, buf.getvalue())
+        written.append(target)
+    plt.close(fig)
+    return written
 
 
 def _channel(c: float) -> float:
@@ -69,7 +129,7 @@ def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], s
     n = len(items)
     hidden = hidden or [set() for _ in items]
     hidden_share_labels = hidden_share_labels or [{} for _ in items]
-    fig, ax = plt.subplots(figsize=(8.6, 0.55 * n + 1.9), dpi=150)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 0.5 * n + 1.9))
     fig.patch.set_facecolor(BACKGROUND)
     y = list(range(n))[::-1]
     left = [0.0] * n
@@ -111,13 +171,10 @@ def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], s
             transform=ax.get_yaxis_transform(), wrap=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(title=legend_title, ncols=3 if any_hidden else len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.22),
+    ax.legend(title=legend_title, ncols=3 if any_hidden else len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.16),
               frameon=False, fontsize=8, title_fontsize=8, handleheight=1.4, handlelength=2.2)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None}, facecolor=BACKGROUND)
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    save_figure(fig, path)
 
 
 BAR_COLOR = "#1a4f8a"   # 8.9:1 against white
@@ -130,9 +187,9 @@ def bar_chart(path: str | Path, labels: list[str], values: list[float], value_la
     import textwrap
 
     n = len(labels)
-    labels = [textwrap.fill(lab, 34) for lab in labels]   # long names wrap instead of being cut off
+    labels = [textwrap.fill(lab, 30) for lab in labels]   # long names wrap instead of being cut off
     lines = max((lab.count("\n") + 1 for lab in labels), default=1)
-    fig, ax = plt.subplots(figsize=(8.6, (0.3 + 0.17 * lines) * n + 1.3), dpi=150)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, (0.3 + 0.17 * lines) * n + 1.1))
     fig.patch.set_facecolor(BACKGROUND)
     y = list(range(n))[::-1]
     top = max_value if max_value is not None else (max(values) if values else 1) or 1
@@ -140,13 +197,10 @@ def bar_chart(path: str | Path, labels: list[str], values: list[float], value_la
     for yi, v, lab in zip(y, values, value_labels):
         ax.text(v + top * 0.01, yi, lab, ha="left", va="center", fontsize=9, color=TEXT_COLOR)
     ax.set_yticks(y, labels=labels, fontsize=8.5, color=TEXT_COLOR)
-    ax.set_xlim(0, top * 1.15)
+    ax.set_xlim(0, top * 1.18)
     ax.set_xlabel(xlabel, color=TEXT_COLOR)
     ax.tick_params(axis="x", colors=TEXT_COLOR)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", metadata={"Software": None}, facecolor=BACKGROUND)
-    plt.close(fig)
-    atomic_write_bytes(path, buf.getvalue())
+    save_figure(fig, path)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 
-import os
 from datetime import date
 from pathlib import Path
 
 import yaml
 from babel.dates import format_date
 
-from .charts import bar_chart, stacked_share_chart
+from .charts import bar_chart, figure_ref, stacked_share_chart
 from .evaluation import Codebook, Evaluation
 from .i18n import babel_locale, translator
 from .values import display, display_tree, is_suppressed, lookup
@@ -142,19 +141,24 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
         hidden=hidden, hidden_label=hidden_label, hidden_share_labels=hidden_labels,
     )
 
-    details = "; ".join(
-        _("{item}: {share} of {valid} valid answers", item=n, share=top, valid=v(var["name"], "valid_n"))
-        for n, var, top in zip(names, items, top_labels))
-    alt = _("Horizontal stacked bar chart of the {instrument}, {count} items. Each bar splits the valid "
-            "answers to one item into the levels {levels}, from left to right. Share answering {top_box}: "
-            "{details}.", instrument=instrument, count=lookup(values_doc, f"{instrument_id}.rated_items", lang),
-            levels=", ".join(level_names), top_box=top_box, details=details)
+    alt = _("Stacked bar chart of the answers to the {count} items of the {instrument}, from {first} to {last}.",
+            count=lookup(values_doc, f"{instrument_id}.rated_items", lang), instrument=instrument,
+            first=level_names[0], last=level_names[-1])
+    shown = [(num(var["name"], "top_box_share"), i) for i, var in enumerate(items)
+             if not is_suppressed(values_doc, f"{instrument_id}.{var['name']}.top_box_share")]
+    if len(shown) > 1:
+        high = max(shown, key=lambda t: (t[0], -t[1]))[1]
+        low = min(shown, key=lambda t: (t[0], t[1]))[1]
+        alt += " " + _("The share {top_box} is highest for {high_item} ({high}) and lowest for {low_item} ({low}).",
+                       top_box=top_box, high_item=names[high], high=top_labels[high], low_item=names[low],
+                       low=top_labels[low])
     if any(hidden):
         alt += " " + _("Answer levels given by fewer than {min_cell} respondents are merged into one grey, "
                        "hatched segment and their shares are not shown.", min_cell=min_cell)
+    alt += " " + _("The table that follows gives every share.")
     caption = _("{instrument}: distribution of valid answers by item", instrument=instrument)
     slug = instrument_id.replace("_", "-")
-    rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
+    rel = figure_ref(figure_path, doc_dir)
 
     header = [_("Item")] + level_names + [_("Valid answers"), _("Non-response"),
                                           _("Share {top_box}", top_box=top_box),
@@ -242,12 +246,14 @@ def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook
     top = max(int(c["code"]) for c in levels)
     bar_chart(figure_path, names, means, [v(var["name"], "mean") for var in items], _("Mean priority"),
               max_value=top)
-    details = "; ".join(_("{item}: mean {mean}, {n} ratings", item=n, mean=v(var["name"], "mean"), n=v(var["name"], "n"))
-                        for n, var in zip(names, items))
-    alt = _("Horizontal bar chart of the mean priority that workshop participants gave each recommendation, "
-            "on a scale from {low} to {high}. {details}.", low=min(int(c["code"]) for c in levels), high=top,
-            details=details)
-    rel = Path(os.path.relpath(figure_path, doc_dir)).as_posix()
+    first = max(range(len(means)), key=lambda i: (means[i], -i))
+    last = min(range(len(means)), key=lambda i: (means[i], i))
+    alt = _("Bar chart of the mean priority that workshop participants gave each of the {count} recommendations, "
+            "on a scale from {low} to {high}. {first_item} has the highest mean ({first_mean}), {last_item} the "
+            "lowest ({last_mean}). The table that follows gives every rating.", count=len(items),
+            low=min(int(c["code"]) for c in levels), high=top, first_item=names[first],
+            first_mean=v(items[first]["name"], "mean"), last_item=names[last], last_mean=v(items[last]["name"], "mean"))
+    rel = figure_ref(figure_path, doc_dir)
     caption = _("Validation workshops: mean priority of each recommendation")
     header = [_("Recommendation"), _("Ratings"), _("Mean"), _("Median"), _("Standard deviation"), _("Rank")]
     rows = [[n, v(var["name"], "n"), v(var["name"], "mean"), v(var["name"], "median"), v(var["name"], "sd"),
@@ -338,12 +344,13 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
             names.append(projects[m["project"]])
             values.append(values_doc["values"][f"{instrument_id}.{base}"]["value"])
             labels.append(v(base))
-        path = figure_path.with_name(f"{instrument_id}-{aid}.png")
+        path = figure_path.with_name(f"{instrument_id}-{aid}")
         bar_chart(path, names, values, labels, _("Number"))
-        alt = _("Horizontal bar chart: {label}. Total {total}. By project: {details}.", label=agg["label"][lang],
-                total=v(f"aggregate.{aid}.total"),
-                details="; ".join(f"{n}: {lab}" for n, lab in zip(names, labels)))
-        rel = Path(os.path.relpath(path, doc_dir)).as_posix()
+        most = max(range(len(values)), key=lambda i: (values[i], -i))
+        alt = _("Bar chart: {label}, {total} in all, by project. {project} contributes the most ({value}). The table "
+                "that follows gives each project's result.", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"),
+                project=names[most], value=labels[most])
+        rel = figure_ref(path, doc_dir)
         caption = _("{label}: {total} in all, by project", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"))
         out += (f'\n![{caption}]({rel}){{#fig-{iid_slug}-{aid.replace("_", "-")} fig-alt="{md_attr(alt)}"}}\n\n'
                 + _("How no one is counted twice: {statement}", statement=" ".join(agg["statement"][lang].split()))

@@ -170,9 +170,31 @@ def data_uri_text(uri: str) -> str:
         return ""
     try:
         data = base64.b64decode(payload) if head.endswith(";base64") else unquote(payload).encode()
-        return data.decode("utf-8", "replace")
     except ValueError:
         return payload
+    return svg_text(data) if "svg" in head else data.decode("utf-8", "replace")
+
+
+#: SVG attributes that hold words (the rest hold geometry and style: numbers that are no text).
+SVG_TEXT_ATTRIBUTES = {"aria-label", "aria-description", "title", "alt", "href", "{http://www.w3.org/1999/xlink}href"}
+
+
+def svg_text(data: bytes) -> str:
+    """The words an SVG image holds: its text, titles and descriptions, comments (matplotlib writes each
+    label there), and text attributes, but not its path data and coordinates (in which runs of digits
+    would read as phone numbers). An SVG that does not parse is searched whole."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError:
+        return data.decode("utf-8", "replace")
+    parts = []
+    for el in root.iter():
+        parts += [el.text or "", el.tail or ""]
+        if isinstance(el.tag, str):
+            parts += [v for k, v in el.attrib.items() if k in SVG_TEXT_ATTRIBUTES]
+    return " ".join(p.strip() for p in parts if p.strip())
 
 
 def contacts(text: str, allowed: set[str]) -> list[str]:

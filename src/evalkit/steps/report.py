@@ -37,7 +37,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         cb = ctx.evaluation.codebooks[iid]
         fragments: dict[str, str] = {}
         if kind == "rating_survey":
-            fragments["ratings"] = survey_fragment(values_doc, iid, cb, lang, figures / f"{iid}-ratings.png",
+            fragments["ratings"] = survey_fragment(values_doc, iid, cb, lang, figures / f"{iid}-ratings",
                                                    doc_dir, min_cell)
             for spec in ctx.evaluation.data.get("analysis", {}).get("breakdowns", []):
                 by = breakdown_variable(spec)
@@ -47,7 +47,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             fragments["fieldwork"] = fieldwork_fragment(values_doc, iid, cb, lang)
         elif kind == "workshop_forms":
             fragments["priorities"] = priorities_fragment(values_doc, iid, cb, lang,
-                                                          figures / f"{iid}-priorities.png", doc_dir)
+                                                          figures / f"{iid}-priorities", doc_dir)
         elif kind == "indicator_report":
             fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir)
         elif kind == "secondary_figures" and clean_csvs is not None:
@@ -145,4 +145,4 @@ def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, fig
     from ..fragments import indicator_fragment
 
     return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], indicator_config(ctx, iid), lang,
-                              figures / f"{iid}-aggregates.png", doc_dir)
+                              figures / f"{iid}-aggregates", doc_dir)
