@@ -19,7 +19,9 @@ PACKAGE = "evalkit"
 RESOURCES = {
     "evalkit.config": ["workflow/schemas/*.yaml"],
     "evalkit.i18n": ["src/evalkit/locale/*/LC_MESSAGES/*.po"],
-    "evalkit.render": ["src/evalkit/render/*.lua", "src/evalkit/render/*.typ", "src/evalkit/render/*.css",
+    "evalkit.checks.conformance": ["src/evalkit/checks/section508.yaml"],
+    "evalkit.render": ["src/evalkit/render/*.lua", "src/evalkit/render/*.typ", "src/evalkit/render/*.typst",
+                       "src/evalkit/render/*.css",
                        "src/evalkit/render/*.html5"],
 }
 

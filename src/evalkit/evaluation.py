@@ -11,7 +11,7 @@ from pathlib import Path
 from .config import load_schema, load_yaml, validate
 from .errors import ConfigError
 from .i18n import LANGUAGE_TAG  # noqa: F401  (content imports it from here)
-from .markup import check_texts
+from .markup import check_texts, markup_problem
 
 REMOVED = ("direct_identifier", "free_text")   # privacy classes removed on intake, never published
 
@@ -322,6 +322,12 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         problems.append(f"id: expected '{evaluation_id}' (the folder name), got '{data['id']}'")
     check_languages(data, languages, "", problems)
     check_texts(data, problems)
+    pub = data.get("publication") or {}
+    for place, text in [("publication.evaluator", pub.get("evaluator")), ("publication.contract", pub.get("contract")),
+                        *((f"publication.lead_evaluators[{i}]", n) for i, n in enumerate(pub.get("lead_evaluators", [])))]:
+        problem = markup_problem(text) if text is not None else None
+        if problem:
+            problems.append(f"{place}: {problem}")
     ids = [i["id"] for i in data["instruments"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"instruments: id '{dup}' is used more than once")

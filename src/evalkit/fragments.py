@@ -62,11 +62,14 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict
         labels[ins["id"]] = entry
     unpublished = {i["id"] for i in evaluation.instruments if not i["publish"]}
     tree = display_tree(values_doc, lang, exclude=unpublished)
+    from .frontmatter import publication_meta
+
     return {
         "title": evaluation.data["title"][lang],
         "date": format_date(date.fromisoformat(evaluation.data["date"]), format="long", locale=babel_locale(lang)),
         "values": tree,
         "labels": labels,
+        **publication_meta(evaluation, lang),
     }
 
 
@@ -362,12 +365,23 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     return out
 
 
+def as_of(text: str, lang: str) -> str:
+    """A year ('2019') as it is, a year and month ('2024-04') in words of the language ('April 2024',
+    'abril de 2024')."""
+    from babel.dates import format_skeleton
+
+    text = str(text)
+    if len(text) == 7 and text[4] == "-":
+        return format_skeleton("yMMMM", date(int(text[:4]), int(text[5:]), 1), locale=babel_locale(lang))
+    return text
+
+
 def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, clean: "pd.DataFrame", lang: str) -> str:
     """The context figures from secondary sources, each with its value, the date it refers to and
     its source (linked when the sheet gives an address), in the sheet's order."""
     _ = translator(lang)
     labels = {c["key"]: c["label"][lang] for c in codebook.variable("figure")["categories"]}
-    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang), md_text(r["as_of"]),
+    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang), md_text(as_of(r["as_of"], lang)),
              md_link(r["source"], r.get("url", ""))] for r in clean.to_dict("records")]
     return md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows, _("Context figures and their sources"),
                     f"tbl-{instrument_id.replace('_', '-')}-sources",

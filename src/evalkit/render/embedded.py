@@ -21,6 +21,7 @@ import yaml
 from ..errors import RenderError
 from ..i18n import translator
 from ..io import atomic_write_bytes
+from .docx import finish_docx
 from .quarto_subset import Expanded
 
 HERE = Path(__file__).parent
@@ -28,6 +29,7 @@ LUA_FILTER = HERE / "quarto-subset.lua"
 HTML_CSS = HERE / "report.css"
 HTML_TEMPLATE = HERE / "page.html5"
 TYPST_HEADER = HERE / "header.typ"
+TYPST_TEMPLATE = HERE / "page.typst"
 
 
 def epoch_of(iso_date: str) -> int:
@@ -41,7 +43,8 @@ def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str
     fm = {k: v for k, v in doc.metadata.items() if k != "metadata-files"}
     if fm.get("lang") != lang:
         raise RenderError(f"the source's front matter says lang: {fm.get('lang')!r}; the pipeline builds it as {lang!r}")
-    fm["crossref"] = {"fig-prefix": _("Figure"), "tbl-prefix": _("Table")}
+    fm["crossref"] = {"fig-prefix": _("Figure"), "tbl-prefix": _("Table"), "annex-prefix": _("Annex {letter}"),
+                      "lot-title": _("List of tables"), "lof-title": _("List of figures")}
     fm["evalkit-resource-prefix"] = resource_prefix
     if "toc-title" not in fm and fm.get("toc"):
         fm["toc-title"] = _("Contents")
@@ -104,7 +107,8 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
     md = build_dir / f"{name}.md"
     md.write_text(intermediate_markdown(doc, lang, Path(prefix).as_posix()), encoding="utf-8")
     toc = ["--toc"] if doc.front_matter.get("toc") else []
-    common = [md.name, "--from", "markdown", "--lua-filter", str(LUA_FILTER), *toc]
+    numbered = ["--number-sections"] if doc.front_matter.get("number-sections") else []
+    common = [md.name, "--from", "markdown", "--lua-filter", str(LUA_FILTER), *numbered]
     written = []
     for fmt in formats:
         target = out_stem.with_suffix(f".{fmt}")
@@ -116,13 +120,19 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
                     "--variable", f"toc-label={translator(lang)('Contents')}"]
             if alternates:
                 page += ["--variable", f"language-links={language_links(list(alternates))}"]
-            _pandoc([*common, "--to", "html5", "--standalone", "--embed-resources", *page, *figures("svg"),
+            _pandoc([*common, *toc, "--to", "html5", "--standalone", "--embed-resources", *page, *figures("svg"),
                      "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
         elif fmt == "docx":
-            _pandoc([*common, "--to", "docx", *figures("png"), "--output", tmp.name], build_dir, epoch)
+            _pandoc([*common, *toc, "--to", "docx", *figures("png"), "--output", tmp.name], build_dir, epoch)
+            # a report's pages carry the kind of document as running header; a brief's only page numbers
+            finish_docx(tmp, str(doc.metadata.get("running-header") or "") if numbered else "", translator(lang)("Page"))
         elif fmt == "pdf":
             header = os.path.relpath(TYPST_HEADER, build_dir)
-            _pandoc([*common, "--to", "typst", "--standalone", "--include-in-header", header, *figures("svg"),
+            # the contents come from the Lua filter (after the front matter), not from --toc
+            # a numbered document (a report) opens with a cover page; a brief with a title block
+            cover = ["--variable", "cover-page=true"] if numbered else []
+            _pandoc([*common, *cover, "--to", "typst", "--standalone", "--template", os.path.relpath(TYPST_TEMPLATE, build_dir),
+                     "--include-in-header", header, *figures("svg"),
                      "--output", f"{name}.typ"], build_dir, epoch)
             try:
                 pdf = typst.compile(str(build_dir / f"{name}.typ"), root=str(project_root.resolve()),

@@ -11,12 +11,23 @@ quarto-subset.lua: the Quarto features evalkit's embedded renderer supports, don
   with `alt:`).
 * Image paths: relative paths are made relative to the intermediate file via metadata
   `evalkit-resource-prefix`.
+* Section numbers (`number-sections`, `number-depth` as in Quarto): headings deeper than
+  `number-depth` are unnumbered (they carry their own labels, "Finding 1.1"). The sections under
+  a heading with class `annexes` are lettered ("Annex A: ..."; prefix `crossref.annex-prefix`,
+  with `{letter}`) instead of numbered.
+* Contents: in Typst, the block `#evalkit-contents` (the end of a report's front matter), or the
+  start of a document with `toc: true` that has none, becomes the contents and the lists of tables
+  and figures (titles `toc-title`, `crossref.lot-title`, `crossref.lof-title`) on a page of their
+  own; HTML and Word place their contents themselves, so there the block is dropped.
 ]]
 
 local prefix = { fig = "Figure", tbl = "Table" }
 local numbers = {}     -- id -> number
 local counters = { fig = 0, tbl = 0 }
 local resource_prefix = ""
+local annex_prefix = "Annex {letter}"
+local lists = { toc = false, depth = 3, toc_title = "Contents", lot = "List of tables", lof = "List of figures" }
+local number_depth = nil
 
 local function kind_of(id)
   if id == nil then return nil end
@@ -44,6 +55,76 @@ local function read_meta(meta)
   if meta["evalkit-resource-prefix"] then
     resource_prefix = pandoc.utils.stringify(meta["evalkit-resource-prefix"])
   end
+  if cr then
+    if cr["annex-prefix"] then annex_prefix = pandoc.utils.stringify(cr["annex-prefix"]) end
+    if cr["lot-title"] then lists.lot = pandoc.utils.stringify(cr["lot-title"]) end
+    if cr["lof-title"] then lists.lof = pandoc.utils.stringify(cr["lof-title"]) end
+  end
+  lists.toc = meta.toc == true
+  if meta["toc-depth"] then lists.depth = tonumber(pandoc.utils.stringify(meta["toc-depth"])) or 3 end
+  if meta["toc-title"] then lists.toc_title = pandoc.utils.stringify(meta["toc-title"]) end
+  if meta["number-depth"] then number_depth = tonumber(pandoc.utils.stringify(meta["number-depth"])) end
+end
+
+local function add_class(el, class)
+  if not el.classes:includes(class) then el.classes:insert(class) end
+end
+
+-- Unnumbered headings below number-depth, lettered annexes.
+local function section_numbers(doc)
+  local base = nil
+  doc:walk({ Header = function(h) if base == nil or h.level < base then base = h.level end end })
+  if base == nil then return doc end
+  local annex_level, letter = nil, 0
+  local blocks = doc.blocks:walk({
+    Header = function(h)
+      if annex_level and h.level <= annex_level then annex_level = nil end
+      if h.classes:includes("annexes") then
+        annex_level, letter = h.level, 0
+        add_class(h, "unnumbered")
+      elseif annex_level and h.level == annex_level + 1 then
+        letter = letter + 1
+        local label = annex_prefix:gsub("{letter}", string.char(64 + letter))
+        h.content = pandoc.Inlines({ pandoc.Str(label .. ":"), pandoc.Space() }) .. h.content
+        add_class(h, "unnumbered")
+      elseif number_depth and h.level - base + 1 > number_depth then
+        add_class(h, "unnumbered")
+      end
+      return h
+    end,
+  })
+  doc.blocks = blocks
+  return doc
+end
+
+local function typst_text(s)
+  return "[" .. s:gsub("[%[%]\\#*_`$<>@=/+-]", "\\%0") .. "]"
+end
+
+local function contents_block()
+  local t = "#outline(title: " .. typst_text(lists.toc_title) .. ", depth: " .. tostring(lists.depth) .. ")\n"
+  if counters.tbl > 0 then
+    t = t .. "#outline(title: " .. typst_text(lists.lot) .. ", target: figure.where(kind: table))\n"
+  end
+  if counters.fig > 0 then
+    t = t .. "#outline(title: " .. typst_text(lists.lof) .. ", target: figure.where(kind: image))\n"
+  end
+  return pandoc.RawBlock("typst", t .. "#pagebreak(weak: true)\n")
+end
+
+-- The contents block: Typst prints the contents and lists there; other writers drop it.
+local function place_contents(doc)
+  local found = false
+  doc.blocks = doc.blocks:walk({
+    Div = function(div)
+      if div.identifier ~= "evalkit-contents" then return nil end
+      found = true
+      if FORMAT:match("typst") then return contents_block() end
+      return {}
+    end,
+  })
+  if not found and lists.toc and FORMAT:match("typst") then doc.blocks:insert(1, contents_block()) end
+  return doc
 end
 
 -- First pass: number figures and tables in document order.
@@ -179,5 +260,7 @@ local second_pass = {
 function Pandoc(doc)
   read_meta(doc.meta)
   number_blocks(doc)
+  doc = section_numbers(doc)
+  doc = place_contents(doc)
   return doc:walk(second_pass)
 end

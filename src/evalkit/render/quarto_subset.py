@@ -24,7 +24,7 @@ import yaml
 from ..errors import RenderError
 
 ALLOWED_FRONT_MATTER = {"title", "subtitle", "lang", "date", "author", "metadata-files", "toc",
-                        "toc-title", "number-sections", "abstract", "keywords"}
+                        "toc-title", "number-sections", "number-depth", "abstract", "keywords"}
 SHORTCODE = re.compile(r"\{\{<\s*(\w[\w-]*)\s*(.*?)\s*>\}\}")
 ALLOWED_SHORTCODES = {"meta", "include", "pagebreak"}
 UNSUPPORTED = [

@@ -100,6 +100,11 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
                                         monitoring, cited).items():
             atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
+    from ..frontmatter import check_period, front_matter, publication_note
+
+    check_period(ctx.evaluation, values_doc)
+    atomic_write_text(Path(fragment_dir) / "front-matter.md", front_matter(ctx.evaluation, lang))
+    atomic_write_text(Path(fragment_dir) / "publication-note.md", publication_note(ctx.evaluation, lang))
     atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
 
 

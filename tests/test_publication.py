@@ -1,0 +1,156 @@
+"""The apparatus of an agency publication: cover facts and front matter from evaluation.yaml, dates in
+the document's language, numbered sections and lettered annexes, the PDF's contents and lists, and a
+Word file with a running header, page numbers and a contents Word fills in."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import docx
+import jsonschema
+import pypandoc
+import pytest
+
+from evalkit.config import load_schema
+from evalkit.errors import EvalkitError
+from evalkit.fragments import as_of
+from evalkit.frontmatter import (
+    check_period,
+    data_collection_period,
+    front_matter,
+    publication_meta,
+    publication_note,
+)
+from evalkit.render.docx import finish_docx
+from evalkit.render.embedded import LUA_FILTER
+
+
+def test_the_data_collection_period_in_each_language():
+    days = {"start": "2023-11-06", "end": "2024-02-29"}
+    assert data_collection_period(days, "en-US") == "November 6, 2023 – February 29, 2024"
+    assert data_collection_period(days, "es-MX") == "6 de noviembre de 2023 – 29 de febrero de 2024"
+    months = {"start": "2024-04", "end": "2024-06"}
+    assert data_collection_period(months, "en-US") == "April\u2009–\u2009June 2024"  # CLDR's thin spaces
+    assert data_collection_period(months, "es-MX") == "abril–junio de 2024"
+
+
+def test_a_month_is_written_in_words_and_a_year_as_it_is():
+    assert (as_of("2024-04", "en-US"), as_of("2024-04", "es-MX"), as_of("2019", "es-MX")) == \
+        ("April 2024", "abril de 2024", "2019")
+
+
+def test_the_front_matter_comes_from_the_publication_block(evaluation):
+    meta = publication_meta(evaluation, "es-MX")
+    assert meta == {"subtitle": "Informe de evaluación · México", "author": ["DevTech Systems, Inc."],
+                    "running-header": "Informe de evaluación · México",
+                    "prepared-for": "Preparado para: Oficina de Asuntos Laborales Internacionales (ILAB), "
+                                    "Departamento del Trabajo de los Estados Unidos"}
+    en = front_matter(evaluation, "en-US")
+    assert en.startswith("# Acknowledgment {.unnumbered}\n\nThe evaluation team thanks")
+    assert "- Lead evaluators: Andrea Estrella and Tanya Hurst\n" in en
+    assert "- Data collection: November 6, 2023 – February 29, 2024\n" in en
+    assert "- Contract number: 1605DC-18-A-0013\n" in en
+    assert "funded this evaluation under contract number 1605DC-18-A-0013. This publication does not" in en
+    assert en.endswith("::: {#evalkit-contents}\n:::\n")
+    es = publication_note(evaluation, "es-MX")
+    assert es.startswith("# Acerca de esta evaluación {.unnumbered}") and "Dirección de la evaluación: Andrea" in es
+    assert "contrato número 1605DC-18-A-0013" in es and "evalkit-contents" not in es
+    bare = dataclasses.replace(evaluation, data={k: v for k, v in evaluation.data.items() if k != "publication"})
+    assert front_matter(bare, "en-US") == publication_note(bare, "en-US") == "" and publication_meta(bare, "en-US") == {}
+
+
+def test_a_period_that_misses_the_fieldwork_of_the_log_stops_the_build(evaluation):
+    values = {"values": {"engagement_log.first_month": {"value": "2023-11"}, "engagement_log.last_month": {"value": "2024-02"}}}
+    check_period(evaluation, values)  # November 6, 2023 to February 29, 2024 holds the log's months
+    late = dataclasses.replace(evaluation, data=copy.deepcopy(evaluation.data))
+    late.data["publication"]["data_collection"] = {"start": "2023-12-01", "end": "2024-02-29"}
+    with pytest.raises(EvalkitError, match=r"publication.data_collection: expected a period that holds the "
+                                           r"activities of the engagement log 'engagement_log' \(2023-11 to 2024-02\)"):
+        check_period(late, values)
+
+
+@pytest.mark.parametrize("period", [{"start": "2024-13", "end": "2024-06"}, {"start": "2024-04-31x", "end": "2024-06"},
+                                    {"start": "2024-04"}])
+def test_the_schema_refuses_a_period_that_is_no_month_or_day(evaluation, period):
+    data = copy.deepcopy(evaluation.data)
+    data["publication"]["data_collection"] = period
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, load_schema("evaluation.schema.yaml"))
+
+
+SOURCE = """---
+title: T
+lang: en-US
+number-sections: true
+number-depth: 2
+toc: true
+crossref:
+  annex-prefix: "Annex {letter}"
+  lot-title: "List of tables"
+---
+
+# Front {.unnumbered}
+
+::: {#evalkit-contents}
+:::
+
+# Results
+
+## Section
+
+### Finding 1.1: deep
+
+# Annexes {.annexes}
+
+## Recommendations
+
+## Questions
+"""
+
+
+def test_sections_are_numbered_two_deep_and_annexes_lettered(tmp_path):
+    src = tmp_path / "d.md"
+    src.write_text(SOURCE, encoding="utf-8")
+    args = ["--lua-filter", str(LUA_FILTER), "--number-sections", "--standalone"]
+    html = " ".join(pypandoc.convert_file(str(src), "html5", format="markdown", extra_args=args).split())
+    assert '<span class="header-section-number">1</span> Results' in html
+    assert '<span class="header-section-number">1.1</span> Section' in html
+    assert '<h3 class="unnumbered" id="finding-1.1-deep">Finding 1.1: deep</h3>' in html
+    assert 'class="annexes unnumbered"' in html and ">Annex A: Recommendations</h2>" in html
+    assert ">Annex B: Questions</h2>" in html and "evalkit-contents" not in html
+    typ = pypandoc.convert_file(str(src), "typst", format="markdown", extra_args=args)
+    assert "#outline(title: [Contents], depth: 3)" in typ and "#pagebreak(weak: true)" in typ
+    assert "List of tables" not in typ  # no table, no list of tables
+    ours = typ.index("#outline(title: [Contents]")  # after the front matter, before the first chapter
+    assert typ.index("[Front]") < ours < typ.index("Results")
+
+
+def test_a_word_file_gets_a_running_header_page_numbers_and_a_contents_word_fills_in(tmp_path):
+    src = tmp_path / "d.md"
+    src.write_text("# A\n\nText.\n", encoding="utf-8")
+    out = tmp_path / "d.docx"
+    pypandoc.convert_file(str(src), "docx", format="markdown", outputfile=str(out), extra_args=["--toc"])
+    finish_docx(out, "Evaluation report · Mexico & <Co>", "Page")
+    document = docx.Document(str(out))
+    section = document.sections[-1]
+    assert [p.text for p in section.header.paragraphs] == ["Evaluation report · Mexico & <Co>"]
+    assert [p.text for p in section.footer.paragraphs] == ["Page 1"]
+    with zipfile.ZipFile(out) as z:
+        assert '<w:updateFields w:val="true"/>' in z.read("word/settings.xml").decode()
+        assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in z.read("word/footer-evalkit.xml").decode()
+        assert len({i.date_time for i in z.infolist()}) == 1  # every entry keeps pandoc's date
+    first = out.read_bytes()
+    finish_docx(out, "Evaluation report · Mexico & <Co>", "Page")  # finishing twice changes nothing
+    assert out.read_bytes() == first
+
+
+def test_both_evaluations_declare_their_publication(root: Path):
+    from evalkit.evaluation import load_evaluation
+
+    for ev in ("mexico-auto-2024", "sc2-mexico-2024"):
+        pub = load_evaluation(root, ev, ["en-US", "es-MX"]).data["publication"]
+        assert pub["evaluator"] == "DevTech Systems, Inc." and pub["contract"] == "1605DC-18-A-0013"
+        assert set(pub["funding"]) == set(pub["type"]) == {"en-US", "es-MX"}
