@@ -5,6 +5,7 @@ Word file with a running header, page numbers and a contents Word fills in."""
 from __future__ import annotations
 
 import copy
+import re
 import dataclasses
 import zipfile
 from pathlib import Path
@@ -128,6 +129,18 @@ def test_sections_are_numbered_two_deep_and_annexes_lettered(tmp_path):
     assert typ.index("[Front]") < ours < typ.index("Results")
 
 
+def test_html_and_word_list_the_tables_and_figures_with_links_to_them(tmp_path):
+    src = tmp_path / "d.md"
+    src.write_text(SOURCE.replace("## Section\n", "## Section\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+                                  ": Counts by *group* {#tbl-counts}\n"), encoding="utf-8")
+    html = " ".join(pypandoc.convert_file(str(src), "html5", format="markdown",
+                                          extra_args=["--lua-filter", str(LUA_FILTER)]).split())
+    assert '<h1 class="unnumbered" id="list-of-tables">List of tables</h1> <ul> <li><a href="#tbl-counts">' \
+           "Table 1: Counts by group</a></li> </ul>" in html
+    assert "List of figures" not in html  # no figure, no list of figures
+    assert html.index("list-of-tables") < html.index('id="results"')
+
+
 def test_a_word_file_gets_a_running_header_page_numbers_and_a_contents_word_fills_in(tmp_path):
     src = tmp_path / "d.md"
     src.write_text("# A\n\nText.\n", encoding="utf-8")
@@ -154,3 +167,18 @@ def test_both_evaluations_declare_their_publication(root: Path):
         pub = load_evaluation(root, ev, ["en-US", "es-MX"]).data["publication"]
         assert pub["evaluator"] == "DevTech Systems, Inc." and pub["contract"] == "1605DC-18-A-0013"
         assert set(pub["funding"]) == set(pub["type"]) == {"en-US", "es-MX"}
+
+
+def test_the_house_style_for_word(tmp_path):
+    from evalkit.render.docx import house_styles, reference_docx
+    from evalkit.render.embedded import _pandoc_data
+
+    default = _pandoc_data("reference.docx")
+    with zipfile.ZipFile(reference_docx(default, tmp_path / "report.docx", True)) as z:
+        report = z.read("word/styles.xml").decode()
+    brief = house_styles(zipfile.ZipFile(__import__("io").BytesIO(default)).read("word/styles.xml"), False).decode()
+    heading1 = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', report, re.S).group(0)
+    assert "<w:pageBreakBefore/>" in heading1 and '<w:color w:val="1A4F8A"/>' in heading1
+    assert '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:cs="Calibri" w:eastAsia="Calibri"/>' in heading1
+    assert "pageBreakBefore" not in brief and brief.count('w:val="1A4F8A"') == report.count('w:val="1A4F8A"') == 6
+    assert reference_docx(default, tmp_path / "again.docx", True).read_bytes() == (tmp_path / "report.docx").read_bytes()

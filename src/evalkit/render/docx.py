@@ -1,4 +1,5 @@
-"""Finish a pandoc DOCX as an agency publication: the document's title as a running header, "Page N"
+"""Word output as an agency publication. The reference document (:func:`reference_docx`) gives pandoc
+evalkit's house style; :func:`finish_docx` then adds the running header, "Page N"
 (a PAGE field) as the footer, and the table of contents filled in when Word opens the file (pandoc
 writes it as a field Word has not yet computed; ``w:updateFields`` asks Word to compute it).
 
@@ -13,7 +14,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-__all__ = ["finish_docx"]
+__all__ = ["HOUSE_COLOR", "HOUSE_FONT", "finish_docx", "house_styles", "reference_docx"]
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -90,3 +91,78 @@ def finish_docx(path: str | Path, title: str, page_word: str) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             zout.writestr(info, data)
     tmp.replace(path)
+
+
+# --- the reference document: evalkit's house style for Word -------------------------------------
+
+_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: A font the HHS checklists recommend, and the blue of the HTML and PDF headings (8.9:1 on white).
+HOUSE_FONT, HOUSE_COLOR = "Calibri", "1A4F8A"
+_HEADINGS = ("Title", "Subtitle", "Heading1", "Heading2", "Heading3", "Heading4")
+
+
+def _w(tag: str) -> str:
+    return f"{{{_WNS}}}{tag}"
+
+
+def _child(parent, tag: str, first: bool = False):
+    from lxml import etree
+
+    found = parent.find(_w(tag))
+    if found is None:
+        found = etree.Element(_w(tag))
+        parent.insert(0, found) if first else parent.append(found)
+    return found
+
+
+def house_styles(styles_xml: bytes, chapters_on_new_page: bool) -> bytes:
+    """pandoc's reference styles with evalkit's: one sans-serif font throughout, headings in the house
+    blue, and (for a report) each chapter on a new page. Table captions already stay with their table."""
+    from lxml import etree
+
+    root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    defaults = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    if defaults is not None:
+        fonts = _child(defaults, "rFonts", first=True)
+        for attr in list(fonts.attrib):
+            del fonts.attrib[attr]
+        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(_w(attr), HOUSE_FONT)
+    for style in root.findall(_w("style")):
+        sid = style.get(_w("styleId"))
+        if sid not in _HEADINGS:
+            continue
+        rpr = _child(style, "rPr")
+        fonts = _child(rpr, "rFonts", first=True)
+        for attr in list(fonts.attrib):
+            del fonts.attrib[attr]
+        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+            fonts.set(_w(attr), HOUSE_FONT)
+        for old in rpr.findall(_w("color")):
+            rpr.remove(old)
+        color = etree.SubElement(rpr, _w("color"))
+        color.set(_w("val"), HOUSE_COLOR)
+        if sid == "Heading1" and chapters_on_new_page:
+            ppr = style.find(_w("pPr"))
+            if ppr is None:
+                ppr = etree.SubElement(style, _w("pPr"))
+            if ppr.find(_w("pageBreakBefore")) is None:
+                ppr.insert(0, etree.Element(_w("pageBreakBefore")))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def reference_docx(pandoc_default: bytes, target: str | Path, chapters_on_new_page: bool) -> Path:
+    """Write evalkit's reference document (``--reference-doc``) from pandoc's default one
+    (``pandoc --print-default-data-file reference.docx``), entry by entry with each entry's date."""
+    import io
+
+    target = Path(target)
+    with zipfile.ZipFile(io.BytesIO(pandoc_default)) as zin:
+        entries = [(info, zin.read(info)) for info in zin.infolist()]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info, data in entries:
+            if info.filename == "word/styles.xml":
+                data = house_styles(data, chapters_on_new_page)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(info, data)
+    return target

@@ -21,7 +21,7 @@ import yaml
 from ..errors import RenderError
 from ..i18n import translator
 from ..io import atomic_write_bytes
-from .docx import finish_docx
+from .docx import finish_docx, reference_docx
 from .quarto_subset import Expanded
 
 HERE = Path(__file__).parent
@@ -49,6 +49,15 @@ def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str
     if "toc-title" not in fm and fm.get("toc"):
         fm["toc-title"] = _("Contents")
     return "---\n" + yaml.safe_dump(fm, allow_unicode=True, sort_keys=True, width=1000) + "---\n\n" + doc.body
+
+
+def _pandoc_data(name: str) -> bytes:
+    """One of pandoc's default data files (e.g. its reference.docx), as the pinned pandoc has it."""
+    proc = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", name], capture_output=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise RenderError(f"pandoc --print-default-data-file {name} failed: {proc.stderr.decode(errors='replace')}")
+    return proc.stdout
 
 
 def _pandoc(args: list[str], cwd: Path, epoch: int) -> None:
@@ -123,7 +132,9 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             _pandoc([*common, *toc, "--to", "html5", "--standalone", "--embed-resources", *page, *figures("svg"),
                      "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
         elif fmt == "docx":
-            _pandoc([*common, *toc, "--to", "docx", *figures("png"), "--output", tmp.name], build_dir, epoch)
+            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx", bool(numbered))
+            _pandoc([*common, *toc, "--to", "docx", "--reference-doc", reference.name, *figures("png"),
+                     "--output", tmp.name], build_dir, epoch)
             # a report's pages carry the kind of document as running header; a brief's only page numbers
             finish_docx(tmp, str(doc.metadata.get("running-header") or "") if numbered else "", translator(lang)("Page"))
         elif fmt == "pdf":

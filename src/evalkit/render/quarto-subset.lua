@@ -18,7 +18,8 @@ quarto-subset.lua: the Quarto features evalkit's embedded renderer supports, don
 * Contents: in Typst, the block `#evalkit-contents` (the end of a report's front matter), or the
   start of a document with `toc: true` that has none, becomes the contents and the lists of tables
   and figures (titles `toc-title`, `crossref.lot-title`, `crossref.lof-title`) on a page of their
-  own; HTML and Word place their contents themselves, so there the block is dropped.
+  own; HTML and Word place their contents themselves, so there the block becomes the lists of
+  tables and figures, each entry a link to its caption.
 ]]
 
 local prefix = { fig = "Figure", tbl = "Table" }
@@ -66,66 +67,6 @@ local function read_meta(meta)
   if meta["number-depth"] then number_depth = tonumber(pandoc.utils.stringify(meta["number-depth"])) end
 end
 
-local function add_class(el, class)
-  if not el.classes:includes(class) then el.classes:insert(class) end
-end
-
--- Unnumbered headings below number-depth, lettered annexes.
-local function section_numbers(doc)
-  local base = nil
-  doc:walk({ Header = function(h) if base == nil or h.level < base then base = h.level end end })
-  if base == nil then return doc end
-  local annex_level, letter = nil, 0
-  local blocks = doc.blocks:walk({
-    Header = function(h)
-      if annex_level and h.level <= annex_level then annex_level = nil end
-      if h.classes:includes("annexes") then
-        annex_level, letter = h.level, 0
-        add_class(h, "unnumbered")
-      elseif annex_level and h.level == annex_level + 1 then
-        letter = letter + 1
-        local label = annex_prefix:gsub("{letter}", string.char(64 + letter))
-        h.content = pandoc.Inlines({ pandoc.Str(label .. ":"), pandoc.Space() }) .. h.content
-        add_class(h, "unnumbered")
-      elseif number_depth and h.level - base + 1 > number_depth then
-        add_class(h, "unnumbered")
-      end
-      return h
-    end,
-  })
-  doc.blocks = blocks
-  return doc
-end
-
-local function typst_text(s)
-  return "[" .. s:gsub("[%[%]\\#*_`$<>@=/+-]", "\\%0") .. "]"
-end
-
-local function contents_block()
-  local t = "#outline(title: " .. typst_text(lists.toc_title) .. ", depth: " .. tostring(lists.depth) .. ")\n"
-  if counters.tbl > 0 then
-    t = t .. "#outline(title: " .. typst_text(lists.lot) .. ", target: figure.where(kind: table))\n"
-  end
-  if counters.fig > 0 then
-    t = t .. "#outline(title: " .. typst_text(lists.lof) .. ", target: figure.where(kind: image))\n"
-  end
-  return pandoc.RawBlock("typst", t .. "#pagebreak(weak: true)\n")
-end
-
--- The contents block: Typst prints the contents and lists there; other writers drop it.
-local function place_contents(doc)
-  local found = false
-  doc.blocks = doc.blocks:walk({
-    Div = function(div)
-      if div.identifier ~= "evalkit-contents" then return nil end
-      found = true
-      if FORMAT:match("typst") then return contents_block() end
-      return {}
-    end,
-  })
-  if not found and lists.toc and FORMAT:match("typst") then doc.blocks:insert(1, contents_block()) end
-  return doc
-end
 
 -- First pass: number figures and tables in document order.
 local function number_blocks(doc)
@@ -219,6 +160,105 @@ local function escape_table_cells(el)
     rows(body.body)
   end
   rows(el.foot.rows)
+end
+
+local function add_class(el, class)
+  if not el.classes:includes(class) then el.classes:insert(class) end
+end
+
+-- Unnumbered headings below number-depth, lettered annexes.
+local function section_numbers(doc)
+  local base = nil
+  doc:walk({ Header = function(h) if base == nil or h.level < base then base = h.level end end })
+  if base == nil then return doc end
+  local annex_level, letter = nil, 0
+  local blocks = doc.blocks:walk({
+    Header = function(h)
+      if annex_level and h.level <= annex_level then annex_level = nil end
+      if h.classes:includes("annexes") then
+        annex_level, letter = h.level, 0
+        add_class(h, "unnumbered")
+      elseif annex_level and h.level == annex_level + 1 then
+        letter = letter + 1
+        local label = annex_prefix:gsub("{letter}", string.char(64 + letter))
+        h.content = pandoc.Inlines({ pandoc.Str(label .. ":"), pandoc.Space() }) .. h.content
+        add_class(h, "unnumbered")
+      elseif number_depth and h.level - base + 1 > number_depth then
+        add_class(h, "unnumbered")
+      end
+      return h
+    end,
+  })
+  doc.blocks = blocks
+  return doc
+end
+
+local function typst_text(s)
+  return "[" .. s:gsub("[%[%]\\#*_`$<>@=/+-]", "\\%0") .. "]"
+end
+
+local function contents_block()
+  local t = "#outline(title: " .. typst_text(lists.toc_title) .. ", depth: " .. tostring(lists.depth) .. ")\n"
+  if counters.tbl > 0 then
+    t = t .. "#outline(title: " .. typst_text(lists.lot) .. ", target: figure.where(kind: table))\n"
+  end
+  if counters.fig > 0 then
+    t = t .. "#outline(title: " .. typst_text(lists.lof) .. ", target: figure.where(kind: image))\n"
+  end
+  return pandoc.RawBlock("typst", t .. "#pagebreak(weak: true)\n")
+end
+
+-- HTML and Word: the lists of tables and of figures as headed lists of links to their captions
+-- (the contents themselves are the writer's).
+local function lists_blocks(doc)
+  local entries = { tbl = {}, fig = {} }
+  doc:walk({
+    Figure = function(el)
+      if kind_of(el.identifier) == "fig" and numbers[el.identifier] then
+        table.insert(entries.fig, el)
+      end
+    end,
+    Table = function(el)
+      if kind_of(el.identifier) == "tbl" and numbers[el.identifier] then
+        table.insert(entries.tbl, el)
+      end
+    end,
+  })
+  local out = {}
+  for _, kind in ipairs({ "tbl", "fig" }) do
+    if #entries[kind] > 0 then
+      local title = kind == "tbl" and lists.lot or lists.lof
+      local level = nil
+      doc:walk({ Header = function(h) if level == nil or h.level < level then level = h.level end end })
+      level = level or 1
+      local id = kind == "tbl" and "list-of-tables" or "list-of-figures"
+      table.insert(out, pandoc.Header(level, title, pandoc.Attr(id, { "unnumbered" })))
+      local items = {}
+      for _, el in ipairs(entries[kind]) do
+        local text = label_for(el.identifier) .. ": " .. pandoc.utils.stringify(el.caption.long)
+        table.insert(items, { pandoc.Plain({ pandoc.Link(text, "#" .. el.identifier) }) })
+      end
+      table.insert(out, pandoc.BulletList(items))
+    end
+  end
+  return out
+end
+
+-- The contents block: Typst prints the contents and lists there; HTML and Word the lists.
+local function place_contents(doc)
+  local found = false
+  local lists_here = nil
+  doc.blocks = doc.blocks:walk({
+    Div = function(div)
+      if div.identifier ~= "evalkit-contents" then return nil end
+      found = true
+      if FORMAT:match("typst") then return contents_block() end
+      lists_here = lists_here or lists_blocks(doc)
+      return lists_here
+    end,
+  })
+  if not found and lists.toc and FORMAT:match("typst") then doc.blocks:insert(1, contents_block()) end
+  return doc
 end
 
 local second_pass = {
