@@ -120,6 +120,10 @@ def test_spotlights_show_the_projects_of_the_question_with_figures_from_values_j
     assert "| Staff trained | 675 | \u2014 | \u2014 | \u2014 |" in brief("lq-capacity")
     es = brief("lq-know", "es-MX")
     assert "| Indicador | Resultado | Meta | Porcentaje de la meta | De ellas, mujeres |" in es
+    # the headline result of each spotlight project is called out at the top, from the same values
+    assert "# Key figures\n\n::: {.key-figures}\n- **4,494** People at public forums\n:::\n" in en
+    assert en.index("# Key figures") < en.index("# Key insights")
+    assert "# Cifras clave\n\n::: {.key-figures}\n- **4,494**" in es
 
 
 def test_quotations_are_attributed_by_stakeholder_type_only():

@@ -103,3 +103,9 @@ def test_an_embedded_image_keeps_one_text_alternative():
             '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />')
     assert single_text_alternative(html) == ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
                                              '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />')
+
+
+def test_a_label_is_drawn_as_written_never_as_math(tmp_path):
+    bar_chart(tmp_path / "m", ["Fines $5 and $10", "Broken $x^{$ math"], [3, 1], ["3", "1"], "n")
+    svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
+    assert "<!-- Fines $5 and $10 -->" in svg and "<!-- Broken $x^{$ math -->" in svg

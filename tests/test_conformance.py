@@ -109,3 +109,19 @@ def test_the_report_of_a_real_gate_run_and_its_page_passes_the_gate(docs, tmp_pa
     with open_browser() as browser:
         assert check_html(tmp_path / "508.html", "en-US", "Section 508 conformance report", browser,
                           axe_tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")) == []
+
+
+def test_a_finding_fails_its_item_even_where_the_feature_count_says_it_does_not_apply():
+    features = dict.fromkeys(FEATURES, 0)  # no image counted, yet the gate found one without alt text
+    docx_doc = doc("docx", findings=["docx-image-alt"], features=features)
+    assert answers(docx_doc)[("DOCX-4", "report")] == "fail"
+
+
+def test_a_pdf_the_checker_could_not_read_fails_and_one_it_ran_no_rule_on_is_for_a_person():
+    features = dict.fromkeys(FEATURES, 0)
+    unread = doc("pdf", findings=["outloud"], outloud={}, features=features)
+    assert answers(unread)[("PDF-4", "report")] == "fail"
+    nothing = doc("pdf", outloud={"DOC-001": "not-run"}, features=features)
+    assert answers(nothing)[("PDF-4", "report")] == "person"
+    ran = doc("pdf", outloud={"DOC-001": "pass"}, features=features)
+    assert answers(ran)[("PDF-4", "report")] == "pass"

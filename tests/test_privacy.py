@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from evalkit.checks.privacy import (Identifier, PrivacyError, looks_like_phone, name_tokens, person_name_variables,
+from evalkit.checks.privacy import (Identifier, svg_text, PrivacyError, looks_like_phone, name_tokens, person_name_variables,
                                     raw_identifiers, run_scan, scan)
 from evalkit.pipeline import Context
 
@@ -194,3 +194,13 @@ def test_the_coordinates_of_an_svg_chart_are_no_phone_numbers(tmp_path):
     assert scan([svg_page(tmp_path, svg)], [], any_contact=True)["hits"] == []
     leaking = svg.replace("Awareness of labor laws", "Call +52 55 0100 0042")
     assert [h["privacy"] for h in scan([svg_page(tmp_path, leaking)], [], any_contact=True)["hits"]] == ["phone number"]
+
+
+def test_a_number_split_over_two_lines_of_a_chart_label_is_found(tmp_path):
+    # matplotlib writes each line of a label as its own comment, among glyph references with digits
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+           '<g id="text_1"><!-- Call 55 0100 --><use xlink:href="#DejaVuSans-18"/><use xlink:href="#DejaVuSans-31"/>'
+           '<!-- 0042 &amp; Smith --></g></svg>')
+    text = svg_text(svg.encode())
+    assert "Call 55 0100 0042 & Smith" in text and "DejaVuSans" not in text
+    assert [h["privacy"] for h in scan([svg_page(tmp_path, svg)], [], any_contact=True)["hits"]] == ["phone number"]

@@ -5,8 +5,8 @@ Word file with a running header, page numbers and a contents Word fills in."""
 from __future__ import annotations
 
 import copy
-import re
 import dataclasses
+import re
 import zipfile
 from pathlib import Path
 
@@ -177,8 +177,68 @@ def test_the_house_style_for_word(tmp_path):
     with zipfile.ZipFile(reference_docx(default, tmp_path / "report.docx", True)) as z:
         report = z.read("word/styles.xml").decode()
     brief = house_styles(zipfile.ZipFile(__import__("io").BytesIO(default)).read("word/styles.xml"), False).decode()
-    heading1 = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', report, re.S).group(0)
+    heading1 = re.search(r'<w:style [^>]*w:styleId="Heading1".*?</w:style>', report, re.DOTALL).group(0)
     assert "<w:pageBreakBefore/>" in heading1 and '<w:color w:val="1A4F8A"/>' in heading1
     assert '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:cs="Calibri" w:eastAsia="Calibri"/>' in heading1
     assert "pageBreakBefore" not in brief and brief.count('w:val="1A4F8A"') == report.count('w:val="1A4F8A"') == 6
     assert reference_docx(default, tmp_path / "again.docx", True).read_bytes() == (tmp_path / "report.docx").read_bytes()
+
+
+def test_the_evaluator_cannot_end_the_pdfs_author_string_and_run_code(tmp_path):
+    import subprocess
+
+    import typst
+
+    from evalkit.render.embedded import TYPST_TEMPLATE, typst_string_text
+
+    evaluator = 'ACME "+panic(1)+" Ltd \\ #read("/etc/passwd")\nnext line'
+    src = tmp_path / "d.md"
+    src.write_text("---\ntitle: T\nlang: en-US\n---\n\nText.\n", encoding="utf-8")
+    typ = tmp_path / "d.typ"
+    subprocess.run([pypandoc.get_pandoc_path(), str(src), "-t", "typst", "-s", "--template", str(TYPST_TEMPLATE),
+                    "--variable", f"pdf-author={typst_string_text(evaluator)}", "-o", str(typ)], check=True)
+    pdf = typst.compile(str(typ), pdf_standards=["ua-1"], ignore_system_fonts=True)  # no panic, no file read
+    import pikepdf
+
+    with pikepdf.open(__import__("io").BytesIO(pdf)) as doc:
+        assert str(doc.docinfo["/Author"]) == 'ACME "+panic(1)+" Ltd \\ #read("/etc/passwd") next line'
+
+
+@pytest.mark.parametrize("change,problem", [
+    ({"funding": {"en-US": "See [the contract]({contract}).", "es-MX": "Véase {contract}."},
+      "contract": "javascript:alert(1)"}, "publication.funding.en-US with the contract number filled in: not allowed: a link"),
+    ({"funding": {"en-US": "Contract {contract}.", "es-MX": "Contrato {contract}."}, "contract": None},
+     "publication.funding.en-US: names {contract}, but publication.contract is not given"),
+    ({"data_collection": {"start": "2024-02-30", "end": "2024-03-31"}},
+     "publication.data_collection.start: expected a real day (YYYY-MM-DD) or month (YYYY-MM), found '2024-02-30'"),
+    ({"data_collection": {"start": "2024-06", "end": "2024-04"}},
+     "publication.data_collection: expected the start (2024-06) no later than the end (2024-04)"),
+])
+def test_a_publication_block_that_would_print_wrong_or_unsafe_text_is_refused(evaluation, change, problem):
+    from evalkit.evaluation import _check_publication
+
+    pub = copy.deepcopy(evaluation.data["publication"])
+    pub.update(change)
+    pub = {k: v for k, v in pub.items() if v is not None}
+    found = _check_publication(pub)
+    assert any(p.startswith(problem) for p in found), found
+    assert _check_publication(evaluation.data["publication"]) == []
+
+
+def test_word_settings_and_styles_keep_the_schema_order(tmp_path):
+    from lxml import etree
+
+    from evalkit.render.docx import _update_fields, house_styles
+    from evalkit.render.embedded import _pandoc_data
+
+    ref = zipfile.ZipFile(__import__("io").BytesIO(_pandoc_data("reference.docx")))
+    names = [el.tag.split("}")[-1] for el in etree.fromstring(_update_fields(ref.read("word/settings.xml")))]
+    later = [n for n in ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "rsids") if n in names]
+    assert later and names.index("updateFields") < min(names.index(n) for n in later)
+    styles = etree.fromstring(house_styles(ref.read("word/styles.xml"), True))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    heading = next(s for s in styles.iter(f"{w}style") if s.get(f"{w}styleId") == "Heading1")
+    rpr = [el.tag.split("}")[-1] for el in heading.find(f"{w}rPr")]
+    ppr = [el.tag.split("}")[-1] for el in heading.find(f"{w}pPr")]
+    assert rpr[0] == "rFonts" and (("sz" not in rpr) or rpr.index("color") < rpr.index("sz"))
+    assert ppr.index("keepLines") < ppr.index("pageBreakBefore") < ppr.index("outlineLvl")

@@ -73,6 +73,20 @@ def spotlight_indicators(reg: Registry, question: dict, project: str, values_doc
     return bases or [b for b in cited.get(project, []) if f"{b}.total" in values_doc["values"]]
 
 
+def key_figures(reg: Registry, question: dict, projects: list[dict], values_doc: dict, lang: str,
+                value_names: dict[str, str], monitoring: str | None, cited: dict[str, list[str]],
+                most: int = 3) -> list[str]:
+    """The brief's call-out: the headline result (the first indicator its spotlight shows) of each of its
+    projects, at most ``most``, as Markdown list items ("- **2,846** workers trained ...")."""
+    items = []
+    for p in projects:
+        bases = spotlight_indicators(reg, question, p["id"], values_doc, monitoring, cited)
+        if bases and len(items) < most:
+            b = bases[0]
+            items.append(f"- **{lookup(values_doc, f'{b}.total', lang)}** {value_names.get(f'{b}.total', b)}")
+    return items
+
+
 def findings_note(finding_ids: list[str], lang: str, fnum: dict[str, str]) -> str:
     """'(Findings 1.2, 1.4 of the evaluation report.)', in the report's order of the findings."""
     _ = translator(lang)
@@ -105,12 +119,15 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
     out = [f"# {_('The learning question')}\n\n{_para(q['question'][lang])}\n",
            _("This brief draws on the findings that the evaluation report presents under \u201c{themes}\u201d.",
              themes="\u201d, \u201c".join(themes[t]["title"][lang] for t in q["themes"])) + "\n"]
+    projects = question_projects(reg, q)
+    figures = key_figures(reg, q, projects, values_doc, lang, value_names, monitoring, cited or {})
+    if figures:
+        out.append(f"# {_('Key figures')}\n\n::: {{.key-figures}}\n" + "\n".join(figures) + "\n:::\n")
     if q.get("insights"):
         out.append(f"# {_('Key insights')}\n\n" + _statements(q["insights"], lang, fnum))
     if q.get("lessons"):
         out.append(f"# {_('Lessons learned')}\n\n" + _statements(q["lessons"], lang, fnum))
 
-    projects = question_projects(reg, q)
     if projects:
         out.append(f"# {_('Project spotlights')}\n")
         for p in projects:

@@ -35,7 +35,8 @@ MIN_FONT_PT = 8.0
 PNG_DPI = 300
 FIGURE_FORMATS = ("svg", "png")
 
-plt.rcParams.update({"font.size": 9, "svg.fonttype": "path", "svg.hashsalt": "evalkit"})
+# text.parse_math off: labels are registry and codebook texts, drawn as written ("$5" stays "$5")
+plt.rcParams.update({"font.size": 9, "svg.fonttype": "path", "svg.hashsalt": "evalkit", "text.parse_math": False})
 
 # Ordinal, diverging palette (low -> high); each has >= 3:1 contrast with white.
 ORDINAL_PALETTE = ("#b2182b", "#c4502b", "#2c7bb6", "#1a4f8a")

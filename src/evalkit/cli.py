@@ -118,8 +118,8 @@ def main(argv: list[str] | None = None) -> int:
                                     "screenshot of every published HTML page at 1280 and 320 CSS px (Chromium) into "
                                     "results/<evaluation>/previews/. Build first.")
     pv.add_argument("--root", default=".", help="the project folder (default: the current folder)")
-    pv.add_argument("--pages", type=int, default=2, help="PDF pages to render from the start (default 2)")
-    pv.add_argument("--page", type=int, action="append", metavar="N",
+    pv.add_argument("--pages", type=page_number, default=2, help="PDF pages to render from the start (default 2)")
+    pv.add_argument("--page", type=page_number, action="append", metavar="N",
                     help="render PDF page N instead (repeatable, e.g. --page 1 --page 17)")
     pv.add_argument("--out", help="output folder (default: results/<evaluation>/previews/)")
     add_draft_parser(sub)
@@ -151,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def page_number(text: str) -> int:
+    """A page number for `evalkit preview`: a whole number from 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a page number from 1, found {text!r}")
+    return int(text)
 
 
 def preview_main(args) -> int:

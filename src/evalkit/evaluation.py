@@ -303,6 +303,37 @@ def _check_family(ins: dict, cb: dict, source: str) -> None:
         raise ConfigError(source, problems)
 
 
+def _check_publication(pub: dict) -> list[str]:
+    """The funding statement as printed (with the contract number filled in) is safe text, and the
+    data-collection period is made of real days or months, the first not after the last."""
+    from datetime import date
+
+    problems = []
+    for lang, text in (pub.get("funding") or {}).items():
+        if "{contract}" in text and not pub.get("contract"):
+            problems.append(f"publication.funding.{lang}: names {{contract}}, but publication.contract is not given")
+            continue
+        problem = markup_problem(text.replace("{contract}", pub.get("contract", "")))
+        if problem:
+            problems.append(f"publication.funding.{lang} with the contract number filled in: {problem}")
+    period = pub.get("data_collection") or {}
+    bounds = {}
+    for key in ("start", "end"):
+        if key not in period:
+            continue
+        parts = [int(x) for x in str(period[key]).split("-")]
+        try:
+            bounds[key] = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+        except (ValueError, IndexError):
+            problems.append(f"publication.data_collection.{key}: expected a real day (YYYY-MM-DD) or month "
+                            f"(YYYY-MM), found '{period[key]}'")
+    first, last = str(period.get("start", "")), str(period.get("end", ""))
+    if len(bounds) == 2 and (first[:7] > last[:7] or (len(first) > 7 and len(last) > 7 and bounds["start"] > bounds["end"])):
+        problems.append(f"publication.data_collection: expected the start ({period['start']}) no later than the end "
+                        f"({period['end']})")
+    return problems
+
+
 def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) -> Evaluation:
     """Read and validate config/evaluations/<id>/evaluation.yaml and its codebooks."""
     root = Path(root)
@@ -328,6 +359,7 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         problem = markup_problem(text) if text is not None else None
         if problem:
             problems.append(f"{place}: {problem}")
+    problems += _check_publication(pub)
     ids = [i["id"] for i in data["instruments"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"instruments: id '{dup}' is used more than once")

@@ -67,6 +67,10 @@ def audit_pdf(path: str | Path) -> Audit:
     findings: list[Finding] = []
     if result.error:
         findings.append(Finding(file, "outloud", "file", f"expected {VERSION} to read the PDF, found: {result.error}"))
+    for run in result.runs:
+        if run.status == "crashed":  # a rule that could not check is no pass
+            findings.append(Finding(file, "outloud", run.rule, f"expected {VERSION}'s rule {run.rule} to check the PDF, "
+                                    f"found it crashed: {run.reason}"))
     for f in result.findings:
         if f.severity != "error":
             continue

@@ -189,11 +189,16 @@ def svg_text(data: bytes) -> str:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError:
         return data.decode("utf-8", "replace")
+    import html
+
     parts = []
     for el in root.iter():
-        parts += [el.text or "", el.tail or ""]
+        # comments keep matplotlib's escapes ("&amp;"): unescaped, "Smith & Jones" is found as written
+        text = html.unescape(el.text or "") if not isinstance(el.tag, str) else (el.text or "")
+        parts += [text, el.tail or ""]
         if isinstance(el.tag, str):
-            parts += [v for k, v in el.attrib.items() if k in SVG_TEXT_ATTRIBUTES]
+            # not "#glyph-id" references: digits between the lines of a label would split a number
+            parts += [v for k, v in el.attrib.items() if k in SVG_TEXT_ATTRIBUTES and not v.startswith("#")]
     return " ".join(p.strip() for p in parts if p.strip())
 
 

@@ -9,7 +9,6 @@ same bytes.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -17,6 +16,12 @@ from xml.sax.saxutils import escape
 __all__ = ["HOUSE_COLOR", "HOUSE_FONT", "finish_docx", "house_styles", "reference_docx"]
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _w(tag: str) -> str:
+    return f"{{{_WNS}}}{tag}"
+
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _HEADER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 _FOOTER_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"
@@ -39,6 +44,37 @@ def _footer(page: str) -> str:
             + run.format("<w:t>1</w:t>")
             + run.format('<w:fldChar w:fldCharType="end"/>')
             + "</w:p></w:ftr>")
+
+
+# Children of w:settings that the schema puts after w:updateFields (CT_Settings, ECMA-376 part 1).
+_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                        "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                        "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                        "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+# Children of w:rPr that come after w:color, and of w:pPr that come before w:pageBreakBefore.
+_AFTER_COLOR = ("spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+                "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+_BEFORE_PAGE_BREAK = ("pStyle", "keepNext", "keepLines")
+
+
+def _insert_before(parent, element, later: tuple[str, ...]) -> None:
+    """Put ``element`` into ``parent`` before its first child named in ``later`` (schema order)."""
+    for i, child in enumerate(parent):
+        if isinstance(child.tag, str) and child.tag.split("}")[-1] in later:
+            parent.insert(i, element)
+            return
+    parent.append(element)
+
+
+def _update_fields(settings_xml: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(settings_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    if root.find(_w("updateFields")) is None:
+        element = etree.Element(_w("updateFields"))
+        element.set(_w("val"), "true")
+        _insert_before(root, element, _AFTER_UPDATE_FIELDS)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def finish_docx(path: str | Path, title: str, page_word: str) -> None:
@@ -77,10 +113,7 @@ def finish_docx(path: str | Path, title: str, page_word: str) -> None:
                 xml = xml[:end] + refs + xml[end:]
             text = xml
         elif info.filename == "word/settings.xml":
-            xml = data.decode("utf-8")
-            if "w:updateFields" not in xml:
-                xml = re.sub(r"(<w:settings\b[^>]*>)", r'\1<w:updateFields w:val="true"/>', xml, count=1)
-            text = xml
+            text = _update_fields(data).decode("utf-8")
         out.append((info, data if text is None else text.encode("utf-8")))
     for name, text in (("word/header-evalkit.xml", _header(title)), ("word/footer-evalkit.xml", _footer(page_word))):
         # an empty title leaves an empty header paragraph, as Word writes it
@@ -95,14 +128,9 @@ def finish_docx(path: str | Path, title: str, page_word: str) -> None:
 
 # --- the reference document: evalkit's house style for Word -------------------------------------
 
-_WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: A font the HHS checklists recommend, and the blue of the HTML and PDF headings (8.9:1 on white).
 HOUSE_FONT, HOUSE_COLOR = "Calibri", "1A4F8A"
 _HEADINGS = ("Title", "Subtitle", "Heading1", "Heading2", "Heading3", "Heading4")
-
-
-def _w(tag: str) -> str:
-    return f"{{{_WNS}}}{tag}"
 
 
 def _child(parent, tag: str, first: bool = False):
@@ -140,14 +168,18 @@ def house_styles(styles_xml: bytes, chapters_on_new_page: bool) -> bytes:
             fonts.set(_w(attr), HOUSE_FONT)
         for old in rpr.findall(_w("color")):
             rpr.remove(old)
-        color = etree.SubElement(rpr, _w("color"))
+        color = etree.Element(_w("color"))
         color.set(_w("val"), HOUSE_COLOR)
+        _insert_before(rpr, color, _AFTER_COLOR)
         if sid == "Heading1" and chapters_on_new_page:
             ppr = style.find(_w("pPr"))
             if ppr is None:
                 ppr = etree.SubElement(style, _w("pPr"))
             if ppr.find(_w("pageBreakBefore")) is None:
-                ppr.insert(0, etree.Element(_w("pageBreakBefore")))
+                # after pStyle, keepNext and keepLines, before everything else
+                later = tuple(c.tag.split("}")[-1] for c in ppr if isinstance(c.tag, str)
+                              and c.tag.split("}")[-1] not in _BEFORE_PAGE_BREAK)
+                _insert_before(ppr, etree.Element(_w("pageBreakBefore")), later)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -93,6 +93,13 @@ def single_text_alternative(html: str) -> str:
     return _DUPLICATE_LABEL.sub(r"<img\2", html)
 
 
+def typst_string_text(text: str) -> str:
+    """``text`` for the inside of a Typst string literal ("..."): backslashes and quotes escaped,
+    control characters and line breaks as spaces, so no text can end the string and run as code."""
+    text = "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def figures(extension: str) -> list[str]:
     """Charts are cited without an extension (evalkit.charts.figure_ref): vector SVG for HTML and the
     PDF, a 300 dpi PNG for Word. Quarto gets the same from `default-image-extension` (report/_quarto.yml)."""
@@ -142,6 +149,10 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             # the contents come from the Lua filter (after the front matter), not from --toc
             # a numbered document (a report) opens with a cover page; a brief with a title block
             cover = ["--variable", "cover-page=true"] if numbered else []
+            authors = doc.metadata.get("author") or []
+            authors = [authors] if isinstance(authors, str) else [str(a) for a in authors]
+            if authors:
+                cover += ["--variable", f"pdf-author={typst_string_text(', '.join(authors))}"]
             _pandoc([*common, *cover, "--to", "typst", "--standalone", "--template", os.path.relpath(TYPST_TEMPLATE, build_dir),
                      "--include-in-header", header, *figures("svg"),
                      "--output", f"{name}.typ"], build_dir, epoch)

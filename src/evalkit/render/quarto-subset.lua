@@ -261,7 +261,19 @@ local function place_contents(doc)
   return doc
 end
 
+-- A key-figures call-out (a div with class `key-figures`): a tinted box in Typst; HTML styles the
+-- class (report.css); Word shows the list as it is.
+local function key_figures(div)
+  if not div.classes:includes("key-figures") or not FORMAT:match("typst") then return nil end
+  local out = { pandoc.RawBlock("typst", '#block(fill: rgb("#eef3f9"), stroke: (left: 3pt + rgb("#1a4f8a")), '
+    .. 'inset: 10pt, width: 100%)[') }
+  for _, b in ipairs(div.content) do table.insert(out, b) end
+  table.insert(out, pandoc.RawBlock("typst", "]"))
+  return out
+end
+
 local second_pass = {
+  Div = key_figures,
   Figure = function(el)
     if numbers[el.identifier] then el.caption = prepend_caption(el.caption, el.identifier) end
     return el
