@@ -143,6 +143,15 @@ def _child(parent, tag: str, first: bool = False):
     return found
 
 
+def _house_font(rpr) -> None:
+    """The house font for every script, instead of the theme's fonts."""
+    fonts = _child(rpr, "rFonts", first=True)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(_w(attr), HOUSE_FONT)
+
+
 def house_styles(styles_xml: bytes, chapters_on_new_page: bool) -> bytes:
     """pandoc's reference styles with evalkit's: one sans-serif font throughout, headings in the house
     blue, and (for a report) each chapter on a new page. Table captions already stay with their table."""
@@ -151,21 +160,13 @@ def house_styles(styles_xml: bytes, chapters_on_new_page: bool) -> bytes:
     root = etree.fromstring(styles_xml, etree.XMLParser(resolve_entities=False, no_network=True))
     defaults = root.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
     if defaults is not None:
-        fonts = _child(defaults, "rFonts", first=True)
-        for attr in list(fonts.attrib):
-            del fonts.attrib[attr]
-        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-            fonts.set(_w(attr), HOUSE_FONT)
+        _house_font(defaults)
     for style in root.findall(_w("style")):
         sid = style.get(_w("styleId"))
         if sid not in _HEADINGS:
             continue
         rpr = _child(style, "rPr")
-        fonts = _child(rpr, "rFonts", first=True)
-        for attr in list(fonts.attrib):
-            del fonts.attrib[attr]
-        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
-            fonts.set(_w(attr), HOUSE_FONT)
+        _house_font(rpr)
         for old in rpr.findall(_w("color")):
             rpr.remove(old)
         color = etree.Element(_w("color"))
