@@ -182,6 +182,9 @@ def test_the_house_style_for_word(tmp_path):
     assert '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:cs="Calibri" w:eastAsia="Calibri"/>' in heading1
     assert "pageBreakBefore" not in brief and brief.count('w:val="1A4F8A"') == report.count('w:val="1A4F8A"') == 6
     assert reference_docx(default, tmp_path / "again.docx", True).read_bytes() == (tmp_path / "report.docx").read_bytes()
+    # pandoc dates its default reference document now: every entry gets the document's date instead
+    with zipfile.ZipFile(reference_docx(default, tmp_path / "dated.docx", True, stamp=(2024, 8, 30, 0, 0, 0))) as z:
+        assert {i.date_time for i in z.infolist()} == {(2024, 8, 30, 0, 0, 0)}
 
 
 def test_the_evaluator_cannot_end_the_pdfs_author_string_and_run_code(tmp_path):

@@ -184,9 +184,13 @@ def house_styles(styles_xml: bytes, chapters_on_new_page: bool) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def reference_docx(pandoc_default: bytes, target: str | Path, chapters_on_new_page: bool) -> Path:
+def reference_docx(pandoc_default: bytes, target: str | Path, chapters_on_new_page: bool,
+                   stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> Path:
     """Write evalkit's reference document (``--reference-doc``) from pandoc's default one
-    (``pandoc --print-default-data-file reference.docx``), entry by entry with each entry's date."""
+    (``pandoc --print-default-data-file reference.docx``). Every entry gets the date ``stamp`` (the
+    document's date): pandoc dates its default file now and copies some parts of the reference
+    document into the output as they are, dates included, so the same inputs would not give the
+    same bytes."""
     import io
 
     target = Path(target)
@@ -196,6 +200,8 @@ def reference_docx(pandoc_default: bytes, target: str | Path, chapters_on_new_pa
         for info, data in entries:
             if info.filename == "word/styles.xml":
                 data = house_styles(data, chapters_on_new_page)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zout.writestr(info, data)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            zout.writestr(entry, data)
     return target

@@ -139,7 +139,9 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             _pandoc([*common, *toc, "--to", "html5", "--standalone", "--embed-resources", *page, *figures("svg"),
                      "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
         elif fmt == "docx":
-            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx", bool(numbered))
+            day = date.fromisoformat(iso_date)
+            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx", bool(numbered),
+                                       stamp=(day.year, day.month, day.day, 0, 0, 0))
             _pandoc([*common, *toc, "--to", "docx", "--reference-doc", reference.name, *figures("png"),
                      "--output", tmp.name], build_dir, epoch)
             # a report's pages carry the kind of document as running header; a brief's only page numbers
