@@ -189,6 +189,10 @@ def test_the_508_report_answers_every_item_for_every_document(builds):
     page = (checks / "508.html").read_text(encoding="utf-8")
     assert '<html lang="en-US">' in page and "<h1>Section 508 conformance report</h1>" in page
     assert "No item failed." in page and "outloud 0.2.1" in page
+    # the data are a reconstruction, and every document says so first (the gate checks the first page)
+    codebook = (a / "results/mexico-auto-2024/publish/dataset/codebook.html").read_text(encoding="utf-8")
+    assert "<strong>About these data</strong> These documents rebuild" in codebook
+    assert "<strong>Acerca de estos datos</strong> Estos documentos reconstruyen" in codebook
 
 
 def broken_copy(a: Path, tmp_path: Path, lang: str, fmt: str, edit) -> Path:

@@ -44,7 +44,7 @@ def test_a_month_is_written_in_words_and_a_year_as_it_is():
 
 
 def test_the_front_matter_comes_from_the_publication_block(evaluation):
-    meta = publication_meta(evaluation, "es-MX")
+    meta = {k: v for k, v in publication_meta(evaluation, "es-MX").items() if not k.startswith("abstract")}
     assert meta == {"subtitle": "Informe de evaluación · México", "author": ["DevTech Systems, Inc."],
                     "running-header": "Informe de evaluación · México",
                     "prepared-for": "Preparado para: Oficina de Asuntos Laborales Internacionales (ILAB), "
@@ -59,7 +59,8 @@ def test_the_front_matter_comes_from_the_publication_block(evaluation):
     es = publication_note(evaluation, "es-MX")
     assert es.startswith("# Acerca de esta evaluación {.unnumbered}") and "Dirección de la evaluación: Andrea" in es
     assert "contrato número 1605DC-18-A-0013" in es and "evalkit-contents" not in es
-    bare = dataclasses.replace(evaluation, data={k: v for k, v in evaluation.data.items() if k != "publication"})
+    bare = dataclasses.replace(evaluation, data={k: v for k, v in evaluation.data.items()
+                                                 if k not in ("publication", "provenance")})
     assert front_matter(bare, "en-US") == publication_note(bare, "en-US") == "" and publication_meta(bare, "en-US") == {}
 
 
@@ -245,3 +246,61 @@ def test_word_settings_and_styles_keep_the_schema_order(tmp_path):
     ppr = [el.tag.split("}")[-1] for el in heading.find(f"{w}pPr")]
     assert rpr[0] == "rFonts" and (("sz" not in rpr) or rpr.index("color") < rpr.index("sz"))
     assert ppr.index("keepLines") < ppr.index("pageBreakBefore") < ppr.index("outlineLvl")
+
+
+NOTICE = "The records are a reconstruction that agrees with every published figure."
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
+def test_a_document_without_the_reconstruction_notice_on_its_first_page_fails_the_gate(tmp_path, fmt):
+    import subprocess
+
+    import typst
+
+    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
+    from evalkit.checks.notice import notice_findings
+    from evalkit.render.embedded import TYPST_TEMPLATE
+
+    def make(name: str, abstract: str | None) -> Path:
+        head = "---\ntitle: Report\nlang: en-US\n" + (f"abstract: \"{abstract}\"\nabstract-title: About these data\n"
+                                                        if abstract else "") + "---\n\n"
+        src = tmp_path / f"{name}.md"
+        # the notice comes late: a later page in the PDF, a later chapter in HTML and Word
+        src.write_text(head + "# Chapter\n\nText.\n\n```{=typst}\n#pagebreak()\n```\n\n# Later\n\n" + NOTICE + "\n",
+                       encoding="utf-8")
+        out = tmp_path / f"{name}.{fmt}"
+        if fmt == "pdf":
+            typ = tmp_path / f"{name}.typ"
+            subprocess.run([pypandoc.get_pandoc_path(), str(src), "-t", "typst", "-s", "--template", str(TYPST_TEMPLATE),
+                            "-o", str(typ)], check=True)
+            out.write_bytes(typst.compile(str(typ), pdf_standards=["ua-1"], ignore_system_fonts=True))
+        else:
+            # HTML as evalkit writes it: the title is the one h1, chapters are h2
+            pypandoc.convert_file(str(src), fmt, format="markdown", outputfile=str(out),
+                                  extra_args=["--standalone", "--shift-heading-level-by=1"] if fmt == "html"
+                                  else ["--standalone"])
+        return out
+
+    with_notice, without = make("with", NOTICE), make("without", None)
+    assert notice_findings(with_notice, fmt, NOTICE) == []
+    # the notice later in the document is not on its first page
+    assert [f.check for f in notice_findings(without, fmt, NOTICE)] == ["provenance-notice"]
+    doc = {"path": str(without), "format": fmt, "lang": "en-US", "title": None, "notice": NOTICE}
+    if fmt != "html":  # the HTML fixture is no complete page for axe; its notice check is the same function
+        with pytest.raises(AccessibilityGateError, match=r"\[provenance-notice\]"):
+            run_gate([doc], tmp_path / f"gate-{fmt}.json")
+
+
+def test_a_reconstruction_declares_its_notice_and_the_title_block_carries_it(evaluation):
+    from evalkit.frontmatter import provenance_notice
+
+    meta = publication_meta(evaluation, "en-US")
+    assert meta["abstract-title"] == "About these data" and meta["abstract"].startswith("These documents rebuild")
+    assert "not findings of the evaluation" in provenance_notice(evaluation, "en-US")
+    assert "no son hallazgos de la evaluación" in provenance_notice(evaluation, "es-MX")
+    original = dataclasses.replace(evaluation, data={**evaluation.data, "provenance": {"kind": "original"}})
+    assert provenance_notice(original, "en-US") is None and "abstract" not in publication_meta(original, "en-US")
+    data = copy.deepcopy(evaluation.data)
+    data["provenance"] = {"kind": "reconstruction"}
+    with pytest.raises(jsonschema.ValidationError, match="'notice' is a required property"):
+        jsonschema.validate(data, load_schema("evaluation.schema.yaml"))

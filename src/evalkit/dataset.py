@@ -252,7 +252,8 @@ def codebook_title(evaluation_title: dict, lang: str) -> str:
     return _("Dataset codebook: {title}", title=evaluation_title[lang])
 
 
-def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], title: dict) -> None:
+def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], title: dict,
+                        notice: dict[str, str] | None = None) -> None:
     """One accessible page; each language in its own section marked with its lang attribute."""
     primary = languages[0]
     e = html.escape
@@ -277,6 +278,9 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
         h = "h1" if n == 0 else "h2"
         sub = "h2" if n == 0 else "h3"
         parts.append(f'<section id="{lang}" lang="{lang}">\n<{h}>{e(codebook_title(title, lang))}</{h}>\n')
+        if notice:  # a reconstruction says so first (evaluation.yaml provenance)
+            parts.append(f'<p class="provenance-notice"><strong>{e(_("About these data"))}</strong> '
+                         f"{e(notice[lang])}</p>\n")
         for ds in datasets:
             cb: Codebook = ds["codebook"]
             rep = ds["report"]

@@ -16,7 +16,7 @@ from .errors import EvalkitError
 from .evaluation import Evaluation
 from .i18n import babel_locale, translator
 
-__all__ = ["CONTENTS_ID", "check_period", "data_collection_period", "front_matter", "publication_meta", "publication_note"]
+__all__ = ["CONTENTS_ID", "check_period", "data_collection_period", "front_matter", "provenance_notice", "publication_meta", "publication_note"]
 
 #: The block a report's front matter ends with: where the PDF prints its contents and its lists of
 #: tables and figures (evalkit's Lua filter; HTML and Word place their contents themselves).
@@ -53,16 +53,28 @@ def check_period(evaluation: Evaluation, values_doc: dict | None) -> None:
                 f"{period['start']} to {period['end']}")
 
 
+def provenance_notice(evaluation: Evaluation, lang: str) -> str | None:
+    """The notice a reconstruction's documents carry on their first page (None for original data)."""
+    prov = evaluation.data.get("provenance") or {}
+    if prov.get("kind") != "reconstruction":
+        return None
+    return " ".join(prov["notice"][lang].split())
+
+
 def publication_meta(evaluation: Evaluation, lang: str) -> dict:
     """The title block's `subtitle` (kind of document and country) and `author` (the evaluator), and
     the `running-header` of the pages and the cover's `prepared-for` line."""
+    _ = translator(lang)
+    notice = provenance_notice(evaluation, lang)
+    # the notice of a reconstruction goes where every writer prints it on the first page: the
+    # title block's abstract (HTML header, Word's Abstract paragraph, the PDF's cover or title block)
+    meta = {"abstract": notice, "abstract-title": _("About these data")} if notice else {}
     pub = evaluation.data.get("publication")
     if not pub:
-        return {}
-    _ = translator(lang)
+        return meta
     kind = _("{type} · {country}", type=pub["type"][lang], country=pub["country"][lang])
     # the running header of PDF and Word pages: short, so no reader takes it for prose
-    return {"subtitle": kind, "author": [pub["evaluator"]], "running-header": kind,
+    return {**meta, "subtitle": kind, "author": [pub["evaluator"]], "running-header": kind,
             "prepared-for": _("Prepared for: {funder}", funder=pub["funder"][lang])}
 
 

@@ -8,7 +8,7 @@ rule accessibility_gate:
         report=RESULTS + "/checks/accessibility/{part}.json",
     params:
         config=settings("languages", "accessibility"),
-        evaluation=lambda w: evaluation_part("title") if w.part == "dataset" else {},
+        evaluation=lambda w: evaluation_part("title", "provenance") if w.part == "dataset" else evaluation_part("provenance"),
         langs=LANGS,
     log:
         RESULTS + "/logs/accessibility_gate/{part}.log",

@@ -12,7 +12,7 @@ rule dataset:
         disclosure=STAGED + "/dataset/disclosure.json",
     params:
         config=settings("languages", "privacy.k", "privacy.l"),
-        evaluation=evaluation_part("title", "date", "instruments"),
+        evaluation=evaluation_part("title", "date", "instruments", "provenance"),
     log:
         RESULTS + "/logs/dataset.log",
     benchmark:

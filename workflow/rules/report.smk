@@ -17,7 +17,7 @@ rule report_inputs:
         figures=directory(RESULTS + "/report/{lang}/figures"),
     params:
         config=settings("languages", "formats", "privacy.min_cell"),
-        evaluation=lambda w: evaluation_part("date", "report", "content", "analysis", "instruments", "publication",
+        evaluation=lambda w: evaluation_part("date", "report", "content", "analysis", "instruments", "publication", "provenance",
                                              title=LANGS[w.lang]),
         lang=lambda w: LANGS[w.lang],
     log:

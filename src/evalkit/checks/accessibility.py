@@ -67,7 +67,7 @@ import pikepdf
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import features, pdfua, tables
+from . import features, notice, pdfua, tables
 from .findings import Finding, one_line as _one_line
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -867,6 +867,8 @@ def _validate(documents: Sequence[Mapping[str, Any]]) -> None:
             )
         if not isinstance(doc.get("lang"), str) or not doc["lang"].strip():
             raise ValueError(f"documents[{i}] ({doc['path']}): 'lang' must be a BCP-47 tag such as 'en-US'")
+        if doc.get("notice") is not None and not isinstance(doc["notice"], str):
+            raise ValueError(f"documents[{i}] ({doc['path']}): 'notice' must be a string or None")
         if doc.get("document") is not None and not isinstance(doc["document"], str):
             raise ValueError(f"documents[{i}] ({doc['path']}): 'document' must be a string or None")
         if doc.get("title") is not None and not isinstance(doc["title"], str):
@@ -957,7 +959,8 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
         documents: ``{"path": str, "format": "html"|"pdf"|"docx", "lang":
             str, "title": str | None, "document": str | None}`` per
             document; entries with the same ``document`` name are formats of
-            one document, whose table cells must agree. One headless Chromium
+            one document, whose table cells must agree; a ``notice`` must be on
+            the document's first page (:mod:`evalkit.checks.notice`). One headless Chromium
             is shared by all HTML documents and only launched if there are
             any.
         axe_tags: axe-core rule tags to run (default WCAG 2.0/2.1 A and AA).
@@ -1006,6 +1009,8 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
                 findings = check_docx(path, lang, title)
             if Path(path).is_file():
                 evidence["features"] = features.document_features(path, fmt, evidence.get("outloud"))
+                if doc.get("notice"):
+                    findings += notice.notice_findings(path, fmt, doc["notice"])
             if doc.get("document"):
                 evidence["document"] = doc["document"]
             checked.append({"path": path, "format": fmt, "lang": lang, "findings": [asdict(f) for f in findings],

@@ -33,6 +33,7 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     """
     from ..checks.accessibility import AccessibilityGateError, run_gate
     from ..dataset import codebook_title
+    from ..frontmatter import provenance_notice
 
     primary = ctx.config["languages"][0]
     documents = []
@@ -51,7 +52,7 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
             name = f"{sub}/{p.stem}"
         documents.append({"path": ctx.rel(p), "format": p.suffix.lstrip("."), "lang": lang, "title": title,
-                          "document": name})
+                          "document": name, "notice": provenance_notice(ctx.evaluation, lang)})
     report_path = Path(report_path)
     failed_copy = report_path.with_name(report_path.stem + "-failed.json")
     try:

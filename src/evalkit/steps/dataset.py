@@ -42,5 +42,9 @@ def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], o
                          "files": [f.name for f in files]})
         reports.append(report)
     write_codebook_csv(rows, out_dir / "codebook.csv", langs)
-    write_codebook_html(datasets, out_dir / "codebook.html", langs, ctx.evaluation.data["title"])
+    from ..frontmatter import provenance_notice
+
+    notice = {lang: provenance_notice(ctx.evaluation, lang) for lang in langs}
+    write_codebook_html(datasets, out_dir / "codebook.html", langs, ctx.evaluation.data["title"],
+                        notice if all(notice.values()) else None)
     write_disclosure_report(reports, out_dir / "disclosure.json")
