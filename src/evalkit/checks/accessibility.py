@@ -68,7 +68,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import features, notice, pdfua, tables
-from .findings import Finding, one_line as _one_line
+from .findings import TYPOGRAPHIC_QUOTES, Finding
+from .findings import one_line as _one_line
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from playwright.sync_api import Browser
@@ -289,13 +290,10 @@ def _same_lang(found: str | None, expected: str) -> bool:
     return found is not None and found.strip().casefold() == expected.strip().casefold()
 
 
-_TYPOGRAPHIC_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
 def _title_key(text: str | None) -> str:
     """Titles compare with whitespace folded and typographic quotes as straight ones: renderers
     turn an apostrophe into \u2019 ("smart" punctuation, e.g. in a title), which is the same title."""
-    return _norm(text).translate(_TYPOGRAPHIC_QUOTES)
+    return _norm(text).translate(TYPOGRAPHIC_QUOTES)
 
 
 def _check_title(

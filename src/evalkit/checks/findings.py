@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["Finding", "one_line"]
+__all__ = ["TYPOGRAPHIC_QUOTES", "Finding", "one_line", "read_text"]
+
+#: Renderers turn an apostrophe into \u2019 ("smart" punctuation); for comparing texts it is the same.
+TYPOGRAPHIC_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+# A word broken at its own hyphen across two lines of a PDF ("Non-" / "response") comes back as two
+# pieces of text; the hyphen stays, so joining after it loses nothing.
+_AFTER_HYPHEN = re.compile(r"(?<=\w-) ")
 
 
 def one_line(text: str) -> str:
     """Collapse all whitespace (newlines too) to single spaces."""
     return " ".join(text.split())
+
+
+def read_text(text: str | None) -> str:
+    """Text as read from any of the formats, for comparing: whitespace folded, and a word broken
+    across lines at its own hyphen joined again."""
+    return _AFTER_HYPHEN.sub("", one_line(text or ""))
 
 
 @dataclass(frozen=True)

@@ -5,24 +5,20 @@ the Word file before its first chapter heading). The gate fails a document witho
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from .findings import Finding
+from .findings import TYPOGRAPHIC_QUOTES, Finding, read_text
 
 __all__ = ["first_page_text", "notice_findings"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ad": None})
-_AFTER_HYPHEN = re.compile(r"(?<=\w-) ")
-
-
 def _norm(text: str) -> str:
-    return _AFTER_HYPHEN.sub("", " ".join(text.translate(_QUOTES).split()))
+    # soft hyphens dropped: the notice is prose, and only its words matter here
+    return read_text(text.translate(TYPOGRAPHIC_QUOTES).replace("\u00ad", ""))
 
 
 def first_page_text(path: str | Path, fmt: str) -> str:

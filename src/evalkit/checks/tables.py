@@ -10,7 +10,6 @@ The HTML is the reference; the check reports, per table, the cells that differ.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,7 +19,7 @@ from lxml import html as lxml_html
 from outloud.model import Document
 from outloud.rules._common import element_text
 
-from .findings import Finding
+from .findings import Finding, read_text
 
 __all__ = ["MAX_CELLS_SHOWN", "compare_tables", "docx_tables", "html_tables", "pdf_tables"]
 
@@ -31,19 +30,10 @@ MAX_CELLS_SHOWN = 3
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-# A word broken at its own hyphen across two lines of a PDF cell ("Non-" / "response") comes back
-# as two pieces of text; the hyphen stays, so joining after it loses nothing.
-_AFTER_HYPHEN = re.compile(r"(?<=\w-) ")
-
-
-def _text(text: str | None) -> str:
-    return _AFTER_HYPHEN.sub("", " ".join((text or "").split()))
-
-
 def html_tables(path: str | Path) -> list[Table]:
     """Each ``<table>``'s rows of cell texts, in document order."""
     root = lxml_html.parse(str(path)).getroot()
-    return [[[_text(c.text_content()) for c in tr if c.tag in ("td", "th")] for tr in table.iter("tr")]
+    return [[[read_text(c.text_content()) for c in tr if c.tag in ("td", "th")] for tr in table.iter("tr")]
             for table in root.iter("table")]
 
 
@@ -51,7 +41,7 @@ def docx_tables(path: str | Path) -> list[Table]:
     """Each ``w:tbl``'s rows (``w:tr``) of cell texts (``w:tc``), in document order."""
     with zipfile.ZipFile(path) as zf:
         root = etree.fromstring(zf.read("word/document.xml"), _XML_PARSER)
-    return [[[_text("".join(t.text or "" for t in tc.iter(f"{_W}t"))) for tc in tr.iter(f"{_W}tc")]
+    return [[[read_text("".join(t.text or "" for t in tc.iter(f"{_W}t"))) for tc in tr.iter(f"{_W}tc")]
              for tr in table.iter(f"{_W}tr")] for table in root.iter(f"{_W}tbl")]
 
 
@@ -60,7 +50,7 @@ def pdf_tables(path: str | Path) -> list[Table]:
     reader gets them, in document order."""
     doc = Document(str(path))
     try:
-        return [[[_text(element_text(doc, cell)) for cell in row.logical_children if cell.type in ("TH", "TD")]
+        return [[[read_text(element_text(doc, cell)) for cell in row.logical_children if cell.type in ("TH", "TD")]
                  for row in table.descendants() if row.type == "TR"]
                 for table in doc.elements_of("Table")]
     finally:
