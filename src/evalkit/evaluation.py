@@ -303,11 +303,20 @@ def _check_family(ins: dict, cb: dict, source: str) -> None:
         raise ConfigError(source, problems)
 
 
+def day_or_month(text: str):
+    """A data-collection bound, 'YYYY-MM-DD' or 'YYYY-MM', as (the date, or the month's first day;
+    whether a day was given). Raises ValueError when it is no real day or month."""
+    from datetime import date
+
+    parts = [int(x) for x in str(text).split("-")]
+    if len(parts) not in (2, 3):
+        raise ValueError(f"expected YYYY-MM-DD or YYYY-MM, found {text!r}")
+    return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1), len(parts) > 2
+
+
 def _check_publication(pub: dict) -> list[str]:
     """The funding statement as printed (with the contract number filled in) is safe text, and the
     data-collection period is made of real days or months, the first not after the last."""
-    from datetime import date
-
     problems = []
     for lang, text in (pub.get("funding") or {}).items():
         if "{contract}" in text and not pub.get("contract"):
@@ -321,10 +330,9 @@ def _check_publication(pub: dict) -> list[str]:
     for key in ("start", "end"):
         if key not in period:
             continue
-        parts = [int(x) for x in str(period[key]).split("-")]
         try:
-            bounds[key] = date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
-        except (ValueError, IndexError):
+            bounds[key] = day_or_month(period[key])[0]
+        except ValueError:
             problems.append(f"publication.data_collection.{key}: expected a real day (YYYY-MM-DD) or month "
                             f"(YYYY-MM), found '{period[key]}'")
     first, last = str(period.get("start", "")), str(period.get("end", ""))

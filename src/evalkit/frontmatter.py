@@ -7,13 +7,11 @@ written in that language (Babel).
 
 from __future__ import annotations
 
-from datetime import date
-
 from babel.dates import format_date, format_interval
 from babel.lists import format_list
 
 from .errors import EvalkitError
-from .evaluation import Evaluation
+from .evaluation import Evaluation, day_or_month
 from .i18n import babel_locale, translator
 
 __all__ = ["CONTENTS_ID", "check_period", "data_collection_period", "front_matter", "provenance_notice", "publication_meta", "publication_note"]
@@ -23,15 +21,10 @@ __all__ = ["CONTENTS_ID", "check_period", "data_collection_period", "front_matte
 CONTENTS_ID = "evalkit-contents"
 
 
-def _day_or_month(text: str) -> tuple[date, bool]:
-    parts = [int(p) for p in text.split("-")]
-    return date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1), len(parts) > 2
-
-
 def data_collection_period(period: dict, lang: str) -> str:
     """'November 6, 2023 – February 29, 2024', or 'April – June 2024' when only months are known."""
     locale = babel_locale(lang)
-    (start, start_day), (end, end_day) = _day_or_month(period["start"]), _day_or_month(period["end"])
+    (start, start_day), (end, end_day) = day_or_month(period["start"]), day_or_month(period["end"])
     if start_day and end_day:
         return f"{format_date(start, format='long', locale=locale)} – {format_date(end, format='long', locale=locale)}"
     return format_interval(start, end, "yMMMM", locale=locale)
