@@ -26,8 +26,9 @@ from matplotlib.text import Text  # noqa: E402
 
 from .io import atomic_write_bytes  # noqa: E402
 
-#: Printed width of a chart: US letter (8.5 in) less the 1.25 in side margins of pandoc's Typst
-#: template, so the PDF shows a chart at its own size and its text at the size it was set in.
+#: Printed width of a chart: US letter (8.5 in) less the 1.25 in side margins of the PDF's Typst
+#: template (render/page.typst), so the PDF shows a chart at its own size and its text at the size
+#: it was set in.
 FIGURE_WIDTH_IN = 6.0
 #: The smallest text a chart may hold, in points at its printed size.
 MIN_FONT_PT = 8.0

@@ -67,8 +67,11 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     return result
 
 
-def write_environment(ctx: Context, axe_version: str | None, path: str | Path) -> None:
-    atomic_write_text(path, json.dumps(tool_versions(ctx, axe_version), indent=2, sort_keys=True) + "\n")
+def write_environment(ctx: Context, axe_version: str | None, path: str | Path) -> dict:
+    """Write the tools that made and checked the documents (:func:`tool_versions`) and return them."""
+    versions = tool_versions(ctx, axe_version)
+    atomic_write_text(path, json.dumps(versions, indent=2, sort_keys=True) + "\n")
+    return versions
 
 
 def tool_versions(ctx: Context, axe_version: str | None) -> dict:
@@ -123,8 +126,7 @@ def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str
     from ..checks.conformance import write_conformance
 
     report = merge_checks("accessibility", parts, report_path)
-    versions = tool_versions(ctx, report.get("axe_version"))
-    atomic_write_text(environment_path, json.dumps(versions, indent=2, sort_keys=True) + "\n")
+    versions = write_environment(ctx, report.get("axe_version"), environment_path)
     write_conformance(report, conformance_json, conformance_html,
                       {"chromium": versions["chromium"], "evalkit": versions["python_packages"]["evalkit"]})
     acc = ctx.config["accessibility"]
