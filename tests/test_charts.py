@@ -109,3 +109,13 @@ def test_a_label_is_drawn_as_written_never_as_math(tmp_path):
     bar_chart(tmp_path / "m", ["Fines $5 and $10", "Broken $x^{$ math"], [3, 1], ["3", "1"], "n")
     svg = (tmp_path / "m.svg").read_text(encoding="utf-8")
     assert "<!-- Fines $5 and $10 -->" in svg and "<!-- Broken $x^{$ math -->" in svg
+
+
+def test_the_chart_width_is_the_text_width_of_the_pdf_template():
+    from pathlib import Path
+
+    from evalkit.render.embedded import TYPST_TEMPLATE
+
+    page = Path(TYPST_TEMPLATE).read_text(encoding="utf-8")
+    m = re.search(r'#set page\(paper: "us-letter", margin: \(x: ([\d.]+)in', page)
+    assert m and 8.5 - 2 * float(m.group(1)) == FIGURE_WIDTH_IN
