@@ -30,8 +30,12 @@ __all__ = ["LABELS", "STATUSES", "checklists", "conformance", "write_conformance
 STATUSES = ("fail", "person", "pass", "n/a")
 LABELS = {"fail": "Fail", "person": "Needs a person", "pass": "Pass", "n/a": "Not applicable"}
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "html": "HTML"}
-_MATTERHORN = {"pass": "pass", "fail": "fail", "warning": "person", "manual": "person", "not-tested": "person",
-               "not-applicable": "n/a"}
+
+
+def _matterhorn(status: str) -> str:
+    """A checkpoint's outloud status as the report's: pass, fail and not applicable as they are;
+    anything else (pdfua.FOR_A_PERSON, or a status outloud may add) is for a person."""
+    return {"pass": "pass", "fail": "fail", "not-applicable": "n/a"}.get(status, "person")
 
 
 @cache
@@ -131,7 +135,7 @@ def conformance(gate_report: Mapping[str, Any], environment: Mapping[str, Any] |
             if not matterhorn or all(m["id"] != row["id"] for m in matterhorn):
                 matterhorn.append({"id": row["id"], "name": row["name"], "results": {}})
             entry = next(m for m in matterhorn if m["id"] == row["id"])
-            entry["results"][names[doc["path"]]] = {"status": _MATTERHORN.get(row["status"], "person"),
+            entry["results"][names[doc["path"]]] = {"status": _matterhorn(row["status"]),
                                                     "evidence": [row["note"]] if row["note"] else []}
     counts = {s: 0 for s in STATUSES}
     for entry in items + matterhorn:

@@ -22,7 +22,7 @@ import outloud
 
 from .findings import Finding
 
-__all__ = ["FRAMEWORKS", "VERSION", "Audit", "audit_pdf", "for_a_person"]
+__all__ = ["FOR_A_PERSON", "FRAMEWORKS", "VERSION", "Audit", "audit_pdf", "for_a_person"]
 
 #: The checker and its version, recorded in the gate report and the environment.
 VERSION = f"outloud {outloud.__version__}"
@@ -30,8 +30,9 @@ VERSION = f"outloud {outloud.__version__}"
 #: outloud's frameworks, as the report names them.
 FRAMEWORKS: dict[str, str] = {"pdfua1": "PDF/UA-1 (Matterhorn Protocol 1.1)", "wcag22": "WCAG 2.2 A/AA"}
 
-#: Statuses a person has to settle: no machine test ("manual"), or only warnings.
-_FOR_A_PERSON = {"manual", "warning"}
+#: Statuses a person has to settle: no machine test ("manual"), rules that did not run
+#: ("not-tested"), or only warnings.
+FOR_A_PERSON = frozenset({"manual", "not-tested", "warning"})
 
 
 def _where(finding: Any) -> str:
@@ -92,4 +93,4 @@ def audit_pdf(path: str | Path) -> Audit:
 
 def for_a_person(criteria: list[dict[str, str]]) -> list[dict[str, str]]:
     """The checkpoints and criteria a person has to settle (see the module docstring)."""
-    return [c for c in criteria if c["status"] in _FOR_A_PERSON]
+    return [c for c in criteria if c["status"] in FOR_A_PERSON]
