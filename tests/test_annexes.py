@@ -51,3 +51,46 @@ def test_annexes_in_both_languages(tmp_path):
 def test_heat_map_cell_text_is_readable_on_every_fill():
     for fill in HEAT:
         assert max(contrast_ratio(TEXT_COLOR, fill), contrast_ratio("#ffffff", fill)) >= 4.5, fill
+
+
+def default_registry() -> Registry:
+    from pathlib import Path
+
+    from evalkit.content import load_registry
+
+    content = Path(__file__).resolve().parents[1] / "report" / "mexico-auto-2024" / "content"
+    return load_registry(content / "registry.yaml", content / "tosc.yaml", ["en-US", "es-MX"])
+
+
+def test_heat_map_alt_text_counts_the_leverage_points_it_names(tmp_path):
+    """The alt text's count is the number of leverage points of that category that reach that domain,
+    counted here from the registry (not domain tags summed over a row, which once gave 12)."""
+    import re
+
+    r = default_registry()
+    themes = {t["title"]["en-US"]: t["id"] for t in r.data["themes"]}
+    domains = {d["name"]["en-US"]: d["key"] for d in r.tosc["domains"]}
+    en = annexes_fragment(r, "en-US", tmp_path, tmp_path)
+    m = re.search(r"The most, (\d+), are in \d+\. (.+?) and \d+\. (.+?)\. The table", en)
+    assert m, en[:400]
+    theme, domain = themes[m.group(2)], domains[m.group(3)]
+    points = [lp["id"] for f, lp in r.leverage_points() if f["theme"] == theme and domain in lp["domains"]]
+    assert int(m.group(1)) == len(points) == len(set(points)) > 0
+    for t in themes.values():  # and it is the largest such count
+        for d in domains.values():
+            assert sum(1 for f, lp in r.leverage_points() if f["theme"] == t and d in lp["domains"]) <= len(points)
+
+
+def test_no_note_describes_a_source_document():
+    """Registry texts speak for the evaluation: a note such as "No leverage point: The report presents
+    ..." describes the source document instead."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "report"
+    source = re.compile(r"\b(the|this) (published )?report\b|\b(el|este) informe\b", re.IGNORECASE)
+    found = [f"{p.relative_to(root)}:{n}: {line.strip()}"
+             for p in sorted(root.glob("*/content/registry*.yaml"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if not line.lstrip().startswith("#") and source.search(line)]
+    assert not found, "\n".join(found)
