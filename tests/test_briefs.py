@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 
 from evalkit.briefs import brief_fragment, brief_fragments, question_projects, spotlight_indicators
+from evalkit.i18n import translator
 from evalkit.content import Registry, check_registry, load_registry
 
 from .conftest import ROOT
@@ -29,7 +30,7 @@ def data() -> dict:
     d["projects"].append({"id": "calle", "name": bi("CALLE"), "implementer": bi("AIR"), "summary": bi("Inspection.")})
     d["findings"][0]["evidence"]["values"].append("monitoring.map.map_01.total")
     d["findings"][1]["evidence"]["projects"] = ["calle"]
-    d["findings"][1]["quote"] = {"stakeholder": "workers", "text": bi("The inspectors finally came.")}
+    d["findings"][1]["quote"] = {"segment": "SEG-0003", "stakeholder": "workers", "text": bi("The inspectors finally came.")}
     d["good_practices"].append({"id": "gp-inspection-tools", "title": bi("Inspection tools"), "text": bi("Tools help."),
                                 "findings": ["inspectors-trained"], "projects": ["calle"],
                                 "learning_questions": ["lq-capacity"]})
@@ -45,7 +46,8 @@ def data() -> dict:
     return d
 
 
-REFS_BRIEFS = replace(REFS, value_ids=REFS.value_ids | {"monitoring.map.map_01.total"})
+REFS_BRIEFS = replace(REFS, value_ids=REFS.value_ids | {"monitoring.map.map_01.total"},
+                      segments={**REFS.segments, "SEG-0003": {"stakeholder": "workers", "code": "inspectors-trained"}})
 
 
 def value(display: str) -> dict:
@@ -222,7 +224,9 @@ def test_published_briefs_carry_the_registry_content_in_both_languages(built):
             for f in quoted:
                 assert flat(f["quote"]["text"][lang]) in page
             attributions = re.findall(r"^> \u2014 (.*)$", frag, flags=re.M)
-            assert attributions == [stakeholders[f["quote"]["stakeholder"]] for f in quoted]
+            # the default evaluation's quotations are paraphrases (provenance.quotations), and say so
+            assert attributions == [translator(lang)("{who} (paraphrased)", who=stakeholders[f["quote"]["stakeholder"]])
+                                    for f in quoted]
             # the question's good practices, and no other
             for g in r.data["good_practices"]:
                 mine = q["id"] in g.get("learning_questions", [])

@@ -34,7 +34,7 @@ def registry() -> dict:
                           "projects": ["map"]},
              "leverage_points": [{"id": "lp-training", "name": bi("Training"), "domains": ["human_capacity"],
                                   "level": "high", "description": bi("Train people.")}],
-             "quote": {"stakeholder": "unions", "text": bi("We learned a lot.")}},
+             "quote": {"segment": "SEG-0001", "stakeholder": "unions", "text": bi("We learned a lot.")}},
             {"id": "inspectors-trained", "theme": "capacity", "title": bi("Inspectors"), "text": bi("Trained."),
              "evidence": {}, "no_leverage_point": bi("Too early to tell.")},
         ],
@@ -53,6 +53,9 @@ def registry() -> dict:
 
 REFS = References(value_ids={"post_interview.awareness.top_box_share"}, stakeholders={"unions", "workers"},
                   projects={"map", "calle"}, segment_codes={"knowledge-grew"}, journal_entries={"OJ-01"},
+                  segments={"SEG-0001": {"stakeholder": "unions", "code": "knowledge-grew"},
+                            "SEG-0002": {"stakeholder": "workers", "code": "knowledge-grew"},
+                            "SEG-0004": {"stakeholder": "unions", "code": "inspectors-trained"}},
                   priority_items={"rec_1", "rec_2"})
 
 
@@ -107,6 +110,12 @@ CASES = [
      "findings[knowledge-grew].evidence.outcomes: 'oc-missing' is not an outcome (known: oc-forum)"),
     ("quote attributed to an unknown type", setitem(["findings", 0, "quote", "stakeholder"], "Juan Pérez"),
      "findings[knowledge-grew].quote.stakeholder: 'Juan Pérez' is not a stakeholder type (types: unions, workers)"),
+    ("quote from no coded segment", setitem(["findings", 0, "quote", "segment"], "SEG-0099"),
+     "findings[knowledge-grew].quote.segment: 'SEG-0099' is not a coded segment"),
+    ("quote from another stakeholder type's segment", setitem(["findings", 0, "quote", "segment"], "SEG-0002"),
+     "findings[knowledge-grew].quote.stakeholder: 'unions', but segment SEG-0002 is from 'workers'"),
+    ("quote from a segment of another finding", setitem(["findings", 0, "quote", "segment"], "SEG-0004"),
+     "findings[knowledge-grew].quote.segment: segment SEG-0004 is coded 'inspectors-trained', not this finding"),
     ("priority item that does not exist", setitem(["recommendations", 0, "priority"], "rec_9"),
      "recommendations[rec-train].priority: 'rec_9' is neither a rated item of the workshop forms nor 'evaluation_team'"),
     ("same priority item twice", setitem(["recommendations", 1, "priority"], "rec_1"),
@@ -198,7 +207,7 @@ def test_split_moves_every_text_to_its_language_and_merging_restores_the_registr
         "id": "knowledge-grew", "theme": "awareness",
         "evidence": {"values": ["post_interview.awareness.top_box_share"], "outcomes": ["oc-forum"], "projects": ["map"]},
         "leverage_points": [{"id": "lp-training", "domains": ["human_capacity"], "level": "high"}],
-        "quote": {"stakeholder": "unions"}}
+        "quote": {"segment": "SEG-0001", "stakeholder": "unions"}}
     assert es["findings"]["knowledge-grew"]["quote"] == {"text": "We learned a lot. (es)"}
     assert es["findings"]["knowledge-grew"]["leverage_points"]["lp-training"]["name"] == "Training (es)"
     assert "en-US" not in overlays["es-MX"].read_text(encoding="utf-8")

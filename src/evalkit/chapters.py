@@ -5,6 +5,8 @@ same numbers the annexes use; every figure comes from values.json."""
 
 from __future__ import annotations
 
+import re
+
 from .content import Registry
 from .fragments import md_cell, md_table
 from .i18n import translator
@@ -96,6 +98,69 @@ def _recommendation(reg: Registry, r: dict, n: int, values_doc: dict, lang: str,
     elif workshop and r["priority"] == "evaluation_team":
         lines.append(_("Added by the evaluation team after the validation workshops."))
     return lines[0] + "\n" + lines[1] + "\n" + " ".join(lines[2:]) + "\n"
+
+
+def ranked_recommendations(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:
+    """Every recommendation as one line of a numbered list, for an executive summary: its number and
+    title and, where validation workshops rated it, its priority rank and mean rating."""
+    _ = translator(lang)
+    rated = [r for r in reg.data["recommendations"] if workshop and f"{workshop}.{r['priority']}.rank" in values_doc["values"]]
+    lines = []
+    for n, r in enumerate(reg.data["recommendations"], start=1):
+        if r in rated:
+            base = f"{workshop}.{r['priority']}"
+            why = _("ranked {rank} of {count} by the validation workshops, mean priority {mean}",
+                    rank=lookup(values_doc, f"{base}.rank", lang), count=len(rated),
+                    mean=lookup(values_doc, f"{base}.mean", lang))
+        elif workshop and r["priority"] == "evaluation_team":
+            why = _("added by the evaluation team")
+        else:
+            why = ""
+        lines.append(f"{n}. **{_para(r['title'][lang])}**" + (f" ({why})" if why else ""))
+    return "\n".join(lines) + "\n"
+
+
+def registry_metadata(reg: Registry, lang: str) -> dict:
+    """What authored report text names by reference, in one language: ``registry.<kind>.<id>.<field>``
+    (for example ``{{< meta registry.projects.map.name >}}``), so prose never copies a name or a
+    title from the registry and a renamed entry is renamed everywhere."""
+    fnum = reg.finding_numbers()
+
+    def fields(item: dict, names: tuple[str, ...]) -> dict[str, str]:
+        return {k: _para(item[k][lang]) for k in names if isinstance(item.get(k), dict) and lang in item[k]}
+
+    out = {
+        "projects": {p["id"]: fields(p, ("name", "short", "implementer")) for p in reg.data.get("projects", [])},
+        "findings": {f["id"]: {**fields(f, ("title",)), "number": fnum[f["id"]]} for f in reg.data["findings"]},
+        "recommendations": {r["id"]: {**fields(r, ("title",)), "number": str(n)}
+                            for n, r in enumerate(reg.data["recommendations"], start=1)},
+        "good_practices": {g["id"]: fields(g, ("title",)) for g in reg.data.get("good_practices", [])},
+        "acronyms": {a["id"]: fields(a, ("short", "long")) for a in reg.data.get("acronyms", [])},
+        "addressees": {a["id"]: fields(a, ("name",)) for a in reg.data.get("addressees", [])},
+        "themes": {t["id"]: {**fields(t, ("title",)), "number": str(i)}
+                   for i, t in enumerate(reg.data["themes"], start=1)},
+    }
+    out = {kind: items for kind, items in out.items() if items}
+    if reg.data.get("projects"):
+        from babel.lists import format_list
+
+        from .i18n import babel_locale
+
+        out["project_list"] = format_list(
+            [f"{_para(p.get('short', p['name'])[lang])} ({TRAILING_ACRONYM.sub('', _para(p['implementer'][lang]))})"
+             for p in reg.data["projects"]], locale=babel_locale(lang))
+    return out
+
+
+TRAILING_ACRONYM = re.compile(r"\s*\([^()]*\)$")  # "Partners of the Americas (POA)" -> "Partners of the Americas"
+
+
+def projects_fragment(reg: Registry, lang: str) -> str:
+    """The sampled projects as a list: each project's name, its implementer and what it does."""
+    _ = translator(lang)
+    return "\n".join("- " + _("**{name}**, implemented by {implementer}. {summary}", name=_para(p["name"][lang]),
+                                implementer=_para(p["implementer"][lang]), summary=_para(p["summary"][lang]))
+                      for p in reg.data.get("projects", [])) + "\n"
 
 
 def recommendations_chapter(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:

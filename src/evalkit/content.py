@@ -70,6 +70,7 @@ class References:
     stakeholders: set[str] | None = None       # stakeholder category keys
     projects: set[str] | None = None           # project keys of the monitoring codebook
     segment_codes: set[str] | None = None      # codes used in the coded segments
+    segments: dict[str, dict] | None = None    # coded segment id -> {"stakeholder": key, "code": finding id}
     journal_entries: set[str] | None = None    # ids of the outcome journal
     priority_items: set[str] | None = None     # rating items of the workshop forms
 
@@ -340,6 +341,18 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         if q and refs.stakeholders is not None and q["stakeholder"] not in refs.stakeholders:
             add(f"{where}.quote.stakeholder: '{q['stakeholder']}' is not a stakeholder type "
                 f"(types: {', '.join(sorted(refs.stakeholders))})")
+        if q and refs.segments is not None:
+            seg = refs.segments.get(q.get("segment"))
+            if seg is None:
+                add(f"{where}.quote.segment: '{q.get('segment')}' is not a coded segment; expected the id of the "
+                    f"segment the quotation comes from")
+            else:
+                if seg["stakeholder"] != q["stakeholder"]:
+                    add(f"{where}.quote.stakeholder: '{q['stakeholder']}', but segment {q['segment']} is from "
+                        f"'{seg['stakeholder']}'; expected the segment's stakeholder type")
+                if seg["code"] != f["id"]:
+                    add(f"{where}.quote.segment: segment {q['segment']} is coded '{seg['code']}', not this finding; "
+                        f"expected a segment that supports the finding the quotation illustrates")
     for g in data.get("good_practices", []):
         where = f"good_practices[{g['id']}]"
         if not g.get("findings"):

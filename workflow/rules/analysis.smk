@@ -10,7 +10,7 @@ rule compute_values:
         tables=analysis_table_files(),
     params:
         config=settings("languages", "statistics", "privacy"),
-        evaluation=evaluation_part("instruments", "analysis"),
+        evaluation=evaluation_part("instruments", "analysis", "corrections"),
         table_dir=RESULTS + "/tables",
     log:
         RESULTS + "/logs/compute_values.log",

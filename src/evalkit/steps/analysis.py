@@ -118,6 +118,9 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         from ..analysis.secondary import add_ratio_values
 
         add_ratio_values(store, settings["ratios"], ctx.rel(ev.folder / "evaluation.yaml"))
+    from ..corrections import add_correction_values
+
+    add_correction_values(store, ev, ctx.rel(ev.folder / "evaluation.yaml"))
     atomic_write_text(out_values, store.to_json())
 
 

@@ -30,7 +30,10 @@ def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str
         elif ins["kind"] == "indicator_report":
             refs.projects = {c["key"] for c in cb.variable("project")["categories"]}
         elif ins["kind"] == "coded_segments":
-            refs.segment_codes = set(read_clean(clean_csvs[ins["id"]])["code"])
+            segs = read_clean(clean_csvs[ins["id"]])
+            refs.segment_codes = set(segs["code"])
+            refs.segments = {str(r[cb.id_variable]): {"stakeholder": str(r.get("stakeholder", "")), "code": str(r["code"])}
+                             for r in segs.to_dict("records")}
         elif ins["kind"] == "outcome_journal":
             refs.journal_entries = set(read_clean(clean_csvs[ins["id"]])[cb.id_variable])
         elif ins["kind"] == "workshop_forms":

@@ -56,6 +56,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
+    references: dict = {}
     if content_path(ctx) is not None and clean_csvs is not None:
         from ..annexes import annexes_fragment
         from ..chapters import (
@@ -66,21 +67,30 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             good_practices_chapter,
             lessons_chapter,
             performance_ratings_fragment,
+            projects_fragment,
+            ranked_recommendations,
             recommendations_by_addressee,
+            registry_metadata,
             recommendations_chapter,
         )
 
         reg = load_content(ctx, values_doc, clean_csvs, [lang])
+        references = registry_metadata(reg, lang)
         names = value_names(ctx, lang)
         stakeholders = {}
         for ins in ctx.evaluation.instruments_of("engagement_log"):
             stakeholders = {c["key"]: c["label"][lang] for c in ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")["categories"]}
+        if ctx.evaluation.data.get("provenance", {}).get("quotations") == "paraphrased":
+            # the attribution of every quotation says it is the evaluation team's paraphrase
+            stakeholders = {k: translator(lang)("{who} (paraphrased)", who=v) for k, v in stakeholders.items()}
         workshop = next((i["id"] for i in ctx.evaluation.instruments_of("workshop_forms")), None)
         fragments_out = {
             "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders),
             "good-practices.md": good_practices_chapter(reg, lang),
             "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
             "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
+            "recommendations-ranked.md": ranked_recommendations(reg, values_doc, lang, workshop),
+            "projects.md": projects_fragment(reg, lang),
             "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
             "acronyms.md": acronyms_fragment(reg, lang),
             "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
@@ -105,7 +115,15 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     check_period(ctx.evaluation, values_doc)
     atomic_write_text(Path(fragment_dir) / "front-matter.md", front_matter(ctx.evaluation, lang))
     atomic_write_text(Path(fragment_dir) / "publication-note.md", publication_note(ctx.evaluation, lang))
-    atomic_write_text(out_meta, dump_yaml(report_metadata(values_doc, ctx.evaluation, lang)))
+    from ..corrections import edition_notes, note_references
+
+    atomic_write_text(Path(fragment_dir) / "edition-notes.md",
+                      edition_notes(ctx.evaluation, values_doc, lang, ctx.rel(ctx.evaluation.folder / "evaluation.yaml")))
+    meta = report_metadata(values_doc, ctx.evaluation, lang)
+    if references:
+        meta["registry"] = references
+    meta["notes"] = note_references(ctx.evaluation, lang)
+    atomic_write_text(out_meta, dump_yaml(meta))
 
 
 def value_names(ctx: Context, lang: str) -> dict[str, str]:
