@@ -85,3 +85,25 @@ def test_a_renamed_recommendation_and_project_are_renamed_everywhere(builds, tmp
             assert new in text["report.qmd"], (lang, new)
         # the executive summary's generated list names the renamed recommendation first
         assert "1. **" + RENAMES[lang][0][1].removeprefix("title: ") + "** (" in text["report.qmd"]
+
+
+def test_one_name_per_entity_across_codebooks():
+    """A project named one way in the monitoring codebook and another in the engagement log (as the
+    Solidarity Center's project once was in Spanish) is refused, naming both files and both names."""
+    from evalkit.evaluation import Codebook, same_names
+
+    def cb(source: str, es: str) -> Codebook:
+        return Codebook(source, {"variables": [{"name": "project", "role": "category", "categories": [
+            {"code": "EWCS", "key": "ewcs", "label": {"en-US": "Engaging Workers", "es-MX": es}}]}]})
+
+    same = same_names({"log": cb("log.yaml", "Participación"), "mon": cb("mon.yaml", "Participación")}, list(LANGS.values()))
+    assert same == []
+    problems = same_names({"log": cb("log.yaml", "Participación"), "mon": cb("mon.yaml", "Vinculación")},
+                          list(LANGS.values()))
+    assert problems == ["mon.yaml: variable 'project', category 'ewcs', es-MX: 'Vinculación' but log.yaml names it "
+                        "'Participación'; expected one name wherever it is used"]
+    # the shipped evaluations load, so their codebooks agree
+    from evalkit.evaluation import load_evaluation
+
+    for evaluation in EVALUATIONS:
+        load_evaluation(ROOT, evaluation, list(LANGS.values()))

@@ -389,4 +389,30 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
             raise ConfigError(cb_rel, cb_problems)
         _check_family(ins, cb, cb_rel)
         codebooks[ins["id"]] = Codebook(cb_rel, cb)
+    problems = same_names(codebooks, languages)
+    if problems:
+        raise ConfigError(rel, problems)
     return Evaluation(root=root, folder=folder, data=data, codebooks=codebooks)
+
+
+#: Variables of the data families whose categories name things of the world (families.yaml): a
+#: project, a stakeholder type, a state. A unit or an answer may be worded for its instrument.
+ENTITY_VARIABLES = ("project", "stakeholder", "state")
+
+
+def same_names(codebooks: dict[str, Codebook], languages: list[str]) -> list[str]:
+    """One name per thing: a category of an entity variable that several codebooks share has the
+    same label in each of them, in every language."""
+    seen: dict[tuple[str, str, str], tuple[str, str]] = {}
+    problems = []
+    for cb in codebooks.values():
+        for var in [v for v in cb.variables("category") if v["name"] in ENTITY_VARIABLES]:
+            for c in var.get("categories", []):
+                for lang in languages:
+                    label = c.get("label", {}).get(lang)
+                    first = seen.setdefault((var["name"], c["key"], lang), (label, cb.source))
+                    if label is not None and first[0] is not None and label != first[0]:
+                        problems.append(f"{cb.source}: variable '{var['name']}', category '{c['key']}', {lang}: "
+                                        f"'{label}' but {first[1]} names it '{first[0]}'; expected one name "
+                                        f"wherever it is used")
+    return problems

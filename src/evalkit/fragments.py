@@ -304,14 +304,15 @@ def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
 
 
 def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, config, lang: str,
-                       figure_path: Path, doc_dir: Path) -> str:
+                       figure_path: Path, doc_dir: Path, project_names: dict[str, str] | None = None) -> str:
     """The monitoring indicators the evaluation cites (declared `cite: true`), and each evaluation-wide
     aggregate with its overlap rule and a bar chart of what each project contributes."""
     from .analysis.indicators import slug
 
     _ = translator(lang)
     iid_slug = instrument_id.replace("_", "-")
-    projects = {c["key"]: c["label"][lang] for c in codebook.variable("project")["categories"]}
+    # a project's name as the content registry gives it, else the codebook's label
+    projects = {c["key"]: c["label"][lang] for c in codebook.variable("project")["categories"]} | (project_names or {})
 
     def v(vid: str) -> str:
         return lookup(values_doc, f"{instrument_id}.{vid}", lang)

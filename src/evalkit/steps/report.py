@@ -30,6 +30,10 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     Path(figure_dir).mkdir(parents=True, exist_ok=True)
     min_cell = ctx.config["privacy"]["min_cell"]
     figures = Path(figure_dir)
+    has_content = content_path(ctx) is not None and clean_csvs is not None
+    reg = load_content(ctx, values_doc, clean_csvs, [lang]) if has_content else None
+    # documents name a project as the registry does (one name wherever it is used)
+    project_names = {p["id"]: p["name"][lang] for p in reg.data.get("projects", [])} if reg else {}
     for ins in ctx.evaluation.instruments:
         if not ins["publish"]:
             continue
@@ -49,7 +53,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             fragments["priorities"] = priorities_fragment(values_doc, iid, cb, lang,
                                                           figures / f"{iid}-priorities", doc_dir)
         elif kind == "indicator_report":
-            fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir)
+            fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir, project_names)
         elif kind == "secondary_figures" and clean_csvs is not None:
             from ..fragments import secondary_fragment
 
@@ -57,7 +61,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     references: dict = {}
-    if content_path(ctx) is not None and clean_csvs is not None:
+    if reg is not None:
         from ..annexes import annexes_fragment
         from ..chapters import (
             acronyms_fragment,
@@ -74,7 +78,6 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             recommendations_chapter,
         )
 
-        reg = load_content(ctx, values_doc, clean_csvs, [lang])
         references = registry_metadata(reg, lang)
         names = value_names(ctx, lang)
         stakeholders = {}
@@ -163,9 +166,10 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
     return names
 
 
-def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path) -> str:
+def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path,
+                        project_names: dict[str, str] | None = None) -> str:
     """The monitoring indicators the evaluation cites (evalkit.fragments.indicator_fragment)."""
     from ..fragments import indicator_fragment
 
     return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], indicator_config(ctx, iid), lang,
-                              figures / f"{iid}-aggregates", doc_dir)
+                              figures / f"{iid}-aggregates", doc_dir, project_names)
