@@ -41,8 +41,29 @@ def test_acronyms_are_sorted_by_the_short_form_of_each_language():
 
 def test_evaluation_questions_name_the_thematic_categories_that_answer_them():
     md = evaluation_questions_fragment(reg(), "es-MX")
-    assert "| Relevance (es) | Did it fit? (es) | 1. Awareness (es) |" in md
+    # each question carries its number (criterion.question), by which the findings chapter cites it
+    assert "| Relevance (es) | 1.1 Did it fit? (es) | 1. Awareness (es) |" in md
     assert md.rstrip().endswith("{#tbl-evaluation-questions}")
+
+
+def test_theme_sections_and_key_figures():
+    from evalkit.chapters import findings_chapter, key_figures_fragment
+
+    data = registry()
+    data["themes"][0]["sections"] = [{"id": "adaptive", "title": bi("How ILAB adapts"), "text": bi("It adjusts."),
+                                      "answers": ["eq-fit"]}]
+    data["key_figures"] = [{"id": "report", "items": [{"value": "post_interview.awareness.top_box_share",
+                                                      "label": bi("found it effective")}]}]
+    from .test_annexes import TOSC_NAMED
+
+    r = Registry("r", data, TOSC_NAMED)
+    values = {"values": {"post_interview.awareness.top_box_share": {"value": 0.72, "kind": "share",
+                                                                    "display": {"en-US": "72%", "es-MX": "72 %"}}}}
+    md = findings_chapter(r, values, "es-MX", {}, {})
+    assert "### How ILAB adapts (es)\n\nIt adjusts. (es) (Pregunta de evaluación 1.1.)\n" in md
+    assert md.index("How ILAB adapts") < md.index("Hallazgo 1.1")   # before the category's findings
+    assert key_figures_fragment(r, "report", values, "es-MX") == \
+        "::: {.key-figures}\n- **72 %** found it effective (es)\n:::\n"
 
 
 def test_conclusions_and_lessons_carry_the_numbers_of_their_findings():

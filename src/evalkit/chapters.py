@@ -44,8 +44,14 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
     domains = {d["key"]: (i, d) for i, d in enumerate(reg.tosc["domains"], start=1)}
     levels = {"low": _("low"), "medium": _("medium"), "high": _("high")}
     out = []
+    qnum = reg.question_numbers()
     for t in reg.data["themes"]:
         out.append(f"## {t['title'][lang]}\n\n{_para(t['summary'][lang])}\n")
+        for s in t.get("sections", []):
+            answers = [qnum[q] for q in s.get("answers", [])]
+            note = ("" if not answers else " " + (_("(Evaluation question {numbers}.)", numbers=answers[0]) if len(answers) == 1
+                                                  else _("(Evaluation questions {numbers}.)", numbers=", ".join(answers))))
+            out.append(f"### {s['title'][lang]}\n\n{_para(s['text'][lang])}{note}\n")
         for f in [f for f in reg.data["findings"] if f["theme"] == t["id"]]:
             out.append(f"### {_('Finding {number}: {title}', number=fnum[f['id']], title=f['title'][lang])}\n\n"
                        f"{_para(f['text'][lang])}\n")
@@ -118,6 +124,14 @@ def ranked_recommendations(reg: Registry, values_doc: dict, lang: str, workshop:
             why = ""
         lines.append(f"{n}. **{_para(r['title'][lang])}**" + (f" ({why})" if why else ""))
     return "\n".join(lines) + "\n"
+
+
+def key_figures_fragment(reg: Registry, block_id: str, values_doc: dict, lang: str) -> str:
+    """A key-figures call-out: each item's figure (from values.json) in bold and what it counts; a
+    tinted box in HTML and PDF, a plain list in Word."""
+    block = reg.by_id("key_figures")[block_id]
+    items = [f"- **{lookup(values_doc, i['value'], lang)}** {_para(i['label'][lang])}" for i in block["items"]]
+    return "::: {.key-figures}\n" + "\n".join(items) + "\n:::\n"
 
 
 def registry_metadata(reg: Registry, lang: str) -> dict:
@@ -198,11 +212,12 @@ def evaluation_questions_fragment(reg: Registry, lang: str) -> str:
     """The evaluation criteria with their questions and the thematic categories that answer them."""
     _ = translator(lang)
     themes = reg.by_id("themes")
+    qnum = reg.question_numbers()
     rows = []
     for c in reg.data["criteria"]:
         for i, q in enumerate(c["questions"]):
             answered = ", ".join(f"{reg.theme_number(t)}. {themes[t]['title'][lang]}" for t in q.get("themes", []))
-            rows.append([c["name"][lang] if i == 0 else "", _para(q["text"][lang]), answered])
+            rows.append([c["name"][lang] if i == 0 else "", f"{qnum[q['id']]} {_para(q['text'][lang])}", answered])
     return md_table([_("Criterion"), _("Evaluation question"), _("Answered in the thematic categories")], rows,
                     _("Evaluation criteria and questions"), "tbl-evaluation-questions", text_columns=3)
 

@@ -24,7 +24,7 @@ from .evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
 # Kinds an evaluation may leave out of its registry (read as empty lists).
-OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions")
+OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures")
 DIGIT = re.compile(r"\d")
 
 
@@ -48,6 +48,11 @@ class Registry:
             count[t] = count.get(t, 0) + 1
             out[f["id"]] = f"{t}.{count[t]}"
         return out
+
+    def question_numbers(self) -> dict[str, str]:
+        """Evaluation question id -> "criterion.question" ("1.2"), from the registry's order."""
+        return {q["id"]: f"{i}.{j}" for i, c in enumerate(self.data["criteria"], start=1)
+                for j, q in enumerate(c["questions"], start=1)}
 
     def recommendation_numbers(self) -> dict[str, int]:
         return {r["id"]: i + 1 for i, r in enumerate(self.data["recommendations"])}
@@ -276,7 +281,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 
     # unique ids, per kind and for nested kinds across the registry
     for kind in ("acronyms", "addressees", "criteria", "themes", "findings", "good_practices", "recommendations",
-                 "projects", "outcomes", "learning_questions"):
+                 "key_figures", "projects", "outcomes", "learning_questions"):
         seen = ids_of(kind)
         for dup in sorted({i for i in seen if seen.count(i) > 1}):
             add(f"{kind}: id '{dup}' is used {seen.count(dup)} times; expected unique ids")
@@ -315,6 +320,13 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
     for c in data.get("criteria", []):
         for q in c.get("questions", []):
             refs_to(f"criteria[{c['id']}].questions[{q['id']}]", "themes", q.get("themes"), themes, "a theme")
+    for t in data.get("themes", []):
+        for s in t.get("sections", []):
+            refs_to(f"themes[{t['id']}].sections[{s['id']}]", "answers", s.get("answers"), set(qids), "an evaluation question")
+    for k in data.get("key_figures", []):
+        for i, item in enumerate(k.get("items", [])):
+            if refs.value_ids is not None and item["value"] not in refs.value_ids:
+                add(f"key_figures[{k['id']}].items[{i}].value: '{item['value']}' is not a value id of results/values.json")
     for f in data.get("findings", []):
         where = f"findings[{f['id']}]"
         refs_to(where, "theme", [f.get("theme")], themes, "a theme")

@@ -234,8 +234,10 @@ def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
 
 
 def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str,
-                        figure_path: Path, doc_dir: Path) -> str:
-    """Mean priority per rated item (bar chart with generated alt text) and the full statistics table."""
+                        figure_path: Path, doc_dir: Path, item_names: dict[str, str] | None = None) -> str:
+    """Mean priority per rated item (bar chart with generated alt text) and the full statistics table.
+    `item_names`: what documents call an item (the registry's "1. <recommendation title>"), instead
+    of the codebook's short label, so a renamed recommendation is renamed here too."""
     _ = translator(lang)
     slug = instrument_id.replace("_", "-")
     items = codebook.variables("rating")
@@ -243,7 +245,7 @@ def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook
     def v(item: str, stat: str) -> str:
         return lookup(values_doc, f"{instrument_id}.{item}.{stat}", lang)
 
-    names = [var.get("short_label", var["label"])[lang] for var in items]
+    names = [(item_names or {}).get(var["name"]) or var.get("short_label", var["label"])[lang] for var in items]
     means = [values_doc["values"][f"{instrument_id}.{var['name']}.mean"]["value"] for var in items]
     levels = codebook.scale(items[0]["scale"])["levels"]
     top = max(int(c["code"]) for c in levels)

@@ -34,6 +34,9 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     reg = load_content(ctx, values_doc, clean_csvs, [lang]) if has_content else None
     # documents name a project as the registry does (one name wherever it is used)
     project_names = {p["id"]: p["name"][lang] for p in reg.data.get("projects", [])} if reg else {}
+    # and a rated recommendation as "<number>. <title>", from the registry's order
+    item_names = {r["priority"]: f"{n}. {' '.join(r['title'][lang].split())}"
+                  for n, r in enumerate(reg.data["recommendations"], start=1)} if reg else {}
     for ins in ctx.evaluation.instruments:
         if not ins["publish"]:
             continue
@@ -51,7 +54,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             fragments["fieldwork"] = fieldwork_fragment(values_doc, iid, cb, lang)
         elif kind == "workshop_forms":
             fragments["priorities"] = priorities_fragment(values_doc, iid, cb, lang,
-                                                          figures / f"{iid}-priorities", doc_dir)
+                                                          figures / f"{iid}-priorities", doc_dir, item_names)
         elif kind == "indicator_report":
             fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir, project_names)
         elif kind == "secondary_figures" and clean_csvs is not None:
@@ -70,6 +73,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             findings_chapter,
             good_practices_chapter,
             lessons_chapter,
+            key_figures_fragment,
             performance_ratings_fragment,
             projects_fragment,
             ranked_recommendations,
@@ -100,6 +104,8 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "conclusions.md": conclusions_chapter(reg, lang),
             "lessons.md": lessons_chapter(reg, lang),
         }
+        for block in reg.data.get("key_figures", []):
+            fragments_out[f"key-figures-{block['id']}.md"] = key_figures_fragment(reg, block["id"], values_doc, lang)
         if reg.data.get("performance_ratings"):
             fragments_out["performance-ratings.md"] = performance_ratings_fragment(reg, lang)
         for name, md in fragments_out.items():
