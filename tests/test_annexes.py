@@ -94,3 +94,30 @@ def test_no_note_describes_a_source_document():
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
              if not line.lstrip().startswith("#") and source.search(line)]
     assert not found, "\n".join(found)
+
+
+def test_theory_of_change_annex_is_drawn_from_the_registry(tmp_path):
+    """Actors by domain and by project as dot matrices with tables, and the feedback loop with its
+    steps as a numbered list; alt texts count what they name, in both languages."""
+    import re
+
+    r = default_registry()
+    toc = r.data["theory_of_change"]
+    for lang in ("en-US", "es-MX"):
+        md = annexes_fragment(r, lang, tmp_path, tmp_path)
+        assert md.index("{#fig-annex-toc-actors") < md.index("{#tbl-annex-recommendations}")
+        for name in ("toc-actors", "toc-projects", "toc-loop"):
+            assert (tmp_path / f"{name}.svg").exists() and (tmp_path / f"{name}.png").exists()
+        steps = [next(d for d in r.tosc["domains"] if d["key"] == s)["name"][lang] for s in toc["loop"]["steps"]]
+        for i, s in enumerate(steps, start=1):
+            assert f"{i}. {s}" in md
+    en = annexes_fragment(r, "en-US", tmp_path, tmp_path)
+    m = re.search(r"(\d+)\. ([^.]+) aims at the most groups, (\d+)\.", en)
+    widest = max(len(d["actors"]) for d in toc["domains"])
+    assert int(m.group(3)) == widest
+    m = re.search(r"the (\d+) sampled projects .*?\. (.+?) are served by the most projects, (\d+)\.", en)
+    served = [p for p in r.data["projects"] if p.get("serves")]
+    assert int(m.group(1)) == len(served)
+    group = next(g["id"] for g in r.data["actor_groups"] if g["name"]["en-US"] == m.group(2))
+    assert int(m.group(3)) == sum(group in p["serves"] for p in served)
+    assert "| 3. Replacement resources | – |" in en   # a domain naming no actor says so

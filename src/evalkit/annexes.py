@@ -199,7 +199,9 @@ def questions_annex(reg: Registry, lang: str) -> str:
 def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path) -> str:
     """All generated annexes as one Markdown fragment (second-level headings)."""
     _ = translator(lang)
-    parts = [
+    parts = [f"## {_('Theory of change')}\n\n" + theory_of_change_annex(reg, lang, figure_dir, doc_dir)] \
+        if reg.data.get("theory_of_change") else []
+    parts += [
         f"## {_('Summary of recommendations')}\n\n" + recommendations_annex(reg, lang),
         f"## {_('Domain linkages')}\n\n" + domain_annex(reg, lang, figure_dir / "annex-domains", doc_dir),
         f"## {_('Linkages between findings, recommendations and domains')}\n\n"
@@ -207,3 +209,91 @@ def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path) 
         f"## {_('Evaluation questions and where they are answered')}\n\n" + questions_annex(reg, lang),
     ]
     return "\n\n".join(parts) + "\n"
+
+
+# --- the portfolio's theory of change -------------------------------------------------------------
+
+def loop_diagram(path: Path, steps: list[str]) -> None:
+    """A feedback loop: the steps as labelled boxes on a circle, each joined to the next by an arrow
+    (the last back to the first). The order is in the arrows and in the numbers, not in colour."""
+    n = len(steps)
+    fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, 3.6))
+    fig.patch.set_facecolor(BACKGROUND)
+    angles = [np.pi / 2 - 2 * np.pi * i / n for i in range(n)]
+    pts = [(np.cos(a) * 1.55, np.sin(a)) for a in angles]
+    for i, ((x, y), label) in enumerate(zip(pts, steps)):
+        ax.text(x, y, f"{i + 1}. " + textwrap.fill(label, 18), ha="center", va="center", fontsize=9, color=TEXT_COLOR,
+                bbox={"boxstyle": "round,pad=0.45", "facecolor": "#eef3f9", "edgecolor": "#1a4f8a", "linewidth": 1})
+    for i in range(n):
+        (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % n]
+        ax.annotate("", xy=(x0 + (x1 - x0) * 0.72, y0 + (y1 - y0) * 0.72),
+                    xytext=(x0 + (x1 - x0) * 0.28, y0 + (y1 - y0) * 0.28),
+                    arrowprops={"arrowstyle": "-|>", "color": TEXT_COLOR, "linewidth": 1.4,
+                                "connectionstyle": "arc3,rad=-0.25"})
+    ax.set_xlim(-2.4, 2.4)
+    ax.set_ylim(-1.45, 1.45)
+    ax.axis("off")
+    fig.tight_layout()
+    save_figure(fig, path)
+
+
+def theory_of_change_annex(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path) -> str:
+    """The portfolio's theory of change from the registry: the actor groups each TOsC outcome domain
+    aims at and the groups each project works with (dot matrices, each with its table), and the
+    service-delivery feedback loop (a diagram whose text alternative is the numbered list)."""
+    _ = translator(lang)
+    toc = reg.data["theory_of_change"]
+    dnum = reg.domain_numbers()
+    domains = {d["key"]: d for d in reg.tosc["domains"]}
+    groups = reg.data["actor_groups"]
+    gname = [g["name"][lang] for g in groups]
+    gidx = {g["id"]: i for i, g in enumerate(groups)}
+    out = [" ".join(toc["text"][lang].split()) + "\n"]
+
+    rows = [(f"{dnum[d['domain']]}. {domains[d['domain']]['name'][lang]}", d["actors"]) for d in toc["domains"]]
+    dot_matrix(figure_dir / "toc-actors", [r[0] for r in rows],
+               [(_("System actors"), gname, [{gidx[a] for a in acts} for _r, acts in rows])])
+    widest = max(range(len(rows)), key=lambda i: (len(rows[i][1]), -i))
+    unnamed = [r[0] for r in rows if not r[1]]
+    alt = _("Dot matrix of the TOsC outcome domains (rows) against the {count} groups of system actors (columns) "
+            "each aims at. {domain} aims at the most groups, {n}. The table that follows gives every link.",
+            count=len(groups), domain=rows[widest][0], n=len(rows[widest][1]))
+    caption = _("System actors each outcome domain of the theory of change aims at")
+    out.append(f'![{caption}]({figure_ref(figure_dir / "toc-actors", doc_dir)}){{#fig-annex-toc-actors '
+               f'fig-alt="{md_attr(alt)}"}}\n')
+    out.append(md_table([_("TOsC outcome domain"), _("System actors")],
+                        [[r[0], ", ".join(gname[gidx[a]] for a in r[1]) or "–"] for r in rows],
+                        caption, "tbl-annex-toc-actors", text_columns=2, first_width=14))
+    if unnamed:
+        out.append(_("The theory of change names no actor group for {domains}.", domains=", ".join(unnamed)) + "\n")
+
+    projects = [p for p in reg.data.get("projects", []) if p.get("serves")]
+    if projects:
+        names = [" ".join(p.get("short", p["name"])[lang].split()) for p in projects]
+        dot_matrix(figure_dir / "toc-projects", names,
+                   [(_("System actors"), gname, [{gidx[a] for a in p["serves"]} for p in projects])])
+        counts = [sum(1 for p in projects if g["id"] in p["serves"]) for g in groups]
+        most = max(range(len(groups)), key=lambda i: (counts[i], -i))
+        alt = _("Dot matrix of the {count} sampled projects (rows) against the groups of system actors they work "
+                "with (columns). {group} are served by the most projects, {n}. The table that follows gives every "
+                "link.", count=len(projects), group=gname[most], n=counts[most])
+        caption = _("Groups of system actors each project works with")
+        out.append(f'![{caption}]({figure_ref(figure_dir / "toc-projects", doc_dir)}){{#fig-annex-toc-projects '
+                   f'fig-alt="{md_attr(alt)}"}}\n')
+        out.append(md_table([_("Project"), _("System actors")],
+                            [[n, ", ".join(gname[gidx[a]] for a in p["serves"])] for n, p in zip(names, projects)],
+                            caption, "tbl-annex-toc-projects", text_columns=2, first_width=14))
+
+    loop = toc.get("loop")
+    if loop:
+        steps = [domains[s]["name"][lang] for s in loop["steps"]]
+        loop_diagram(figure_dir / "toc-loop", steps)
+        alt = _("Diagram of a feedback loop in {count} steps, each leading to the next and the last back to the "
+                "first: {steps}.", count=len(steps), steps=", ".join(f"{i}. {s}" for i, s in enumerate(steps, 1)))
+        caption = " ".join(loop["title"][lang].split())
+        out.append(" ".join(loop["text"][lang].split()) + "\n")
+        out.append(f'![{caption}]({figure_ref(figure_dir / "toc-loop", doc_dir)}){{#fig-annex-toc-loop '
+                   f'fig-alt="{md_attr(alt)}"}}\n')
+        out.append("\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1))
+                   + f" {_('(then back to step {first})', first=1)}\n")
+    return "\n".join(out)

@@ -24,7 +24,7 @@ from .evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
 # Kinds an evaluation may leave out of its registry (read as empty lists).
-OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures")
+OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures", "actor_groups")
 DIGIT = re.compile(r"\d")
 
 
@@ -281,7 +281,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 
     # unique ids, per kind and for nested kinds across the registry
     for kind in ("acronyms", "addressees", "criteria", "themes", "findings", "good_practices", "recommendations",
-                 "key_figures", "projects", "outcomes", "learning_questions"):
+                 "key_figures", "actor_groups", "projects", "outcomes", "learning_questions"):
         seen = ids_of(kind)
         for dup in sorted({i for i in seen if seen.count(i) > 1}):
             add(f"{kind}: id '{dup}' is used {seen.count(dup)} times; expected unique ids")
@@ -323,6 +323,14 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
     for t in data.get("themes", []):
         for s in t.get("sections", []):
             refs_to(f"themes[{t['id']}].sections[{s['id']}]", "answers", s.get("answers"), set(qids), "an evaluation question")
+    actors = set(ids_of("actor_groups"))
+    for p in data.get("projects", []):
+        refs_to(f"projects[{p['id']}]", "serves", p.get("serves"), actors, "an actor group")
+    toc = data.get("theory_of_change") or {}
+    for d in toc.get("domains", []):
+        refs_to("theory_of_change.domains", "domain", [d["domain"]], set(domains), "a TOsC domain")
+        refs_to(f"theory_of_change.domains[{d['domain']}]", "actors", d.get("actors"), actors, "an actor group")
+    refs_to("theory_of_change.loop", "steps", (toc.get("loop") or {}).get("steps"), set(domains), "a TOsC domain")
     for k in data.get("key_figures", []):
         for i, item in enumerate(k.get("items", [])):
             if refs.value_ids is not None and item["value"] not in refs.value_ids:
