@@ -67,8 +67,10 @@ def publication_meta(evaluation: Evaluation, lang: str) -> dict:
         return meta
     kind = _("{type} · {country}", type=pub["type"][lang], country=pub["country"][lang])
     # the running header of PDF and Word pages: short, so no reader takes it for prose
+    # prose names the evaluator and funder through {{< meta publication.evaluator >}} / .funder
     return {**meta, "subtitle": kind, "author": [pub["evaluator"]], "running-header": kind,
-            "prepared-for": _("Prepared for: {funder}", funder=pub["funder"][lang])}
+            "prepared-for": _("Prepared for: {funder}", funder=pub["funder"][lang]),
+            "publication": {"evaluator": pub["evaluator"], "funder": pub["funder"][lang]}}
 
 
 def _facts(evaluation: Evaluation, lang: str) -> list[str]:
