@@ -58,6 +58,22 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             from ..fragments import secondary_fragment
 
             fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
+        elif kind == "document_review" and clean_csvs is not None:
+            from ..analysis.documents import document_table
+            from ..data_annexes import documents_annex
+
+            fragments["annex"] = documents_annex(values_doc, iid, cb, document_table(read_clean(clean_csvs[iid]), cb),
+                                                 lang)
+        elif kind == "workshop_schedule" and clean_csvs is not None:
+            from ..analysis.workshops import schedule_table
+            from ..data_annexes import workshops_annex
+
+            fragments["annex"] = workshops_annex(values_doc, iid, cb, schedule_table(read_clean(clean_csvs[iid]), cb),
+                                                 ctx.evaluation.data.get("workshop_agenda", []), lang)
+        if kind == "engagement_log":
+            from ..data_annexes import itinerary_annex
+
+            fragments["itinerary"] = itinerary_annex(values_doc, iid, cb, lang)
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     references: dict = {}
