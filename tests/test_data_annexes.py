@@ -230,6 +230,6 @@ def test_report_sources_include_the_annexes_and_cite_their_numbers(sub):
     annexes = text[text.index("{.annexes}"):]
     for fragment in ("documents-annex.md", "engagement_log-itinerary.md", "workshop_schedule-annex.md"):
         assert f"fragments/{fragment}" in annexes
-    assert "@tbl-annex-questions" in annexes
+    assert "@tbl-annex-questions" in annexes and "fragments/annex-questions.md" in annexes
     assert "{{< meta values.documents.documents >}}" in annexes
     assert "{{< meta values.workshop_schedule.participants >}}" in annexes

@@ -78,7 +78,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     references: dict = {}
     if reg is not None:
-        from ..annexes import annexes_fragment
+        from ..annexes import annexes_fragment, questions_annex
         from ..chapters import (
             acronyms_fragment,
             conclusions_chapter,
@@ -110,7 +110,9 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
             "recommendations-ranked.md": ranked_recommendations(reg, values_doc, lang, workshop),
             "projects.md": projects_fragment(reg, lang),
-            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
+            # the evaluation questions go in the terms-of-reference annex (annex-questions.md)
+            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir, questions=False),
+            "annex-questions.md": questions_annex(reg, lang),
             "acronyms.md": acronyms_fragment(reg, lang),
             "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
             "conclusions.md": conclusions_chapter(reg, lang),
