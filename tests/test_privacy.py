@@ -204,3 +204,21 @@ def test_a_number_split_over_two_lines_of_a_chart_label_is_found(tmp_path):
     text = svg_text(svg.encode())
     assert "Call 55 0100 0042 & Smith" in text and "DejaVuSans" not in text
     assert [h["privacy"] for h in scan([svg_page(tmp_path, svg)], [], any_contact=True)["hits"]] == ["phone number"]
+
+
+def test_docx_table_cells_stay_apart_so_a_name_next_to_a_place_is_found_and_a_place_passes(tmp_path):
+    """Word table cells are paragraphs: their texts are not joined into one word (which would hide a
+    name in 'LópezPresencial' and turn 'San Luis Potosí' + 'Remote' into a stray 'luis')."""
+    def cells(*texts):
+        docx = tmp_path / "table.docx"
+        row = "".join(f'<w:tc><w:tcPr /><w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr><w:r>'
+                      f'<w:t xml:space="preserve">{t}</w:t></w:r></w:p></w:tc>' for t in texts)
+        with zipfile.ZipFile(docx, "w") as z:
+            z.writestr("word/document.xml", f"<w:document><w:tbl><w:tr>{row}</w:tr></w:tbl></w:document>")
+        return docx
+
+    luis = name_tokens([Identifier("post_interview", "full_name", "direct_identifier", "Luis Ruiz")],
+                       {("post_interview", "full_name")})
+    assert scan([cells("San Luis Potosí", "Remote")], [], tokens=luis, public_names=["San Luis Potosí"])["hits"] == []
+    hits = scan([cells("María", "López", "Presencial")], [], tokens=TOKENS)["hits"]
+    assert [h["match"] for h in hits] == ["name"]

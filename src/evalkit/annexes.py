@@ -196,8 +196,10 @@ def questions_annex(reg: Registry, lang: str) -> str:
                   "tbl-annex-questions", text_columns=3, first_width=14)
 
 
-def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path) -> str:
-    """All generated annexes as one Markdown fragment (second-level headings)."""
+def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path, questions: bool = True) -> str:
+    """All generated annexes as one Markdown fragment (second-level headings). ``questions=False``
+    leaves out the evaluation questions (a report that places them in its terms-of-reference annex,
+    from :func:`questions_annex`)."""
     _ = translator(lang)
     parts = [f"## {_('Theory of change')}\n\n" + theory_of_change_annex(reg, lang, figure_dir, doc_dir)] \
         if reg.data.get("theory_of_change") else []
@@ -206,8 +208,9 @@ def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path) 
         f"## {_('Domain linkages')}\n\n" + domain_annex(reg, lang, figure_dir / "annex-domains", doc_dir),
         f"## {_('Linkages between findings, recommendations and domains')}\n\n"
         + linkage_annex(reg, lang, figure_dir / "annex-linkages", doc_dir),
-        f"## {_('Evaluation questions and where they are answered')}\n\n" + questions_annex(reg, lang),
     ]
+    if questions:
+        parts.append(f"## {_('Evaluation questions and where they are answered')}\n\n" + questions_annex(reg, lang))
     return "\n\n".join(parts) + "\n"
 
 

@@ -76,12 +76,14 @@ class Context:
 # Results tables each data family's analysis writes to results/tables/<instrument>-<name>.csv
 KIND_TABLES = {
     "rating_survey": ["ratings"],
-    "engagement_log": ["table2"],
+    "engagement_log": ["table2", "itinerary"],
     "workshop_forms": ["priorities"],
     "coded_segments": ["convergence"],
     "indicator_report": ["indicators", "periods"],
     "outcome_journal": [],
     "secondary_figures": ["figures"],
+    "document_review": ["documents"],
+    "workshop_schedule": ["schedule"],
 }
 
 

@@ -20,7 +20,7 @@ from babel.numbers import format_decimal, format_percent
 from .i18n import babel_locale
 
 FORMAT_VERSION = "evalkit-values/1"
-KINDS = ("count", "share", "interval", "number", "month")
+KINDS = ("count", "share", "interval", "number", "month", "date")
 
 
 def round_half_up(x: float, digits: int = 0) -> Decimal:
@@ -51,7 +51,21 @@ def display(kind: str, value, lang: str, digits: int = 0) -> str:
         from babel.dates import format_skeleton
 
         return format_skeleton("yMMMM", _month(value), locale=loc)
+    if kind == "date":  # a calendar day, "YYYY-MM-DD": "Nov 9, 2023", "9 nov 2023"
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMd", _day(value), locale=loc)
     raise ValueError(f"unknown value kind {kind!r}; expected one of {KINDS}")
+
+
+def _day(value) -> date:
+    """'YYYY-MM-DD' as a date; anything else is an error."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            raise ValueError
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"date value {value!r}: expected YYYY-MM-DD") from None
 
 
 def _month(value) -> date:
@@ -81,6 +95,8 @@ class ValueStore:
             value = float(value)
         elif kind == "month":
             value = _month(value).strftime("%Y-%m")
+        elif kind == "date":
+            value = _day(value).isoformat()
         else:
             value = int(value)
         self.values[vid] = {

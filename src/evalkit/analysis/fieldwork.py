@@ -233,3 +233,69 @@ def add_response_rate_value(store: ValueStore, survey_iid: str, respondents: int
     store.add(f"{survey_iid}.response_rate", response_rate(respondents, participants), "share",
               {**source, "computation": f"respondents of {survey_iid} ({respondents}) / participants in the "
                                         f"activities of {participants_instrument} ({participants})"})
+
+
+OTHER = "other"  # the pooled row of places with fewer participants than min_cell
+
+
+def itinerary(log: pd.DataFrame, codebook: Codebook, min_cell: int = 0) -> pd.DataFrame:
+    """The fieldwork itinerary (Annex D): one row per state and mode with at least one activity, in
+    codebook order (state, then mode); columns state, mode, one per method key (activities),
+    activities, participants, first_date, last_date (YYYY-MM-DD), pooled (the states of a pooled row).
+
+    Disclosure control: the places of a mode with fewer than `min_cell` participants are pooled into
+    one last row of that mode, state ``other``, so that no row shows a handful of people at a place
+    and date."""
+    methods = _keys(codebook, "method")
+    states = _keys(codebook, "state")
+    modes = _keys(codebook, "mode")
+    for column, known in (("method", methods), ("mode", modes), ("state", states)):
+        _check_keys(log, column, known)
+    df = pd.DataFrame({"state": log["state"].astype(str), "mode": log["mode"].astype(str),
+                       "method": log["method"].astype(str), "date": log["date"].astype(str),
+                       "participants": _as_int(log, "participants")})
+
+    def row(part: pd.DataFrame, state: str, mode: str, pooled: str = "") -> dict:
+        return {"state": state, "mode": mode, **{k: int((part["method"] == k).sum()) for k in methods},
+                "activities": len(part), "participants": int(part["participants"].sum()),
+                "first_date": str(part["date"].min()), "last_date": str(part["date"].max()), "pooled": pooled}
+
+    rows, small = [], {m: [] for m in modes}
+    for s in states:
+        for m in modes:
+            part = df[(df["state"] == s) & (df["mode"] == m)]
+            if part.empty:
+                continue
+            if int(part["participants"].sum()) < min_cell:
+                small[m].append(s)
+            else:
+                rows.append(row(part, s, m))
+    for m in modes:
+        if small[m]:
+            part = df[(df["mode"] == m) & df["state"].isin(small[m])]
+            rows.append(row(part, OTHER, m, " ".join(small[m])))
+    return pd.DataFrame(rows, columns=["state", "mode", *methods, "activities", "participants", "first_date",
+                                       "last_date", "pooled"])
+
+
+def add_itinerary_values(store: ValueStore, instrument_id: str, table: pd.DataFrame, methods: tuple[str, ...],
+                         source: dict) -> None:
+    """Value ids ``<iid>.itinerary.<state>.<mode>.<method>|activities|participants`` (counts) and
+    ``...first_date|last_date`` (kind date), one set per row of :func:`itinerary` (a pooled row, state
+    ``other``, also ``...states``: how many it pools); and ``<iid>.itinerary.places`` (its rows)."""
+    def add(vid: str, value, kind: str, computation: str) -> None:
+        store.add(f"{instrument_id}.itinerary.{vid}", value, kind, {**source, "computation": computation})
+
+    add("places", len(table), "count", "rows of the itinerary: (state, mode) pairs with at least one activity, "
+                                       "those under min_cell participants pooled into one row per mode")
+    for row in table.to_dict("records"):
+        base, where = f"{row['state']}.{row['mode']}", f"state '{row['state']}' and mode '{row['mode']}'"
+        if row["pooled"]:
+            where = f"mode '{row['mode']}' and the states pooled for having fewer than min_cell participants ({row['pooled']})"
+            add(f"{base}.states", len(row["pooled"].split()), "count", f"states pooled: {row['pooled']}")
+        for m in methods:
+            add(f"{base}.{m}", row[m], "count", f"activities with method '{m}', {where}")
+        add(f"{base}.activities", row["activities"], "count", f"activities with {where}")
+        add(f"{base}.participants", row["participants"], "count", f"sum of participants of activities with {where}")
+        add(f"{base}.first_date", row["first_date"], "date", f"earliest date of the activities with {where}")
+        add(f"{base}.last_date", row["last_date"], "date", f"latest date of the activities with {where}")

@@ -123,3 +123,67 @@ def add_workshop_values(store: ValueStore, instrument_id: str, priorities: pd.Da
         add(f"{item}.rank", int(row.rank), "count",
             "rank of the mean rating among the rated items (1 = highest; ties: higher median, then codebook "
             "order)", variable=item)
+
+
+def schedule_table(schedule: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The workshops in codebook order: workshop, date, state, mode, participants (integers)."""
+    order = {c["key"]: i for i, c in enumerate(codebook.variable("workshop").get("categories", []))}
+    frame = schedule[["workshop", "date", "state", "mode", "participants"]].copy()
+    frame["participants"] = pd.to_numeric(frame["participants"], errors="raise").astype("int64")
+    frame["_order"] = frame["workshop"].map(lambda k: order.get(k, len(order)))
+    return frame.sort_values(["_order", "date"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def schedule_problems(schedule: pd.DataFrame, forms: pd.DataFrame) -> list[str]:
+    """Where the workshop schedule and the workshop forms disagree: a workshop one has and the other
+    lacks, or a workshop whose participants (forms), date or mode differ. Empty when they agree."""
+    problems = []
+    table = schedule.set_index("workshop")
+    forms = forms.assign(workshop=forms["workshop"].astype(str))
+    counts = forms.groupby("workshop").size()
+    for w in sorted(set(counts.index) - set(table.index)):
+        problems.append(f"workshop '{w}': {int(counts[w])} forms but no row in the schedule; expected one row per "
+                        f"workshop of the forms")
+    for w, row in table.iterrows():
+        if w not in counts.index:
+            problems.append(f"workshop '{w}': in the schedule but no form has it; expected the forms of its "
+                            f"{row['participants']} participants")
+            continue
+        n = int(counts[w])
+        if int(row["participants"]) != n:
+            problems.append(f"workshop '{w}', column participants: the schedule gives {row['participants']} but the "
+                            f"forms count {n}; expected the same number of participants")
+        mine = forms[forms["workshop"] == w]
+        for col in ("date", "mode"):
+            other = sorted(set(mine[col].astype(str)))
+            if other != [str(row[col])]:
+                problems.append(f"workshop '{w}', column {col}: the schedule gives '{row[col]}' but its forms give "
+                                f"{', '.join(repr(o) for o in other)}; expected the same {col}")
+    return problems
+
+
+def add_schedule_values(store: ValueStore, instrument_id: str, schedule: pd.DataFrame, codebook: Codebook,
+                        source: dict) -> None:
+    """Value ids ``<iid>.workshops``, ``<iid>.participants``, ``<iid>.states`` (distinct states),
+    ``<iid>.days`` (distinct dates), ``<iid>.first_date|last_date`` (kind date), per mode key
+    ``<iid>.<mode>.workshops|participants``, and per workshop ``<iid>.by_workshop.<key>.participants``
+    and ``.date``."""
+    def add(vid: str, value, kind: str, computation: str) -> None:
+        store.add(f"{instrument_id}.{vid}", value, kind, {**source, "computation": computation})
+
+    table = schedule_table(schedule, codebook)
+    add("workshops", len(table), "count", "number of workshops (rows) in the schedule")
+    add("participants", int(table["participants"].sum()), "count", "sum of participants over the workshops")
+    add("states", int(table["state"].nunique()), "count", "distinct states of the workshops")
+    add("days", int(table["date"].nunique()), "count", "distinct dates of the workshops")
+    add("first_date", str(table["date"].min()), "date", "earliest workshop date")
+    add("last_date", str(table["date"].max()), "date", "latest workshop date")
+    for c in codebook.variable("mode").get("categories", []):
+        part = table[table["mode"] == c["key"]]
+        add(f"{c['key']}.workshops", len(part), "count", f"workshops with mode '{c['key']}'")
+        add(f"{c['key']}.participants", int(part["participants"].sum()), "count",
+            f"sum of participants of workshops with mode '{c['key']}'")
+    for row in table.to_dict("records"):
+        add(f"by_workshop.{row['workshop']}.participants", row["participants"], "count",
+            f"participants of workshop '{row['workshop']}'")
+        add(f"by_workshop.{row['workshop']}.date", row["date"], "date", f"date of workshop '{row['workshop']}'")

@@ -117,10 +117,11 @@ def published_text(path: Path) -> str:
             xml = " ".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
         # image descriptions (alt text) and titles are text a reader gets too
         attrs = " ".join(re.findall(r'\b(?:descr|title|name)="([^"]*)"', xml))
-        # Word splits text into runs; join adjacent runs so a name split across runs is still found,
-        # but keep paragraphs (and so table cells) apart.
-        xml = xml.replace("</w:p>", "</w:p><w:t> </w:t>")
-        return re.sub(r"<[^>]+>", "", re.sub(r"</w:t>\s*(<[^>]+>\s*)*<w:t[^>]*>", "", xml)) + "\n" + attrs
+        # Word splits text into runs; join adjacent runs of a paragraph so a name split across runs is
+        # still found, but keep paragraphs (and so table cells) apart: the join never crosses the end
+        # of a paragraph, which becomes a space.
+        xml = re.sub(r"</w:t>\s*(?:<(?!/w:p>)[^>]+>\s*)*<w:t[^>]*>", "", xml)
+        return re.sub(r"<[^>]+>", "", xml.replace("</w:p>", " </w:p>")) + "\n" + attrs
     if suffix in (".sav", ".dta"):
         import pyreadstat
 

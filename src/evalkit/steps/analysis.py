@@ -37,7 +37,9 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
     )
     from ..analysis.fieldwork import (
         add_fieldwork_values,
+        add_itinerary_values,
         add_response_rate_value,
+        itinerary,
         data_collection,
         table2_frame,
     )
@@ -83,6 +85,12 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
             fieldwork[iid] = data_collection(data, cb)
             add_fieldwork_values(store, iid, fieldwork[iid], source)
             _write_table(table2_frame(fieldwork[iid]), table_dir / f"{iid}-table2.csv")
+            places = itinerary(data, cb, min_cell)
+            add_itinerary_values(store, iid, places, fieldwork[iid].methods, source)
+            store.add(f"{iid}.itinerary.min_cell", min_cell, "count",
+                      {"file": "config/config.yaml", "computation": "privacy.min_cell: places with fewer participants "
+                                                                    "are pooled in the itinerary"})
+            _write_table(places, table_dir / f"{iid}-itinerary.csv")
         elif kind == "workshop_forms":
             priorities = workshop_priorities(data, cb)
             if not order_matches(priorities):
@@ -102,6 +110,16 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
 
             add_secondary_values(store, iid, data, source)
             _write_table(secondary_table(data), table_dir / f"{iid}-figures.csv")
+        elif kind == "document_review":
+            from ..analysis.documents import add_document_values, document_table
+
+            add_document_values(store, iid, data, cb, source)
+            _write_table(document_table(data, cb), table_dir / f"{iid}-documents.csv")
+        elif kind == "workshop_schedule":
+            from ..analysis.workshops import add_schedule_values, schedule_table
+
+            add_schedule_values(store, iid, data, cb, source)
+            _write_table(schedule_table(data, cb), table_dir / f"{iid}-schedule.csv")
     # Links between families
     logs = ev.instruments_of("engagement_log")
     for ins in ev.instruments_of("coded_segments"):
@@ -109,6 +127,9 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
             problems = check_activity_links(clean[ins["id"]], clean[lg["id"]])
             if problems:
                 raise DataError(f"{ctx.rel(clean_csvs[ins['id']])} against {ctx.rel(clean_csvs[lg['id']])}", problems[:20])
+    for ins in ev.instruments_of("workshop_schedule"):
+        for forms in ev.instruments_of("workshop_forms"):
+            _check_schedule(ctx, ins, forms, clean, clean_csvs, store)
     rr = settings.get("response_rate")
     if rr:
         survey, log_id = ev.instrument(rr["survey"]), ev.instrument(rr["engagement_log"])
@@ -122,6 +143,27 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
 
     add_correction_values(store, ev, ctx.rel(ev.folder / "evaluation.yaml"))
     atomic_write_text(out_values, store.to_json())
+
+
+def _check_schedule(ctx: Context, schedule: dict, forms: dict, clean: dict, clean_csvs: dict,
+                    store: ValueStore) -> None:
+    """The workshop schedule agrees with the workshop forms: the same workshops with the same dates
+    and modes, and as many participants in each (so the totals and the in-person / remote counts,
+    ``<schedule>.participants`` and ``<schedule>.<mode>.participants`` against ``<forms>.participants``
+    and ``<forms>.<mode>``, agree too)."""
+    from ..analysis.workshops import schedule_problems
+
+    problems = schedule_problems(clean[schedule["id"]], clean[forms["id"]])
+    s, f = schedule["id"], forms["id"]
+    modes = [c["key"] for c in ctx.evaluation.codebooks[s].variable("mode").get("categories", [])]
+    for mine, theirs in [("participants", "participants")] + [(f"{m}.participants", m) for m in modes]:
+        a, b = store.values.get(f"{s}.{mine}"), store.values.get(f"{f}.{theirs}")
+        if a and b and a["value"] != b["value"]:
+            problems.append(f"{s}.{mine} is {a['value']} but {f}.{theirs} is {b['value']}; expected the schedule's "
+                            f"total to equal the forms' count")
+    if problems:
+        raise DataError(f"{_source(ctx, schedule)['file']} (schedule) against {_source(ctx, forms)['file']} (forms)",
+                        problems[:20])
 
 
 def _released(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore) -> pd.DataFrame | None:

@@ -61,11 +61,27 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             from ..fragments import secondary_fragment
 
             fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
+        elif kind == "document_review" and clean_csvs is not None:
+            from ..analysis.documents import document_table
+            from ..data_annexes import documents_annex
+
+            fragments["annex"] = documents_annex(values_doc, iid, cb, document_table(read_clean(clean_csvs[iid]), cb),
+                                                 lang)
+        elif kind == "workshop_schedule" and clean_csvs is not None:
+            from ..analysis.workshops import schedule_table
+            from ..data_annexes import workshops_annex
+
+            fragments["annex"] = workshops_annex(values_doc, iid, cb, schedule_table(read_clean(clean_csvs[iid]), cb),
+                                                 ctx.evaluation.data.get("workshop_agenda", []), lang)
+        if kind == "engagement_log":
+            from ..data_annexes import itinerary_annex
+
+            fragments["itinerary"] = itinerary_annex(values_doc, iid, cb, lang)
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     references: dict = {}
     if reg is not None:
-        from ..annexes import annexes_fragment
+        from ..annexes import annexes_fragment, questions_annex
         from ..chapters import (
             acronyms_fragment,
             conclusions_chapter,
@@ -98,7 +114,9 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
             "recommendations-ranked.md": ranked_recommendations(reg, values_doc, lang, workshop),
             "projects.md": projects_fragment(reg, lang),
-            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir),
+            # the evaluation questions go in the terms-of-reference annex (annex-questions.md)
+            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir, questions=False),
+            "annex-questions.md": questions_annex(reg, lang),
             "acronyms.md": acronyms_fragment(reg, lang),
             "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
             "conclusions.md": conclusions_chapter(reg, lang),

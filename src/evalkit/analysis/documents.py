@@ -1,0 +1,60 @@
+"""The document-review log (the desk review): counts of documents by type and organization, and the
+list of documents in the order Annex C gives them (by type, in codebook order, then by id).
+
+Type and organization keys come from the instrument's codebook; a document whose type the log
+leaves empty is counted as ``not_stated``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..evaluation import Codebook
+from ..values import ValueStore
+
+NOT_STATED = "not_stated"
+
+
+def _keys(codebook: Codebook, name: str) -> list[str]:
+    return [c["key"] for c in codebook.variable(name).get("categories", [])]
+
+
+def type_counts(data: pd.DataFrame, codebook: Codebook) -> dict[str, int]:
+    """Documents per type key, in codebook order, and ``not_stated`` last (every key, zero when none)."""
+    types = data["doc_type"].fillna("").astype(str)
+    keys = _keys(codebook, "doc_type")
+    unknown = sorted(set(types) - set(keys) - {""})
+    if unknown:
+        raise ValueError(f"doc_type: keys not in the codebook: {', '.join(map(repr, unknown))} "
+                         f"(expected one of {', '.join(keys)})")
+    counts = {k: int((types == k).sum()) for k in keys}
+    counts[NOT_STATED] = int((types == "").sum())
+    return counts
+
+
+def document_table(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """The documents sorted by type (codebook order, not stated last), then by id as received."""
+    order = {k: i for i, k in enumerate(_keys(codebook, "doc_type"))}
+    frame = data[["document_id", "doc_type", "organization", "title", "year", "project"]].copy()
+    frame["doc_type"] = frame["doc_type"].fillna("").astype(str)
+    frame["_type"] = frame["doc_type"].map(lambda k: order.get(k, len(order)))
+    frame = frame.sort_values(["_type", "document_id"], kind="stable").drop(columns="_type")
+    return frame.reset_index(drop=True)
+
+
+def add_document_values(store: ValueStore, instrument_id: str, data: pd.DataFrame, codebook: Codebook,
+                        source: dict) -> None:
+    """Value ids ``<iid>.documents``, ``<iid>.by_type.<type key>`` (and ``by_type.not_stated``),
+    ``<iid>.by_organization.<key>``, ``<iid>.types`` (types with at least one document) and
+    ``<iid>.undated`` (documents without a year)."""
+    def add(vid: str, value: int, computation: str) -> None:
+        store.add(f"{instrument_id}.{vid}", value, "count", {**source, "computation": computation})
+
+    add("documents", len(data), "number of documents (rows) in the document-review log")
+    counts = type_counts(data, codebook)
+    for key, n in counts.items():
+        add(f"by_type.{key}", n, f"documents with type '{key}'" if key != NOT_STATED else "documents without a type")
+    add("types", sum(1 for k, n in counts.items() if n and k != NOT_STATED), "document types with at least one document")
+    orgs = data["organization"].astype(str)
+    for key in _keys(codebook, "organization"):
+        add(f"by_organization.{key}", int((orgs == key).sum()), f"documents from organization '{key}'")
+    add("undated", int((data["year"].fillna("").astype(str) == "").sum()), "documents without a year")
