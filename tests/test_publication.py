@@ -48,7 +48,11 @@ def test_the_front_matter_comes_from_the_publication_block(evaluation):
     assert meta == {"subtitle": "Informe de evaluación · México", "author": ["DevTech Systems, Inc."],
                     "running-header": "Informe de evaluación · México",
                     "prepared-for": "Preparado para: Oficina de Asuntos Laborales Internacionales (ILAB), "
-                                    "Departamento del Trabajo de los Estados Unidos"}
+                                    "Departamento del Trabajo de los Estados Unidos",
+                    # what prose cites as {{< meta publication.evaluator >}} and .funder
+                    "publication": {"evaluator": "DevTech Systems, Inc.",
+                                    "funder": "Oficina de Asuntos Laborales Internacionales (ILAB), "
+                                              "Departamento del Trabajo de los Estados Unidos"}}
     en = front_matter(evaluation, "en-US")
     assert en.startswith("# Acknowledgment {.unnumbered}\n\nThe evaluation team thanks")
     assert "- Lead evaluators: Andrea Estrella and Tanya Hurst\n" in en
