@@ -173,3 +173,76 @@ def test_context_figures_from_the_desk_review_sheet(built):
     share = doc["values"]["context.cbas_legitimized_share"]
     assert share["value"] == pytest.approx(30529 / 139000) and share["display"]["en-US"] == "22%"
     assert share["source"]["computation"] == "context.cbas_legitimized / context.cbas_after_revision"
+
+
+def test_cases_and_the_independent_unionism_table_in_the_findings_chapter(built, cleaned_files):
+    """Each case is a titled call-out right after the first finding it supports, with its figures
+    from values.json, when and where in words, the findings it supports and its sources (segments by
+    stakeholder type, journal entries by id); the independent-unionism table follows its finding with
+    the share of unions that report their finances from the desk review, in both languages."""
+    from evalkit.chapters import findings_chapter
+    from evalkit.pipeline import load_content, value_names
+    from evalkit.steps.content import content_references
+
+    ctx, doc, _ = built
+    reg = load_content(ctx, doc, cleaned_files)
+    assert [c["id"] for c in reg.data["cases"]] == [
+        "case-vu-manufacturas", "case-gm-silao-sinttia", "case-goodyear-tire-plant", "case-saint-gobain-cuautla",
+        "case-auto-employers-firms"]
+    segments = content_references(ctx, doc, cleaned_files).segments
+    fnum = reg.finding_numbers()
+    out = {}
+    for lang in ("en-US", "es-MX"):
+        types = {c["key"]: c["label"][lang] for c in
+                 ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]}
+        seg_types = {s: types[v["stakeholder"]] for s, v in segments.items()}
+        out[lang] = findings_chapter(reg, doc, lang, value_names(ctx, lang), types, seg_types)
+    en, es = out["en-US"], out["es-MX"]
+    for text, word in ((en, "Case"), (es, "Caso")):
+        for c in reg.data["cases"]:
+            lang = "en-US" if text is en else "es-MX"
+            box = f"::: {{.case-box}}\n#### {word}: {c['title'][lang]} {{#{c['id']}}}\n"
+            assert text.count(box) == 1
+            # right after the first finding it supports (in report order), before the next finding
+            first_id = min(c["findings"], key=list(fnum).index)
+            first = text.index(f"### {'Finding' if word == 'Case' else 'Hallazgo'} {fnum[first_id]}: ")
+            assert first < text.index(box) and "\n### " not in text[first + 4:text.index(box)]
+    # the cases are spread over the findings they illustrate
+    assert {c["id"]: min(c["findings"], key=list(fnum).index) for c in reg.data["cases"]} == {
+        "case-vu-manufacturas": "rapid-response-effective-but-narrow", "case-gm-silao-sinttia": "gender-equity-in-unions",
+        "case-goodyear-tire-plant": "independent-unions-emerging",
+        "case-saint-gobain-cuautla": "union-organizing-and-representation",
+        "case-auto-employers-firms": "business-understanding-of-reform"}
+    goodyear = en[en.index("{#case-goodyear-tire-plant}"):]
+    goodyear = goodyear[:goodyear.index("\n:::\n")]
+    assert ("Figures: Goodyear San Luis Potosí: votes against the existing agreement: 727; Goodyear San Luis Potosí: "
+            "votes for the existing agreement: 140;") in goodyear
+    assert "When: from April 2023 to August 2023. Where: San Luis Potosí." in goodyear
+    assert (f"Supports findings {fnum['independent-unions-emerging']}, {fnum['union-organizing-and-representation']}, "
+            f"and {fnum['transparency-of-company-information']}.") in goodyear
+    assert "Sources: interviews and focus groups with Academia, CSOs, media outlets and other organizations and " \
+           "Grantee and implementing partners; outcome journal entries OJ-03 and OJ-05." in goodyear
+    assert "Cuándo: de abril de 2023 a agosto de 2023. Dónde: San Luis Potosí." in es
+    assert "Cuándo: octubre de 2022. Dónde: Cuautla, Morelos." in es
+    assert "Aumento en salario y prestaciones logrado en la primera negociación en Saint-Gobain Cuautla: 11%" in es
+    assert ("Participating businesses that legitimized their CBA: 70%; Automotive businesses estimated to have "
+            "legitimized their CBA (whole sector): 47%") in en
+    assert "Smallest pay rise reported at participating businesses: 8.8%; Largest pay rise reported at " \
+           "participating businesses: 26%" in en
+    assert (f"Respalda los hallazgos {fnum['business-understanding-of-reform']} y {fnum['enterprise-size-capacity-gap']}. "
+            "Fuentes: entrevistas y grupos focales con Asociaciones empresariales y Gobierno del país anfitrión; "
+            "entradas del diario de resultados OJ-15 y OJ-10.") in es
+    assert "entrada del diario de resultados OJ-01." in es
+    # the table follows its finding, captioned, with the figure from the desk review
+    for text, caption, share in ((en, "Independent unionism: opportunities", "(Share of unions that publish their "
+                                  "semi-annual financial reports: 4.2%)"),
+                                 (es, "Sindicalismo independiente: oportunidades", "(Proporción de sindicatos que "
+                                  "publican sus informes financieros semestrales: 4.2%)")):
+        at = text.index("{#tbl-independent-unionism}")
+        assert text[:at].rsplit("\n: ", 1)[1].startswith(caption)
+        header = text[:at].rsplit("\n\n", 2)[-2].splitlines()[0]
+        assert header.count(" | ") == 2
+        assert share in text[:at]
+        head = "Finding" if text is en else "Hallazgo"
+        start = text.index(f"### {head} {fnum['independent-unions-emerging']}: ")
+        assert start < at < text.index(f"### {head} {fnum['union-organizing-and-representation']}: ")

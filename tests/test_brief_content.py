@@ -36,7 +36,7 @@ def brief_registry() -> dict:
     for f in data["findings"]:
         f.pop("leverage_points", None)
         f.pop("no_leverage_point", None)
-    for kind in ("good_practices", "outcomes", "learning_questions"):
+    for kind in ("good_practices", "outcomes", "learning_questions", "cases", "tables"):
         del data[kind]
     data["findings"][0]["evidence"].pop("outcomes")
     data["performance_ratings"] = ratings()
@@ -54,6 +54,7 @@ def write(tmp_path, data: dict):
 def test_a_brief_registry_without_leverage_points_and_optional_kinds_loads(tmp_path):
     reg = load_registry(*write(tmp_path, brief_registry()), LANGS, REFS, display_root=tmp_path)
     assert reg.data["good_practices"] == [] and reg.data["learning_questions"] == []
+    assert reg.data["cases"] == [] and reg.data["tables"] == []
     assert [o["id"] for o in reg.data["performance_ratings"]["outcomes"]] == ["lto-dialogue", "outcome-capacity"]
 
 

@@ -48,6 +48,16 @@ def registry() -> dict:
         "outcomes": [{"id": "oc-forum", "journal_entry": "OJ-01", "project": "map", "who": bi("Workers"),
                       "what": bi("Voted."), "when": "2023-05", "where": bi("Silao"), "contribution": bi("Trained them.")}],
         "learning_questions": [{"id": "lq-know", "question": bi("What do people know?"), "themes": ["awareness"]}],
+        "cases": [{"id": "case-forum", "title": bi("A forum"), "text": bi("Workers met and voted."),
+                   "findings": ["knowledge-grew"],
+                   "evidence": {"values": ["post_interview.awareness.top_box_share"], "outcomes": ["oc-forum"],
+                                "projects": ["map"]},
+                   "sources": {"segments": ["SEG-0001", "SEG-0002"], "journal_entries": ["OJ-01"]},
+                   "when": "2023-04/2023-06", "where": bi("Silao")}],
+        "tables": [{"id": "options", "finding": "knowledge-grew", "caption": bi("Options"),
+                    "columns": [{"id": "opportunity", "name": bi("Opportunity")}, {"id": "risk", "name": bi("Risk")}],
+                    "rows": [{"id": "train", "cells": {"opportunity": bi("Train."), "risk": bi("Cost.")},
+                              "values": ["post_interview.awareness.top_box_share"]}]}],
     }
 
 
@@ -159,6 +169,40 @@ CASES = [
      setitem(["acronyms"], [{"id": "stps", "short": bi("STPS"), "long": bi("Labor ministry")},
                             {"id": "stps-again", "short": {"en-US": "STPS", "es-MX": "SeTPS"}, "long": bi("Ministry")}]),
      "acronyms[stps-again].short.en-US: 'STPS' is also the short form of stps; expected each acronym once"),
+    ("case supporting an unknown finding", setitem(["cases", 0, "findings"], ["knowledge-grew", "knowledge-grw"]),
+     "cases[case-forum].findings: 'knowledge-grw' is not a finding (known: inspectors-trained, knowledge-grew)"),
+    ("case supporting no finding", setitem(["cases", 0, "findings"], []),
+     "cases[case-forum].findings: empty; expected at least one finding the case supports"),
+    ("case citing an unknown value", setitem(["cases", 0, "evidence", "values"], ["context.nowhere"]),
+     "cases[case-forum].evidence.values: 'context.nowhere' is not a value id of results/values.json"),
+    ("case citing an unknown outcome", setitem(["cases", 0, "evidence", "outcomes"], ["oc-missing"]),
+     "cases[case-forum].evidence.outcomes: 'oc-missing' is not an outcome (known: oc-forum)"),
+    ("case citing an unknown project", setitem(["cases", 0, "evidence", "projects"], ["mapp"]),
+     "cases[case-forum].evidence.projects: 'mapp' is not a project (known: map)"),
+    ("case from no coded segment", setitem(["cases", 0, "sources", "segments"], ["SEG-0099"]),
+     "cases[case-forum].sources.segments: 'SEG-0099' is not a coded segment"),
+    ("case from a segment of a finding it does not support", setitem(["cases", 0, "sources", "segments"], ["SEG-0004"]),
+     "cases[case-forum].sources.segments: segment SEG-0004 is coded 'inspectors-trained', not a finding of the case"),
+    ("case from no journal entry", setitem(["cases", 0, "sources", "journal_entries"], ["OJ-99"]),
+     "cases[case-forum].sources.journal_entries: 'OJ-99' is not an entry of the outcome journal"),
+    ("case without sources", setitem(["cases", 0, "sources"], {}),
+     "cases[case-forum].sources: none; expected coded segments or outcome journal entries"),
+    ("case in a month that does not exist", setitem(["cases", 0, "when"], "2023-13"),
+     "cases[case-forum].when: '2023-13' has no such month"),
+    ("case that ends before it starts", setitem(["cases", 0, "when"], "2023-06/2023-02"),
+     "cases[case-forum].when: '2023-06/2023-02' ends before it starts"),
+    ("two cases with one id", lambda d: d["cases"].append(copy.deepcopy(d["cases"][0])),
+     "cases: id 'case-forum' is used 2 times; expected unique ids"),
+    ("typed number in a case", setitem(["cases", 0, "text", "es-MX"], "Votaron unas 300 personas."),
+     "cases[case-forum].text.es-MX: typed number in the text"),
+    ("table after an unknown finding", setitem(["tables", 0, "finding"], "knowledge-grw"),
+     "tables[options].finding: 'knowledge-grw' is not a finding"),
+    ("table cell in an unknown column", setitem(["tables", 0, "rows", 0, "cells", "suggestion"], bi("Do it.")),
+     "tables[options].rows[train].cells: 'suggestion' is not a column of the table (known: opportunity, risk)"),
+    ("table row citing an unknown value", setitem(["tables", 0, "rows", 0, "values"], ["context.nowhere"]),
+     "tables[options].rows[train].values: 'context.nowhere' is not a value id of results/values.json"),
+    ("typed number in a table cell", setitem(["tables", 0, "rows", 0, "cells", "risk"], bi("About 4.2 percent.")),
+     "tables[options].rows[train].cells.risk.en-US: typed number in the text"),
     ("typed number in a conclusion",
      setitem(["conclusions"], [{"id": "c-reach", "text": bi("Reach grew by 40 percent."), "findings": ["knowledge-grew"]}]),
      "conclusions[c-reach].text.en-US: typed number in the text"),
@@ -193,6 +237,24 @@ def test_all_violations_are_listed_at_once(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_written(tmp_path, data)
     assert str(exc.value).startswith("registry.yaml: 2 problem(s):")
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("id", "forum-case", "case-"), ("when", "2023", "when"), ("when", "2023-04 to 2023-06", "when")])
+def test_schema_refuses_a_case_id_without_prefix_and_a_date_that_is_no_month(tmp_path, field, value, words):
+    data = registry()
+    data["cases"][0][field] = value
+    with pytest.raises(ConfigError) as exc:
+        load_written(tmp_path, data)
+    assert words in str(exc.value) and value in str(exc.value)
+
+
+def test_schema_requires_the_findings_a_case_supports(tmp_path):
+    data = registry()
+    data["cases"][0].pop("findings")
+    with pytest.raises(ConfigError) as exc:
+        load_written(tmp_path, data)
+    assert "findings" in str(exc.value)
 
 
 def test_schema_refuses_a_level_outside_low_medium_high(tmp_path):

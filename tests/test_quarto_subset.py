@@ -155,3 +155,15 @@ def test_quarto_renderer_without_quarto_says_so(tmp_path, monkeypatch):
     with pytest.raises(RenderError, match="renderer 'quarto' but no 'quarto' is on PATH"):
         quarto.render_quarto(tmp_path / "report.qmd", "en-US", ["html"], tmp_path / "out", tmp_path, "2024-08-30")
     assert not (tmp_path / "out.html").exists()
+
+
+def test_a_case_box_is_a_tinted_block_in_typst_and_a_classed_div_with_its_heading_in_html():
+    md = "### Finding 1.1: A\n\nText.\n\n::: {.case-box}\n#### Case: A plant {#case-a}\n\nWhat happened.\n:::\n"
+    typ = pypandoc.convert_text(md, "typst", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
+    box = typ[typ.index('#block(fill: rgb("#eef3f9")'):]
+    assert "Case: A plant" in box and "What happened." in box and box.index("What happened.") < box.index("\n]")
+    html = to_html(md)
+    # a section of its own, labelled by its heading
+    assert re.search(r'<section id="case-a" class="case-box">\s*<h4>Case: A plant</h4>\s*<p>What happened.</p>', html), html
+    docx_like = pypandoc.convert_text(md, "markdown", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
+    assert "#block" not in docx_like  # other formats keep the plain blocks

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .content import Registry
-from .fragments import md_cell, md_table
+from .fragments import md_cell, md_table, md_text
 from .i18n import translator
 from .values import lookup
 
@@ -36,11 +36,103 @@ def evidence_labels(values_doc: dict, labels: dict, lang: str) -> dict[str, str]
     return out
 
 
-def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: dict[str, str],
-                     stakeholder_names: dict[str, str]) -> str:
-    """One section per thematic category: its summary, then each finding with its number."""
+def _month(text: str, lang: str) -> str:
+    from datetime import date
+
+    from babel.dates import format_skeleton
+
+    from .i18n import babel_locale
+
+    return format_skeleton("yMMMM", date(int(text[:4]), int(text[5:7]), 1), locale=babel_locale(lang))
+
+
+def _figures(vids: list[str], values_doc: dict, lang: str, value_names: dict[str, str], where: str) -> list[str]:
+    """'name: display' of each value id; a value without a readable name is an error (a figure is
+    never shown without saying what it is)."""
+    out = []
+    for v in vids:
+        if v not in value_names:
+            raise KeyError(f"{where}: value id {v!r} has no readable name in {lang}; expected a survey item, an "
+                           f"indicator or a context figure")
+        out.append(f"{value_names[v]}: {lookup(values_doc, v, lang)}")
+    return out
+
+
+def case_box(reg: Registry, case: dict, values_doc: dict, lang: str, value_names: dict[str, str],
+             segment_types: dict[str, str]) -> str:
+    """A case as a titled call-out (a div of class `case-box`: a tinted box in HTML and PDF, plain
+    blocks in Word): its heading, its text, when and where, its figures, the findings it supports
+    and its sources (coded segments by stakeholder type, outcome journal entries by id)."""
+    from babel.lists import format_list
+
+    from .i18n import babel_locale
+
     _ = translator(lang)
     fnum = reg.finding_numbers()
+    loc = babel_locale(lang)
+    parts = [f"#### {_('Case: {title}', title=_para(case['title'][lang]))} {{#{case['id']}}}",
+             _para(case["text"][lang])]
+    setting = []
+    if case.get("when"):
+        months = case["when"].split("/")
+        setting.append(_("When: {month}.", month=_month(months[0], lang)) if len(months) == 1 else
+                       _("When: from {start} to {end}.", start=_month(months[0], lang), end=_month(months[1], lang)))
+    if case.get("where"):
+        setting.append(_("Where: {place}.", place=_para(case["where"][lang])))
+    if setting:
+        parts.append(" ".join(setting))
+    figures = _figures(case.get("evidence", {}).get("values", []), values_doc, lang, value_names,
+                       f"cases[{case['id']}]")
+    if figures:
+        parts.append(_("Figures: {items}.", items="; ".join(md_text(f) for f in figures)))
+    src = case.get("sources", {})
+    sources = []
+    types = sorted({segment_types.get(s, s) for s in src.get("segments", [])}, key=str.casefold)
+    if types:
+        sources.append(_("interviews and focus groups with {types}", types=format_list(types, locale=loc)))
+    entries = src.get("journal_entries", [])
+    if len(entries) == 1:
+        sources.append(_("outcome journal entry {entry}", entry=entries[0]))
+    elif entries:
+        sources.append(_("outcome journal entries {entries}", entries=format_list(entries, locale=loc)))
+    order = list(fnum)  # the findings in report order
+    supported = [fnum[f] for f in sorted(case["findings"], key=order.index)]
+    line = (_("Supports finding {numbers}.", numbers=supported[0]) if len(supported) == 1 else
+            _("Supports findings {numbers}.", numbers=format_list(supported, locale=loc)))
+    if sources:
+        line += " " + _("Sources: {sources}.", sources="; ".join(md_text(x) for x in sources))
+    parts.append(line)
+    return "::: {.case-box}\n" + "\n\n".join(parts) + "\n:::\n"
+
+
+def text_table(reg: Registry, table: dict, values_doc: dict, lang: str, value_names: dict[str, str]) -> str:
+    """A registry table of texts as a captioned table: one column per declared column, the row's
+    figures (name: value) at the end of its first cell."""
+    cols = table["columns"]
+    rows = []
+    for r in table["rows"]:
+        cells = [_para(r["cells"][c["id"]][lang]) if c["id"] in r["cells"] else "" for c in cols]
+        figures = _figures(r.get("values", []), values_doc, lang, value_names, f"tables[{table['id']}].rows[{r['id']}]")
+        if figures:
+            cells[0] = (cells[0] + " " if cells[0] else "") + "(" + "; ".join(figures) + ")"
+        rows.append(cells)
+    return md_table([c["name"][lang] for c in cols], rows, _para(table["caption"][lang]), f"tbl-{table['id']}",
+                    text_columns=len(cols))
+
+
+def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: dict[str, str],
+                     stakeholder_names: dict[str, str], segment_types: dict[str, str] | None = None) -> str:
+    """One section per thematic category: its summary, then each finding with its number, followed by
+    the registry tables that belong to it and the cases whose first supported finding (in report
+    order) it is.
+    `segment_types`: coded segment id -> its stakeholder type's name in this language (the sources of
+    the cases)."""
+    _ = translator(lang)
+    fnum = reg.finding_numbers()
+    order = list(fnum)  # finding ids in report order
+    cases_after: dict[str, list[dict]] = {}
+    for c in reg.data.get("cases", []):
+        cases_after.setdefault(min(c["findings"], key=order.index), []).append(c)
     domains = {d["key"]: (i, d) for i, d in enumerate(reg.tosc["domains"], start=1)}
     levels = {"low": _("low"), "medium": _("medium"), "high": _("high")}
     out = []
@@ -75,6 +167,10 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
                            + f"{{#tbl-finding-{f['id']}}}\n")
             elif f.get("no_leverage_point"):
                 out.append(_("No leverage point: {reason}", reason=_para(f["no_leverage_point"][lang])) + "\n")
+            for table in [x for x in reg.data.get("tables", []) if x["finding"] == f["id"]]:
+                out.append(text_table(reg, table, values_doc, lang, value_names))
+            for c in cases_after.get(f["id"], []):
+                out.append(case_box(reg, c, values_doc, lang, value_names, segment_types or {}))
     return "\n".join(out)
 
 

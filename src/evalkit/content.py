@@ -4,7 +4,9 @@ Evidence supports findings, findings carry leverage points tied to TOsC domains,
 rest on findings and are addressed to named parties. `check_registry` lists every violation with
 its location (file, kind, id, field): duplicate ids, references that do not resolve, values outside
 the controlled lists, recommendations without findings or addressees, findings without leverage
-points and without a reason, missing languages, and typed numbers in texts (section, finding,
+points and without a reason, cases whose findings, evidence or sources (coded segments, outcome
+journal entries) do not resolve, tables of texts after unknown findings, missing languages, and
+typed numbers in texts (section, finding,
 figure and table numbers are generated from the order of the registry, never typed).
 """
 
@@ -24,7 +26,11 @@ from .evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
 # Kinds an evaluation may leave out of its registry (read as empty lists).
+<<<<<<< HEAD
 OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures", "actor_groups")
+=======
+OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "cases", "tables")
+>>>>>>> h1
 DIGIT = re.compile(r"\d")
 
 
@@ -281,7 +287,11 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 
     # unique ids, per kind and for nested kinds across the registry
     for kind in ("acronyms", "addressees", "criteria", "themes", "findings", "good_practices", "recommendations",
+<<<<<<< HEAD
                  "key_figures", "actor_groups", "projects", "outcomes", "learning_questions"):
+=======
+                 "projects", "outcomes", "learning_questions", "cases", "tables"):
+>>>>>>> h1
         seen = ids_of(kind)
         for dup in sorted({i for i in seen if seen.count(i) > 1}):
             add(f"{kind}: id '{dup}' is used {seen.count(dup)} times; expected unique ids")
@@ -317,6 +327,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                 add(f"{where}[{x['id']}].findings: empty; expected at least one finding it rests on")
             refs_to(f"{where}[{x['id']}]", "findings", x.get("findings"), findings, "a finding")
 
+<<<<<<< HEAD
     for c in data.get("criteria", []):
         for q in c.get("questions", []):
             refs_to(f"criteria[{c['id']}].questions[{q['id']}]", "themes", q.get("themes"), themes, "a theme")
@@ -339,12 +350,23 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         where = f"findings[{f['id']}]"
         refs_to(where, "theme", [f.get("theme")], themes, "a theme")
         ev = f.get("evidence", {})
+=======
+    def check_evidence(where: str, ev: dict) -> None:
+>>>>>>> h1
         refs_to(where, "evidence.outcomes", ev.get("outcomes"), outcomes, "an outcome")
         refs_to(where, "evidence.projects", ev.get("projects"), projects, "a project")
         if refs.value_ids is not None:
             for v in ev.get("values", []):
                 if v not in refs.value_ids:
                     add(f"{where}.evidence.values: '{v}' is not a value id of results/values.json")
+
+    for c in data.get("criteria", []):
+        for q in c.get("questions", []):
+            refs_to(f"criteria[{c['id']}].questions[{q['id']}]", "themes", q.get("themes"), themes, "a theme")
+    for f in data.get("findings", []):
+        where = f"findings[{f['id']}]"
+        refs_to(where, "theme", [f.get("theme")], themes, "a theme")
+        check_evidence(where, f.get("evidence", {}))
         if data.get("identifies_leverage_points", True) is False:
             for field in ("leverage_points", "no_leverage_point"):
                 if f.get(field):
@@ -406,6 +428,50 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         refs_to(where, "project", [o.get("project")], projects, "a project")
         if refs.journal_entries is not None and o.get("journal_entry") and o["journal_entry"] not in refs.journal_entries:
             add(f"{where}.journal_entry: '{o['journal_entry']}' is not an entry of the outcome journal")
+    for c in data.get("cases", []):
+        where = f"cases[{c['id']}]"
+        if not c.get("findings"):
+            add(f"{where}.findings: empty; expected at least one finding the case supports")
+        refs_to(where, "findings", c.get("findings"), findings, "a finding")
+        check_evidence(where, c.get("evidence", {}))
+        src = c.get("sources") or {}
+        if not src.get("segments") and not src.get("journal_entries"):
+            add(f"{where}.sources: none; expected coded segments or outcome journal entries the case comes from")
+        if refs.segments is not None:
+            for sid in src.get("segments", []):
+                seg = refs.segments.get(sid)
+                if seg is None:
+                    add(f"{where}.sources.segments: '{sid}' is not a coded segment; expected the id of a segment "
+                        f"the case comes from")
+                elif seg["code"] not in c.get("findings", []):
+                    add(f"{where}.sources.segments: segment {sid} is coded '{seg['code']}', not a finding of the "
+                        f"case; expected a segment coded with one of the findings it supports")
+        if refs.journal_entries is not None:
+            for e in src.get("journal_entries", []):
+                if e not in refs.journal_entries:
+                    add(f"{where}.sources.journal_entries: '{e}' is not an entry of the outcome journal")
+        when = c.get("when")
+        if when:
+            months = when.split("/")
+            if any(not 1 <= int(m[5:7]) <= 12 for m in months):
+                add(f"{where}.when: '{when}' has no such month; expected YYYY-MM or YYYY-MM/YYYY-MM")
+            elif len(months) == 2 and months[0] >= months[1]:
+                add(f"{where}.when: '{when}' ends before it starts; expected the earlier month first")
+    for t in data.get("tables", []):
+        where = f"tables[{t['id']}]"
+        refs_to(where, "finding", [t.get("finding")], findings, "a finding")
+        cols = [col["id"] for col in t.get("columns", [])]
+        for dup in sorted({i for i in cols if cols.count(i) > 1}):
+            add(f"{where}.columns: id '{dup}' is used {cols.count(dup)} times; expected unique ids")
+        rows = [r["id"] for r in t.get("rows", [])]
+        for dup in sorted({i for i in rows if rows.count(i) > 1}):
+            add(f"{where}.rows: id '{dup}' is used {rows.count(dup)} times; expected unique ids")
+        for r in t.get("rows", []):
+            refs_to(f"{where}.rows[{r['id']}]", "cells", list(r.get("cells", {})), set(cols), "a column of the table")
+            if refs.value_ids is not None:
+                for v in r.get("values", []):
+                    if v not in refs.value_ids:
+                        add(f"{where}.rows[{r['id']}].values: '{v}' is not a value id of results/values.json")
     for lq in data.get("learning_questions", []):
         refs_to(f"learning_questions[{lq['id']}]", "themes", lq.get("themes"), themes, "a theme")
         for field in ("insights", "lessons"):

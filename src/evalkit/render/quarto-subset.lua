@@ -261,10 +261,12 @@ local function place_contents(doc)
   return doc
 end
 
--- A key-figures call-out (a div with class `key-figures`): a tinted box in Typst; HTML styles the
--- class (report.css); Word shows the list as it is.
+-- A call-out (a div with class `key-figures`, or `case-box` for a case in the findings chapter): a
+-- tinted box in Typst; HTML styles the class (report.css); Word shows the content as plain blocks.
 local function key_figures(div)
-  if not div.classes:includes("key-figures") or not FORMAT:match("typst") then return nil end
+  if not (div.classes:includes("key-figures") or div.classes:includes("case-box")) or not FORMAT:match("typst") then
+    return nil
+  end
   local out = { pandoc.RawBlock("typst", '#block(fill: rgb("#eef3f9"), stroke: (left: 3pt + rgb("#1a4f8a")), '
     .. 'inset: 10pt, width: 100%)[') }
   for _, b in ipairs(div.content) do table.insert(out, b) end

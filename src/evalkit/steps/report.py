@@ -103,12 +103,17 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         stakeholders = {}
         for ins in ctx.evaluation.instruments_of("engagement_log"):
             stakeholders = {c["key"]: c["label"][lang] for c in ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")["categories"]}
+        # the sources of the cases: a coded segment is named by its stakeholder type
+        from .content import content_references
+
+        segments = content_references(ctx, values_doc, clean_csvs).segments or {}
+        segment_types = {sid: stakeholders.get(seg["stakeholder"], seg["stakeholder"]) for sid, seg in segments.items()}
         if ctx.evaluation.data.get("provenance", {}).get("quotations") == "paraphrased":
             # the attribution of every quotation says it is the evaluation team's paraphrase
             stakeholders = {k: translator(lang)("{who} (paraphrased)", who=v) for k, v in stakeholders.items()}
         workshop = next((i["id"] for i in ctx.evaluation.instruments_of("workshop_forms")), None)
         fragments_out = {
-            "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders),
+            "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders, segment_types),
             "good-practices.md": good_practices_chapter(reg, lang),
             "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
             "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
@@ -154,8 +159,9 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
 
 
 def value_names(ctx: Context, lang: str) -> dict[str, str]:
-    """Readable names, in one language, of the value ids findings cite as evidence: the top-box share
-    of survey items (overall and by group) and monitoring indicators and aggregates."""
+    """Readable names, in one language, of the value ids findings, cases and tables cite: the top-box
+    share of survey items (overall and by group), the context figures of the desk review, and
+    monitoring indicators and aggregates."""
     names: dict[str, str] = {}
     ev = ctx.evaluation
     for ins in ev.instruments_of("rating_survey"):
@@ -173,6 +179,11 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
                 cats = {c["key"]: c["label"][lang] for c in v["categories"]} | groups.get(v["name"], {})
                 for key, label in cats.items():
                     names[f"{ins['id']}.{var['name']}.by_{v['name']}.{key}.top_box_share"] = f"{survey}, {item}, {label} ({top})"
+    for ins in ev.instruments_of("secondary_figures"):
+        # context figures of the desk review: the label of the figure's category
+        cb = ev.codebooks[ins["id"]]
+        for c in cb.variable(cb.id_variable)["categories"]:
+            names[f"{ins['id']}.{c['key']}"] = c["label"][lang]
     settings = ev.data.get("analysis", {})
     for ins in ev.instruments_of("indicator_report"):
         if "indicators" not in settings:
