@@ -26,11 +26,8 @@ from .evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
 # Kinds an evaluation may leave out of its registry (read as empty lists).
-<<<<<<< HEAD
-OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures", "actor_groups")
-=======
-OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "cases", "tables")
->>>>>>> h1
+OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures", "actor_groups",
+                  "cases", "tables")
 DIGIT = re.compile(r"\d")
 
 
@@ -287,11 +284,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 
     # unique ids, per kind and for nested kinds across the registry
     for kind in ("acronyms", "addressees", "criteria", "themes", "findings", "good_practices", "recommendations",
-<<<<<<< HEAD
-                 "key_figures", "actor_groups", "projects", "outcomes", "learning_questions"):
-=======
-                 "projects", "outcomes", "learning_questions", "cases", "tables"):
->>>>>>> h1
+                 "key_figures", "actor_groups", "projects", "outcomes", "learning_questions", "cases", "tables"):
         seen = ids_of(kind)
         for dup in sorted({i for i in seen if seen.count(i) > 1}):
             add(f"{kind}: id '{dup}' is used {seen.count(dup)} times; expected unique ids")
@@ -327,7 +320,14 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                 add(f"{where}[{x['id']}].findings: empty; expected at least one finding it rests on")
             refs_to(f"{where}[{x['id']}]", "findings", x.get("findings"), findings, "a finding")
 
-<<<<<<< HEAD
+    def check_evidence(where: str, ev: dict) -> None:
+        refs_to(where, "evidence.outcomes", ev.get("outcomes"), outcomes, "an outcome")
+        refs_to(where, "evidence.projects", ev.get("projects"), projects, "a project")
+        if refs.value_ids is not None:
+            for v in ev.get("values", []):
+                if v not in refs.value_ids:
+                    add(f"{where}.evidence.values: '{v}' is not a value id of results/values.json")
+
     for c in data.get("criteria", []):
         for q in c.get("questions", []):
             refs_to(f"criteria[{c['id']}].questions[{q['id']}]", "themes", q.get("themes"), themes, "a theme")
@@ -346,23 +346,6 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         for i, item in enumerate(k.get("items", [])):
             if refs.value_ids is not None and item["value"] not in refs.value_ids:
                 add(f"key_figures[{k['id']}].items[{i}].value: '{item['value']}' is not a value id of results/values.json")
-    for f in data.get("findings", []):
-        where = f"findings[{f['id']}]"
-        refs_to(where, "theme", [f.get("theme")], themes, "a theme")
-        ev = f.get("evidence", {})
-=======
-    def check_evidence(where: str, ev: dict) -> None:
->>>>>>> h1
-        refs_to(where, "evidence.outcomes", ev.get("outcomes"), outcomes, "an outcome")
-        refs_to(where, "evidence.projects", ev.get("projects"), projects, "a project")
-        if refs.value_ids is not None:
-            for v in ev.get("values", []):
-                if v not in refs.value_ids:
-                    add(f"{where}.evidence.values: '{v}' is not a value id of results/values.json")
-
-    for c in data.get("criteria", []):
-        for q in c.get("questions", []):
-            refs_to(f"criteria[{c['id']}].questions[{q['id']}]", "themes", q.get("themes"), themes, "a theme")
     for f in data.get("findings", []):
         where = f"findings[{f['id']}]"
         refs_to(where, "theme", [f.get("theme")], themes, "a theme")
