@@ -59,7 +59,7 @@ def test_theme_sections_and_key_figures():
     r = Registry("r", data, TOSC_NAMED)
     values = {"values": {"post_interview.awareness.top_box_share": {"value": 0.72, "kind": "share",
                                                                     "display": {"en-US": "72%", "es-MX": "72 %"}}}}
-    md = findings_chapter(r, values, "es-MX", {}, {})
+    md = findings_chapter(r, values, "es-MX", {"post_interview.awareness.top_box_share": "Sensibilización"}, {})
     assert "### How ILAB adapts (es)\n\nIt adjusts. (es) (Pregunta de evaluación 1.1.)\n" in md
     assert md.index("How ILAB adapts") < md.index("Hallazgo 1.1")   # before the category's findings
     assert key_figures_fragment(r, "report", values, "es-MX") == \
