@@ -23,13 +23,15 @@ def _flat(text: str) -> str:
 
 
 def registry_names(data: dict, lang: str) -> list[str]:
-    """The names and titles of a registry's entries in one language (at least two words long, so
-    acronyms such as MAP, which the acronyms table defines, are not counted)."""
+    """The names and titles of a registry's entries in one language, and the long forms of its
+    acronyms (at least two words long, so short forms such as MAP, which the acronyms table
+    defines, are not counted)."""
     out = []
     for p in data.get("projects", []):
         out += [p["name"][lang], p["implementer"][lang], re.sub(r"\s*\([^()]*\)$", "", p["name"][lang])]
     for kind in ("recommendations", "findings", "good_practices"):
         out += [x["title"][lang] for x in data.get(kind, [])]
+    out += [a["long"][lang] for a in data.get("acronyms", [])]   # {{< meta registry.acronyms.<id>.long >}}
     return sorted({_flat(n) for n in out if len(n.split()) > 1})
 
 
