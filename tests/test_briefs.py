@@ -128,6 +128,69 @@ def test_spotlights_show_the_projects_of_the_question_with_figures_from_values_j
     assert "# Cifras clave\n\n::: {.key-figures}\n- **4,494**" in es
 
 
+def rich() -> Registry:
+    """The test registry with every part a brief can carry on the first question."""
+    d = data()
+    d["learning_questions"][0].update(
+        insights=[{"id": "in-forums", "text": bi("Forums reach many people."), "detail": bi("They drew crowds in every state."),
+                   "findings": ["knowledge-grew"]}],
+        context=["context.rrm_requests"],
+        donor_levers=[{"id": "dl-fund", "text": bi("Fund more forums."), "findings": ["knowledge-grew"]}],
+        quotes=[{"id": "q-forum", "segment": "SEG-0002", "stakeholder": "workers", "finding": "knowledge-grew",
+                 "text": bi("After the forum I knew where to go.")}],
+        spotlights=[{"id": "sp-forums", "project": "map", "title": bi("Forums in every state"), "text": bi("It ran forums."),
+                     "values": ["context.rrm_requests"], "outcomes": ["oc-forum"]}])
+    return Registry("registry.yaml", d, TOSC)
+
+
+RICH_VALUES = {"values": {**VALUES["values"], "context.rrm_requests": {"value": 22, "display": {"en-US": "22", "es-MX": "22"}}}}
+SOURCES = {"context.rrm_requests": {"as_of": "2024-04", "source": "USTR", "url": "https://ustr.gov"}}
+
+
+def test_brief_carries_context_insight_detail_levers_quotes_and_spotlight_detail_in_both_languages():
+    names = {**NAMES, "context.rrm_requests": "Requests under the mechanism"}
+    en = brief_fragment(rich(), RICH_VALUES, "en-US", "lq-know", names, STAKEHOLDERS["en-US"], FORMATS, "monitoring",
+                        CITED, SOURCES)
+    es = brief_fragment(rich(), RICH_VALUES, "es-MX", "lq-know", names, STAKEHOLDERS["es-MX"], FORMATS, "monitoring",
+                        CITED, SOURCES)
+    assert "# The context in figures" in en and "| Requests under the mechanism | 22 | April 2024 | [USTR](https://ustr.gov) |" in en
+    assert "# El contexto en cifras" in es and "| abril de 2024 |" in es
+    assert ("## Key insight 1: Forums reach many people.\n\nThey drew crowds in every state. "
+            "(Finding 1.1 of the evaluation report.)") in en
+    assert "## Aprendizaje clave 1: Forums reach many people. (es)\n\nThey drew crowds in every state. (es) (Hallazgo 1.1" in es
+    assert "# What donors can do\n\n1. Fund more forums. (Finding 1.1 of the evaluation report.)" in en
+    assert "# Lo que pueden hacer los donantes\n\n1. Fund more forums. (es)" in es
+    assert "> After the forum I knew where to go.\n>\n> \u2014 Workers\n" in en
+    assert "> After the forum I knew where to go. (es)\n>\n> \u2014 Personas trabajadoras\n" in es
+    assert "### Forums in every state\n\nIt ran forums.\n\n- **22** Requests under the mechanism" in en
+    assert "- Outcome (May 2023, Silao): Workers. Voted. Trained them." in en
+    assert "- Resultado (mayo de 2023, Silao (es)): Workers (es). Voted. (es) Trained them. (es)" in es
+    # the spotlight detail sits in its project's spotlight, before the project's indicator table
+    assert en.index("## MAP") < en.index("### Forums in every state") < en.index("{#tbl-spotlight-map}")
+
+
+def test_the_default_registry_refuses_a_brief_quote_from_a_bad_segment():
+    """The content check of the real registry refuses a brief quotation traced to an unknown segment,
+    one of another stakeholder type or one coded with another finding, naming where it is."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "report/mexico-auto-2024/content/registry.yaml").read_text(encoding="utf-8"))
+    av = next(q for q in data["learning_questions"] if q["id"] == "addressing-violations")
+    assert av["quotes"]
+    segs = {"SEG-0094": {"stakeholder": "unions", "code": "rapid-response-effective-but-narrow"}}
+    refs = replace(REFS, segments=segs, stakeholders={"unions", "grantee", "host_government"}, value_ids=None,
+                   segment_codes=None, projects=None, journal_entries=None, priority_items=None)
+    from evalkit.content import check_registry as check
+
+    found = check(data, {"domains": []}, [], refs)
+    where = "learning_questions[addressing-violations].quotes"
+    assert any(p.startswith(f"{where}[av-quote-constraints].segment: 'SEG-0157' is not a coded segment") for p in found)
+    assert not any(p.startswith(f"{where}[av-quote-comply]") for p in found)
+    av["quotes"][0]["stakeholder"] = "grantee"
+    assert any(p.startswith(f"{where}[av-quote-comply].stakeholder: 'grantee', but segment SEG-0094 is from 'unions'")
+               for p in check(data, {"domains": []}, [], refs))
+
+
 def test_quotations_are_attributed_by_stakeholder_type_only():
     en, es = brief("lq-know"), brief("lq-know", "es-MX")
     assert "> We learned a lot.\n>\n> \u2014 Labor unions\n" in en
@@ -223,14 +286,38 @@ def test_published_briefs_carry_the_registry_content_in_both_languages(built):
             assert quoted
             for f in quoted:
                 assert flat(f["quote"]["text"][lang]) in page
+            for x in q.get("quotes", []):
+                assert flat(x["text"][lang]) in page, (lang, x["id"])
             attributions = re.findall(r"^> \u2014 (.*)$", frag, flags=re.M)
             # the default evaluation's quotations are paraphrases (provenance.quotations), and say so
-            assert attributions == [translator(lang)("{who} (paraphrased)", who=stakeholders[f["quote"]["stakeholder"]])
-                                    for f in quoted]
+            assert attributions == [translator(lang)("{who} (paraphrased)", who=stakeholders[x["stakeholder"]])
+                                    for x in [f["quote"] for f in quoted] + q.get("quotes", [])]
+            # insights with their substance, donor levers, spotlight detail and context figures
+            for i in q["insights"]:
+                if i.get("detail"):
+                    assert flat(i["detail"][lang]) in page, (lang, i["id"])
+            for d in q.get("donor_levers", []):
+                assert flat(d["text"][lang]) in page, (lang, d["id"])
+            for sp in q.get("spotlights", []):
+                assert flat(sp["title"][lang]) in page and flat(sp["text"][lang]) in page, (lang, sp["id"])
+                for vid in sp.get("values", []):
+                    assert f"**{values['values'][vid]['display'][lang]}**" in frag, (lang, vid)
+            for vid in q.get("context", []):
+                assert f" | {values['values'][vid]['display'][lang]} |" in frag, (lang, vid)
             # the question's good practices, and no other
             for g in r.data["good_practices"]:
                 mine = q["id"] in g.get("learning_questions", [])
                 assert (flat(g["title"][lang]) in page) is mine, (q["id"], g["id"])
+    # the brief on addressing violations carries seed 004's parts, in both languages
+    av = r.by_id("learning_questions")["addressing-violations"]
+    assert len(av["quotes"]) == 4 and len(av["donor_levers"]) >= 4 and all(i.get("detail") for i in av["insights"])
+    assert {sp["project"] for sp in av["spotlights"]} >= {"calle", "ewcs"}
+    hours = values["values"]["context.calle_diploma_hours"]["display"]
+    for sub, lang in (("en", "en-US"), ("es", "es-MX")):
+        frag = (a / f"results/mexico-auto-2024/report/{sub}/fragments/briefs/addressing-violations.md").read_text(encoding="utf-8")
+        assert f"**{hours[lang]}**" in frag
+    intro = text_of(a / "results/mexico-auto-2024/publish/en/briefs/introduction.html")
+    assert values["values"]["context.usmca_ta_usd_millions"]["display"]["en-US"] in intro
     # the Solidarity Center's workers trained, as values.json shows them, in the knowledge brief
     sc = values["values"]["monitoring.ewcs.sc_01.total"]["display"]
     en = (a / "results/mexico-auto-2024/report/en/fragments/briefs/knowledge-awareness.md").read_text(encoding="utf-8")

@@ -165,6 +165,53 @@ CASES = [
      setitem(["learning_questions", 0, "insights"], [{"id": "i-a", "text": bi("A."), "findings": ["knowledge-grew"]},
                                                      {"id": "i-a", "text": bi("B."), "findings": ["knowledge-grew"]}]),
      "learning_questions[lq-know].insights: id 'i-a' is used 2 times; expected unique ids"),
+    ("brief quote from no coded segment",
+     setitem(["learning_questions", 0, "quotes"], [{"id": "q-a", "segment": "SEG-0404", "stakeholder": "unions",
+                                                    "finding": "knowledge-grew", "text": bi("We know more.")}]),
+     "learning_questions[lq-know].quotes[q-a].segment: 'SEG-0404' is not a coded segment"),
+    ("brief quote from another stakeholder type's segment",
+     setitem(["learning_questions", 0, "quotes"], [{"id": "q-a", "segment": "SEG-0002", "stakeholder": "unions",
+                                                    "finding": "knowledge-grew", "text": bi("We know more.")}]),
+     "learning_questions[lq-know].quotes[q-a].stakeholder: 'unions', but segment SEG-0002 is from 'workers'"),
+    ("brief quote from a segment coded with another finding",
+     setitem(["learning_questions", 0, "quotes"], [{"id": "q-a", "segment": "SEG-0001", "stakeholder": "unions",
+                                                    "finding": "inspectors-trained", "text": bi("We know more.")}]),
+     "learning_questions[lq-know].quotes[q-a].segment: segment SEG-0001 is coded 'knowledge-grew', not its finding "
+     "'inspectors-trained'"),
+    ("brief quote illustrating a finding outside the question",
+     setitem(["learning_questions", 0, "quotes"], [{"id": "q-a", "segment": "SEG-0004", "stakeholder": "unions",
+                                                    "finding": "inspectors-trained", "text": bi("We know more.")}]),
+     "learning_questions[lq-know].quotes[q-a].finding: 'inspectors-trained' is not a finding of the question's "
+     "themes (findings: knowledge-grew)"),
+    ("brief quote attributed to an unknown type",
+     setitem(["learning_questions", 0, "quotes"], [{"id": "q-a", "segment": "SEG-0001", "stakeholder": "a union leader",
+                                                    "finding": "knowledge-grew", "text": bi("We know more.")}]),
+     "learning_questions[lq-know].quotes[q-a].stakeholder: 'a union leader' is not a stakeholder type"),
+    ("donor lever resting on an unknown finding",
+     setitem(["learning_questions", 0, "donor_levers"], [{"id": "d-fund", "text": bi("Fund it."), "findings": ["ghost"]}]),
+     "learning_questions[lq-know].donor_levers[d-fund].findings: 'ghost' is not a finding"),
+    ("donor lever resting on nothing",
+     setitem(["learning_questions", 0, "donor_levers"], [{"id": "d-fund", "text": bi("Fund it."), "findings": []}]),
+     "learning_questions[lq-know].donor_levers[d-fund].findings: empty"),
+    ("unknown context value",
+     setitem(["learning_questions", 0, "context"], ["context.rrm_request"]),
+     "learning_questions[lq-know].context: 'context.rrm_request' is not a value id of results/values.json"),
+    ("spotlight on an unknown project",
+     setitem(["learning_questions", 0, "spotlights"], [{"id": "s-a", "project": "mapp", "title": bi("Forums"),
+                                                        "text": bi("It ran forums.")}]),
+     "learning_questions[lq-know].spotlights[s-a].project: 'mapp' is not a project (known: map)"),
+    ("spotlight citing an unknown value",
+     setitem(["learning_questions", 0, "spotlights"], [{"id": "s-a", "project": "map", "title": bi("Forums"),
+                                                        "text": bi("It ran forums."), "values": ["monitoring.map.x"]}]),
+     "learning_questions[lq-know].spotlights[s-a].values: 'monitoring.map.x' is not a value id of results/values.json"),
+    ("spotlight citing an unknown outcome",
+     setitem(["learning_questions", 0, "spotlights"], [{"id": "s-a", "project": "map", "title": bi("Forums"),
+                                                        "text": bi("It ran forums."), "outcomes": ["oc-nothing"]}]),
+     "learning_questions[lq-know].spotlights[s-a].outcomes: 'oc-nothing' is not an outcome (known: oc-forum)"),
+    ("typed number in an insight's detail",
+     setitem(["learning_questions", 0, "insights"], [{"id": "i-a", "text": bi("A."), "detail": bi("It rose by 12 points."),
+                                                     "findings": ["knowledge-grew"]}]),
+     "learning_questions[lq-know].insights[i-a].detail.en-US: typed number in the text"),
     ("acronym given twice in one language",
      setitem(["acronyms"], [{"id": "stps", "short": bi("STPS"), "long": bi("Labor ministry")},
                             {"id": "stps-again", "short": {"en-US": "STPS", "es-MX": "SeTPS"}, "long": bi("Ministry")}]),
@@ -213,6 +260,27 @@ CASES = [
 def test_each_defect_is_reported_with_its_location(edit, expected):
     found = problems(edit)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_question_with_every_brief_part_has_no_problem():
+    data = registry()
+    data["learning_questions"][0].update(
+        insights=[{"id": "i-a", "text": bi("Reach grew."), "detail": bi("Forums carried the news."), "findings": ["knowledge-grew"]}],
+        context=["post_interview.awareness.top_box_share"],
+        donor_levers=[{"id": "d-fund", "text": bi("Fund forums."), "findings": ["knowledge-grew"]}],
+        quotes=[{"id": "q-a", "segment": "SEG-0002", "stakeholder": "workers", "finding": "knowledge-grew", "text": bi("We know.")}],
+        spotlights=[{"id": "s-a", "project": "map", "title": bi("Forums"), "text": bi("It ran forums."),
+                     "values": ["post_interview.awareness.top_box_share"], "outcomes": ["oc-forum"]}])
+    assert check_registry(data, TOSC, LANGS, REFS) == []
+
+
+def test_schema_refuses_a_brief_quote_without_its_segment(tmp_path):
+    data = registry()
+    data["learning_questions"][0]["quotes"] = [{"id": "q-a", "stakeholder": "workers", "finding": "knowledge-grew",
+                                                "text": bi("We know.")}]
+    with pytest.raises(ConfigError) as exc:
+        load_written(tmp_path, data)
+    assert "segment" in str(exc.value) and "quotes" in str(exc.value)
 
 
 def test_coded_segments_with_a_code_that_is_no_finding():

@@ -16,7 +16,7 @@ import re
 
 from .chapters import _para, quote_block
 from .content import Registry
-from .fragments import md_cell, md_table
+from .fragments import as_of, md_cell, md_link, md_table, md_text
 from .i18n import translator
 from .values import lookup
 
@@ -104,13 +104,14 @@ def _statements(items: list[dict], lang: str, fnum: dict[str, str]) -> str:
 
 def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str, value_names: dict[str, str],
                    stakeholder_names: dict[str, str], formats: list[str], monitoring: str | None = None,
-                   cited: dict[str, list[str]] | None = None) -> str:
+                   cited: dict[str, list[str]] | None = None, sources: dict[str, dict] | None = None) -> str:
     """The Markdown body of the learning brief on one question (its title is the document's)."""
     _ = translator(lang)
     q = reg.by_id("learning_questions")[question_id]
     fnum = reg.finding_numbers()
     themes = reg.by_id("themes")
     findings = question_findings(reg, q)
+    outcomes = reg.by_id("outcomes")
     dash = "\u2014"
 
     def has(vid: str) -> bool:
@@ -123,8 +124,28 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
     figures = key_figures(reg, q, projects, values_doc, lang, value_names, monitoring, cited or {})
     if figures:
         out.append(f"# {_('Key figures')}\n\n::: {{.key-figures}}\n" + "\n".join(figures) + "\n:::\n")
+    if q.get("context"):
+        # context figures of the desk review, each with the date it refers to and its source
+        rows = []
+        for vid in q["context"]:
+            src = (sources or {}).get(vid, {})
+            rows.append([value_names.get(vid, vid), lookup(values_doc, vid, lang),
+                         md_text(as_of(src["as_of"], lang)) if src.get("as_of") else dash,
+                         md_link(src["source"], src.get("url", "")) if src.get("source") else dash])
+        out.append(f"# {_('The context in figures')}\n\n"
+                   + md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows,
+                              _("Context figures for this brief and their sources"),
+                              f"tbl-brief-context-{q['id']}", first_width=40))
     if q.get("insights"):
-        out.append(f"# {_('Key insights')}\n\n" + _statements(q["insights"], lang, fnum))
+        if any(i.get("detail") for i in q["insights"]):
+            parts = [f"# {_('Key insights')}\n"]
+            for n, i in enumerate(q["insights"], start=1):
+                parts.append(f"## {_('Key insight {number}', number=n)}: {_para(i['text'][lang])}\n\n"
+                             + (f"{_para(i['detail'][lang])} " if i.get("detail") else "")
+                             + findings_note(i["findings"], lang, fnum) + "\n")
+            out.append("\n".join(parts))
+        else:
+            out.append(f"# {_('Key insights')}\n\n" + _statements(q["insights"], lang, fnum))
     if q.get("lessons"):
         out.append(f"# {_('Lessons learned')}\n\n" + _statements(q["lessons"], lang, fnum))
 
@@ -135,6 +156,16 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
             out.append(f"## {p['name'][lang]}\n\n"
                        + _("Implemented by {implementer}.", implementer=p["implementer"][lang]) + " "
                        + _para(p["summary"][lang]) + "\n")
+            for sp in (x for x in q.get("spotlights", []) if x["project"] == pid):
+                text = f"### {_para(sp['title'][lang])}\n\n{_para(sp['text'][lang])}\n"
+                items = [f"- **{lookup(values_doc, vid, lang)}** {value_names.get(vid, vid)}" for vid in sp.get("values", [])]
+                for oid in sp.get("outcomes", []):
+                    o = outcomes[oid]
+                    items.append("- " + _("Outcome ({when}, {where}): {who}. {what} {contribution}",
+                                          when=as_of(o["when"][:7], lang), where=_para(o["where"][lang]),
+                                          who=_para(o["who"][lang]), what=_para(o["what"][lang]),
+                                          contribution=_para(o["contribution"][lang])))
+                out.append(text + ("\n" + "\n".join(items) + "\n" if items else ""))
             bases = spotlight_indicators(reg, q, pid, values_doc, monitoring, cited or {})
             if bases:
                 rows = [[value_names.get(f"{b}.total", b), lookup(values_doc, f"{b}.total", lang),
@@ -147,11 +178,16 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
                                     f"tbl-spotlight-{pid.replace('_', '-')}", first_width=30))
 
     quoted = [f for f in findings if f.get("quote")]
-    if quoted:
+    if quoted or q.get("quotes"):
         out.append(f"# {_('In the words of system actors')}\n\n"
                    + _("Quotations are attributed by type of stakeholder only, never by name.") + "\n")
         for f in quoted:
             out.append(quote_block(f["quote"], lang, stakeholder_names))
+        for x in q.get("quotes", []):
+            out.append(quote_block(x, lang, stakeholder_names) + "\n" + findings_note([x["finding"]], lang, fnum) + "\n")
+
+    if q.get("donor_levers"):
+        out.append(f"# {_('What donors can do')}\n\n" + _statements(q["donor_levers"], lang, fnum))
 
     practices = question_good_practices(reg, q)
     if practices:
@@ -193,10 +229,10 @@ def introduction_fragment(reg: Registry, lang: str, formats: list[str]) -> str:
 
 def brief_fragments(reg: Registry, values_doc: dict, lang: str, value_names: dict[str, str],
                     stakeholder_names: dict[str, str], formats: list[str], monitoring: str | None = None,
-                    cited: dict[str, list[str]] | None = None) -> dict[str, str]:
+                    cited: dict[str, list[str]] | None = None, sources: dict[str, dict] | None = None) -> dict[str, str]:
     """{'introduction': ..., '<question id>': ...}: every fragment of the series in one language."""
     out = {"introduction": introduction_fragment(reg, lang, formats)}
     for q in reg.data["learning_questions"]:
         out[q["id"]] = brief_fragment(reg, values_doc, lang, q["id"], value_names, stakeholder_names, formats,
-                                   monitoring, cited)
+                                   monitoring, cited, sources)
     return out

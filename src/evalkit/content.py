@@ -320,6 +320,31 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                 add(f"{where}[{x['id']}].findings: empty; expected at least one finding it rests on")
             refs_to(f"{where}[{x['id']}]", "findings", x.get("findings"), findings, "a finding")
 
+    def check_quote(where: str, q: dict, finding: str, which: str = "this finding") -> None:
+        """A quotation traced to its coded segment: same stakeholder type, coded with `finding`."""
+        if refs.stakeholders is not None and q["stakeholder"] not in refs.stakeholders:
+            add(f"{where}.stakeholder: '{q['stakeholder']}' is not a stakeholder type "
+                f"(types: {', '.join(sorted(refs.stakeholders))})")
+        if refs.segments is None:
+            return
+        seg = refs.segments.get(q.get("segment"))
+        if seg is None:
+            add(f"{where}.segment: '{q.get('segment')}' is not a coded segment; expected the id of the "
+                f"segment the quotation comes from")
+            return
+        if seg["stakeholder"] != q["stakeholder"]:
+            add(f"{where}.stakeholder: '{q['stakeholder']}', but segment {q['segment']} is from "
+                f"'{seg['stakeholder']}'; expected the segment's stakeholder type")
+        if seg["code"] != finding:
+            add(f"{where}.segment: segment {q['segment']} is coded '{seg['code']}', not {which}; "
+                f"expected a segment that supports the finding the quotation illustrates")
+
+    def check_value_ids(where: str, ids) -> None:
+        if refs.value_ids is not None:
+            for v in ids or []:
+                if v not in refs.value_ids:
+                    add(f"{where}: '{v}' is not a value id of results/values.json")
+
     def check_evidence(where: str, ev: dict) -> None:
         refs_to(where, "evidence.outcomes", ev.get("outcomes"), outcomes, "an outcome")
         refs_to(where, "evidence.projects", ev.get("projects"), projects, "a project")
@@ -362,22 +387,8 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                 if d not in domains:
                     add(f"{where}.leverage_points[{lp['id']}].domains: '{d}' is not a TOsC domain "
                         f"(domains: {', '.join(domains)})")
-        q = f.get("quote")
-        if q and refs.stakeholders is not None and q["stakeholder"] not in refs.stakeholders:
-            add(f"{where}.quote.stakeholder: '{q['stakeholder']}' is not a stakeholder type "
-                f"(types: {', '.join(sorted(refs.stakeholders))})")
-        if q and refs.segments is not None:
-            seg = refs.segments.get(q.get("segment"))
-            if seg is None:
-                add(f"{where}.quote.segment: '{q.get('segment')}' is not a coded segment; expected the id of the "
-                    f"segment the quotation comes from")
-            else:
-                if seg["stakeholder"] != q["stakeholder"]:
-                    add(f"{where}.quote.stakeholder: '{q['stakeholder']}', but segment {q['segment']} is from "
-                        f"'{seg['stakeholder']}'; expected the segment's stakeholder type")
-                if seg["code"] != f["id"]:
-                    add(f"{where}.quote.segment: segment {q['segment']} is coded '{seg['code']}', not this finding; "
-                        f"expected a segment that supports the finding the quotation illustrates")
+        if f.get("quote"):
+            check_quote(f"{where}.quote", f["quote"], f["id"])
     for g in data.get("good_practices", []):
         where = f"good_practices[{g['id']}]"
         if not g.get("findings"):
@@ -456,9 +467,27 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                     if v not in refs.value_ids:
                         add(f"{where}.rows[{r['id']}].values: '{v}' is not a value id of results/values.json")
     for lq in data.get("learning_questions", []):
-        refs_to(f"learning_questions[{lq['id']}]", "themes", lq.get("themes"), themes, "a theme")
-        for field in ("insights", "lessons"):
-            check_statements(f"learning_questions[{lq['id']}].{field}", lq.get(field, []))
+        where = f"learning_questions[{lq['id']}]"
+        refs_to(where, "themes", lq.get("themes"), themes, "a theme")
+        for field in ("insights", "lessons", "donor_levers"):
+            check_statements(f"{where}.{field}", lq.get(field, []))
+        check_value_ids(f"{where}.context", lq.get("context"))
+        own = {f["id"] for f in data.get("findings", []) if f.get("theme") in (lq.get("themes") or [])}
+        for field in ("quotes", "spotlights"):
+            ids = [x.get("id") for x in lq.get(field, [])]
+            for dup in sorted({i for i in ids if ids.count(i) > 1}):
+                add(f"{where}.{field}: id '{dup}' is used {ids.count(dup)} times; expected unique ids")
+        for q in lq.get("quotes", []):
+            qwhere = f"{where}.quotes[{q['id']}]"
+            if q["finding"] not in own:
+                add(f"{qwhere}.finding: '{q['finding']}' is not a finding of the question's themes "
+                    f"(findings: {', '.join(sorted(own)) or 'none'})")
+            check_quote(qwhere, q, q["finding"], f"its finding '{q['finding']}'")
+        for sp in lq.get("spotlights", []):
+            swhere = f"{where}.spotlights[{sp['id']}]"
+            refs_to(swhere, "project", [sp.get("project")], projects, "a project")
+            refs_to(swhere, "outcomes", sp.get("outcomes"), outcomes, "an outcome")
+            check_value_ids(f"{swhere}.values", sp.get("values"))
     check_statements("conclusions", data.get("conclusions", []))
     short = {}
     for a in data.get("acronyms", []):

@@ -257,6 +257,17 @@ def make_coded_segments(spec: dict, labels: dict, log: pd.DataFrame, finding_ids
     # As exported from the QDA tool: quotations listed document by document.
     order = {"KII": 0, "FGD": 1}
     rows.sort(key=lambda r: (order[r["activity"][:3]], r["activity"]))
+    # Segments coded after the first export (spec `coded_segments.added`) follow it, each with the
+    # activity the analyst coded it in; the ids of the first export do not move.
+    by_id = {a["id"]: a for a in acts}
+    for item in spec["coded_segments"].get("added", []):
+        a = by_id.get(item["activity"])
+        if a is None or a["stakeholder"] != item["stakeholder"]:
+            raise SystemExit(f"added segment: {item['activity']} is not an activity of {item['stakeholder']}")
+        if item["code"] not in finding_ids:
+            raise SystemExit(f"added segment: code '{item['code']}' is not a finding id")
+        rows.append({"activity": item["activity"], "stakeholder": item["stakeholder"], "code": item["code"],
+                     "text": " ".join(item["text"].split())})
     out = [{"Segment ID": f"SEG-{i:04d}", "Activity ID": r["activity"],
             "Stakeholder type": labels["stakeholder"][r["stakeholder"]], "Code": r["code"], "Excerpt": r["text"]}
            for i, r in enumerate(rows, start=1)]

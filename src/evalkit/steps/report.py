@@ -139,8 +139,13 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         monitoring = next((i["id"] for i in ctx.evaluation.instruments_of("indicator_report")), None)
         cited = (cited_indicators(indicator_config(ctx, monitoring), monitoring)
                  if monitoring and "indicators" in ctx.evaluation.data.get("analysis", {}) else {})
+        # context figures of the desk review: value id -> the date, source and address the sheet gives
+        sources = {}
+        for ins in ctx.evaluation.instruments_of("secondary_figures"):
+            for r in read_clean(clean_csvs[ins["id"]]).to_dict("records"):
+                sources[f"{ins['id']}.{r['figure']}"] = {"as_of": r["as_of"], "source": r["source"], "url": r.get("url", "")}
         for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
-                                        monitoring, cited).items():
+                                        monitoring, cited, sources).items():
             atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
     from ..frontmatter import check_period, front_matter, publication_note
 
