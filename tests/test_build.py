@@ -148,7 +148,9 @@ def test_every_analysis_is_in_the_report_in_both_languages(builds):
     es = " ".join((a / "results/mexico-auto-2024/publish/es/report.html").read_text(encoding="utf-8").split())
     alts_en = re.findall(r'<img [^>]*alt="([^"]+)"', en)
     alts_es = re.findall(r'<img [^>]*alt="([^"]+)"', es)
-    assert len(alts_en) == len(alts_es) == 6  # ratings, two aggregates, workshop priorities, two annex figures
+    # ratings, two aggregates, workshop priorities, three theory-of-change figures, two linkage annex figures
+    assert len(alts_en) == len(alts_es) == 9
+    assert any("aims at the most groups" in t for t in alts_en) and any("ciclo de retroalimentación" in t for t in alts_es)
     assert any("1. Knowledge transfer and capacity building has the highest mean (4.55)" in t for t in alts_en)
     assert any("tiene el promedio más alto (4.55)" in t for t in alts_es)
     assert any("3,221 in all, by project" in t for t in alts_en) and any("3,221 en total" in t for t in alts_es)

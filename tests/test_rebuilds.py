@@ -112,7 +112,7 @@ FILE_EDITS = {
     "the publication date": (
         f"config/evaluations/{EVAL}/evaluation.yaml", "date: 2024-08-30", "date: 2024-08-31",
         # the intake too: no date in the data may come after the publication date
-        {"clean_instrument": 8, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
+        {"clean_instrument": 10, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
     "the privacy scan's public names": (
         f"config/evaluations/{EVAL}/evaluation.yaml", 'public_names: ["San Luis Potosí"]',
         'public_names: ["San Luis Potosí", "Ciudad de México"]', {"privacy_scan": 3, "privacy_report": 1, "release": 1}),
@@ -133,7 +133,7 @@ FILE_EDITS = {
         {"render_report": 1, "accessibility_gate": 1, "privacy_scan": 1, **CHECKS_ALL}),
     "review code no rule runs": ("src/evalkit/redline.py", None, None, {}),
     "the embedded renderer": ("src/evalkit/render/embedded.py", None, None, {**AFTER_RENDER, **ALL_GATES}),
-    "the intake's reader": ("src/evalkit/intake/readers.py", None, None, {"clean_instrument": 8, "compute_values": 1,
+    "the intake's reader": ("src/evalkit/intake/readers.py", None, None, {"clean_instrument": 10, "compute_values": 1,
                                                                           **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
 }
 
