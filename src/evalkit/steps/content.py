@@ -41,13 +41,15 @@ def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str
     return refs
 
 
-def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path], languages: list[str] | None = None):
-    """The checked registry with the texts of `languages` (default: every document language)."""
+def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path], languages: list[str] | None = None,
+                 refs=None):
+    """The checked registry with the texts of `languages` (default: every document language).
+    `refs`: the content_references of this build, when the caller has them already."""
     from ..content import load_registry
 
     tosc = ctx.root / ctx.evaluation.data["analysis"]["tosc"]
     return load_registry(content_path(ctx), tosc, list(languages or ctx.config["languages"]),
-                         content_references(ctx, values_doc, clean_csvs), display_root=ctx.root)
+                         refs or content_references(ctx, values_doc, clean_csvs), display_root=ctx.root)
 
 
 def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, str | Path], out_report: str | Path,

@@ -9,7 +9,7 @@ from ..i18n import translator
 from ..io import atomic_write_text
 from ..values import load_values
 from .common import breakdown_variable, indicator_config, read_clean
-from .content import content_path, load_content
+from .content import content_path, content_references, load_content
 
 
 def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
@@ -31,7 +31,8 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     min_cell = ctx.config["privacy"]["min_cell"]
     figures = Path(figure_dir)
     has_content = content_path(ctx) is not None and clean_csvs is not None
-    reg = load_content(ctx, values_doc, clean_csvs, [lang]) if has_content else None
+    refs = content_references(ctx, values_doc, clean_csvs) if has_content else None
+    reg = load_content(ctx, values_doc, clean_csvs, [lang], refs) if has_content else None
     # documents name a project as the registry does (one name wherever it is used)
     project_names = {p["id"]: p["name"][lang] for p in reg.data.get("projects", [])} if reg else {}
     # and a rated recommendation as "<number>. <title>", from the registry's order
@@ -104,9 +105,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         for ins in ctx.evaluation.instruments_of("engagement_log"):
             stakeholders = {c["key"]: c["label"][lang] for c in ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")["categories"]}
         # the sources of the cases: a coded segment is named by its stakeholder type
-        from .content import content_references
-
-        segments = content_references(ctx, values_doc, clean_csvs).segments or {}
+        segments = refs.segments or {}
         segment_types = {sid: stakeholders.get(seg["stakeholder"], seg["stakeholder"]) for sid, seg in segments.items()}
         if ctx.evaluation.data.get("provenance", {}).get("quotations") == "paraphrased":
             # the attribution of every quotation says it is the evaluation team's paraphrase
