@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .chapters import _para, quote_block
+from .chapters import _para, figure_item, key_figures_box, quote_block
 from .content import Registry
 from .fragments import as_of, md_cell, md_link, md_table, md_text
 from .i18n import translator
@@ -83,7 +83,7 @@ def key_figures(reg: Registry, question: dict, projects: list[dict], values_doc:
         bases = spotlight_indicators(reg, question, p["id"], values_doc, monitoring, cited)
         if bases and len(items) < most:
             b = bases[0]
-            items.append(f"- **{lookup(values_doc, f'{b}.total', lang)}** {value_names.get(f'{b}.total', b)}")
+            items.append(figure_item(lookup(values_doc, f"{b}.total", lang), value_names.get(f"{b}.total", b)))
     return items
 
 
@@ -123,7 +123,7 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
     projects = question_projects(reg, q)
     figures = key_figures(reg, q, projects, values_doc, lang, value_names, monitoring, cited or {})
     if figures:
-        out.append(f"# {_('Key figures')}\n\n::: {{.key-figures}}\n" + "\n".join(figures) + "\n:::\n")
+        out.append(f"# {_('Key figures')}\n\n" + key_figures_box(figures))
     if q.get("context"):
         # context figures of the desk review, each with the date it refers to and its source
         rows = []
@@ -158,7 +158,7 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
                        + _para(p["summary"][lang]) + "\n")
             for sp in (x for x in q.get("spotlights", []) if x["project"] == pid):
                 text = f"### {_para(sp['title'][lang])}\n\n{_para(sp['text'][lang])}\n"
-                items = [f"- **{lookup(values_doc, vid, lang)}** {value_names.get(vid, vid)}" for vid in sp.get("values", [])]
+                items = [figure_item(lookup(values_doc, vid, lang), value_names.get(vid, vid)) for vid in sp.get("values", [])]
                 for oid in sp.get("outcomes", []):
                     o = outcomes[oid]
                     items.append("- " + _("Outcome ({when}, {where}): {who}. {what} {contribution}",

@@ -10,7 +10,7 @@ import re
 from .content import Registry
 from .fragments import md_cell, md_table, md_text
 from .i18n import translator
-from .values import lookup
+from .values import display, lookup
 
 
 def _para(text: str) -> str:
@@ -37,13 +37,8 @@ def evidence_labels(values_doc: dict, labels: dict, lang: str) -> dict[str, str]
 
 
 def _month(text: str, lang: str) -> str:
-    from datetime import date
-
-    from babel.dates import format_skeleton
-
-    from .i18n import babel_locale
-
-    return format_skeleton("yMMMM", date(int(text[:4]), int(text[5:7]), 1), locale=babel_locale(lang))
+    """'YYYY-MM' as a month in words, as values.json writes a month ("April 2024", "abril de 2024")."""
+    return display("month", text, lang)
 
 
 def _figures(vids: list[str], values_doc: dict, lang: str, value_names: dict[str, str], where: str) -> list[str]:
@@ -222,12 +217,23 @@ def ranked_recommendations(reg: Registry, values_doc: dict, lang: str, workshop:
     return "\n".join(lines) + "\n"
 
 
-def key_figures_fragment(reg: Registry, block_id: str, values_doc: dict, lang: str) -> str:
-    """A key-figures call-out: each item's figure (from values.json) in bold and what it counts; a
-    tinted box in HTML and PDF, a plain list in Word."""
-    block = reg.by_id("key_figures")[block_id]
-    items = [f"- **{lookup(values_doc, i['value'], lang)}** {_para(i['label'][lang])}" for i in block["items"]]
+def figure_item(shown: str, label: str) -> str:
+    """One line of a list of figures: the figure (a display form from values.json) in bold, then what
+    it counts."""
+    return f"- **{shown}** {label}"
+
+
+def key_figures_box(items: list[str]) -> str:
+    """Lines of figures as a key-figures call-out: a div of class `key-figures`, a tinted box in HTML
+    and PDF (evalkit's Lua filter and stylesheet), a plain list in Word."""
     return "::: {.key-figures}\n" + "\n".join(items) + "\n:::\n"
+
+
+def key_figures_fragment(reg: Registry, block_id: str, values_doc: dict, lang: str) -> str:
+    """A registry key-figures block as a call-out, each figure from values.json."""
+    block = reg.by_id("key_figures")[block_id]
+    return key_figures_box([figure_item(lookup(values_doc, i["value"], lang), _para(i["label"][lang]))
+                            for i in block["items"]])
 
 
 def registry_metadata(reg: Registry, lang: str) -> dict:
