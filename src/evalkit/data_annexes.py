@@ -16,10 +16,6 @@ from .i18n import babel_locale, translator
 from .values import lookup
 
 
-def _labels(codebook: Codebook, name: str, lang: str) -> dict[str, str]:
-    return {c["key"]: c["label"][lang] for c in codebook.variable(name).get("categories", [])}
-
-
 def documents_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.DataFrame, lang: str) -> str:
     """A sentence with the counts by type, and the documents sorted by type (``table``: the
     document-review results table, analysis.documents.document_table)."""
@@ -28,8 +24,8 @@ def documents_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.Da
     def v(vid: str) -> str:
         return lookup(values_doc, f"{iid}.{vid}", lang)
 
-    types = _labels(codebook, "doc_type", lang)
-    orgs = _labels(codebook, "organization", lang)
+    types = codebook.category_labels("doc_type", lang)
+    orgs = codebook.category_labels("organization", lang)
     counts = [(label, key) for key, label in types.items() if values_doc["values"][f"{iid}.by_type.{key}"]["value"]]
     parts = "; ".join(f"{label.lower() if lang == 'en-US' else label[0].lower() + label[1:]}, {v(f'by_type.{key}')}"
                       for label, key in counts)
@@ -55,9 +51,9 @@ def itinerary_annex(values_doc: dict, iid: str, codebook: Codebook, lang: str) -
         return lookup(values_doc, f"{iid}.{vid}", lang)
 
     methods = codebook.variable("method")["categories"]
-    modes = _labels(codebook, "mode", lang)
+    modes = codebook.category_labels("mode", lang)
     rows = []
-    states = _labels(codebook, "state", lang) | {"other": _("Other places")}
+    states = codebook.category_labels("state", lang) | {"other": _("Other places")}
     for s_key, s_label in states.items():
         for m_key, m_label in modes.items():
             base = f"itinerary.{s_key}.{m_key}"
@@ -94,8 +90,8 @@ def workshops_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.Da
     def v(vid: str) -> str:
         return lookup(values_doc, f"{iid}.{vid}", lang)
 
-    states = _labels(codebook, "state", lang)
-    modes = _labels(codebook, "mode", lang)
+    states = codebook.category_labels("state", lang)
+    modes = codebook.category_labels("mode", lang)
     text = _("The evaluation team held {workshops} validation workshops on {days} days, from {first} to {last}: "
              "{in_person} in person, with {in_person_participants} participants, and {remote} remote, with "
              "{remote_participants}; {participants} people took part in all. Each remote workshop is listed "

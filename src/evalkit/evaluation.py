@@ -39,6 +39,14 @@ class Codebook:
     def scale(self, name: str) -> dict:
         return self.data["scales"][name]
 
+    def category_keys(self, name: str) -> list[str]:
+        """The category keys of a variable, in codebook order."""
+        return [c["key"] for c in self.variable(name).get("categories", [])]
+
+    def category_labels(self, name: str, lang: str) -> dict[str, str]:
+        """Category key -> its label in one language, in codebook order."""
+        return {c["key"]: c["label"][lang] for c in self.variable(name).get("categories", [])}
+
     @property
     def key(self) -> list[str]:
         return self.data.get("key") or [self.id_variable]

@@ -14,14 +14,10 @@ from ..values import ValueStore
 NOT_STATED = "not_stated"
 
 
-def _keys(codebook: Codebook, name: str) -> list[str]:
-    return [c["key"] for c in codebook.variable(name).get("categories", [])]
-
-
 def type_counts(data: pd.DataFrame, codebook: Codebook) -> dict[str, int]:
     """Documents per type key, in codebook order, and ``not_stated`` last (every key, zero when none)."""
     types = data["doc_type"].fillna("").astype(str)
-    keys = _keys(codebook, "doc_type")
+    keys = codebook.category_keys("doc_type")
     unknown = sorted(set(types) - set(keys) - {""})
     if unknown:
         raise ValueError(f"doc_type: keys not in the codebook: {', '.join(map(repr, unknown))} "
@@ -33,7 +29,7 @@ def type_counts(data: pd.DataFrame, codebook: Codebook) -> dict[str, int]:
 
 def document_table(data: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """The documents sorted by type (codebook order, not stated last), then by id as received."""
-    order = {k: i for i, k in enumerate(_keys(codebook, "doc_type"))}
+    order = {k: i for i, k in enumerate(codebook.category_keys("doc_type"))}
     frame = data[["document_id", "doc_type", "organization", "title", "year", "project"]].copy()
     frame["doc_type"] = frame["doc_type"].fillna("").astype(str)
     frame["_type"] = frame["doc_type"].map(lambda k: order.get(k, len(order)))
@@ -55,6 +51,6 @@ def add_document_values(store: ValueStore, instrument_id: str, data: pd.DataFram
         add(f"by_type.{key}", n, f"documents with type '{key}'" if key != NOT_STATED else "documents without a type")
     add("types", sum(1 for k, n in counts.items() if n and k != NOT_STATED), "document types with at least one document")
     orgs = data["organization"].astype(str)
-    for key in _keys(codebook, "organization"):
+    for key in codebook.category_keys("organization"):
         add(f"by_organization.{key}", int((orgs == key).sum()), f"documents from organization '{key}'")
     add("undated", int((data["year"].fillna("").astype(str) == "").sum()), "documents without a year")

@@ -53,11 +53,6 @@ class FieldworkResult:
     last_date: str | None
 
 
-def _keys(codebook: Codebook, name: str) -> list[str]:
-    """The category keys of a codebook variable, in codebook order."""
-    return [c["key"] for c in codebook.variable(name).get("categories", [])]
-
-
 def _as_int(log: pd.DataFrame, column: str) -> pd.Series:
     """A count column of the clean log (strings) as integers; empty cells are an error."""
     values = pd.to_numeric(log[column], errors="raise")
@@ -80,10 +75,10 @@ def data_collection(log: pd.DataFrame, codebook: Codebook) -> FieldworkResult:
     `log` is the clean table (all cells strings, as read by ``read_clean``); `codebook` the engagement
     log's codebook, whose categories give the keys and their order.
     """
-    methods = _keys(codebook, "method")
-    modes = _keys(codebook, "mode")
-    stakeholders = _keys(codebook, "stakeholder")
-    states = _keys(codebook, "state")
+    methods = codebook.category_keys("method")
+    modes = codebook.category_keys("mode")
+    stakeholders = codebook.category_keys("stakeholder")
+    states = codebook.category_keys("state")
     for column, known in (("method", methods), ("mode", modes), ("stakeholder", stakeholders), ("state", states)):
         _check_keys(log, column, known)
 
@@ -246,9 +241,9 @@ def itinerary(log: pd.DataFrame, codebook: Codebook, min_cell: int = 0) -> pd.Da
     Disclosure control: the places of a mode with fewer than `min_cell` participants are pooled into
     one last row of that mode, state ``other``, so that no row shows a handful of people at a place
     and date."""
-    methods = _keys(codebook, "method")
-    states = _keys(codebook, "state")
-    modes = _keys(codebook, "mode")
+    methods = codebook.category_keys("method")
+    states = codebook.category_keys("state")
+    modes = codebook.category_keys("mode")
     for column, known in (("method", methods), ("mode", modes), ("state", states)):
         _check_keys(log, column, known)
     df = pd.DataFrame({"state": log["state"].astype(str), "mode": log["mode"].astype(str),
