@@ -403,9 +403,11 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     return Evaluation(root=root, folder=folder, data=data, codebooks=codebooks)
 
 
-#: Variables of the data families whose categories name things of the world (families.yaml): a
-#: project, a stakeholder type, a state. A unit or an answer may be worded for its instrument.
-ENTITY_VARIABLES = ("project", "stakeholder", "state")
+def entity_variables() -> set[str]:
+    """The variables whose categories name things of the world (`entity: true` in families.yaml: a
+    project, a stakeholder type, a state). A unit or an answer may be worded for its instrument."""
+    return {name for fam in _families().values() for name, spec in fam.get("variables", {}).items()
+            if spec.get("entity")}
 
 
 def same_names(codebooks: dict[str, Codebook], languages: list[str]) -> list[str]:
@@ -414,7 +416,7 @@ def same_names(codebooks: dict[str, Codebook], languages: list[str]) -> list[str
     seen: dict[tuple[str, str, str], tuple[str, str]] = {}
     problems = []
     for cb in codebooks.values():
-        for var in [v for v in cb.variables("category") if v["name"] in ENTITY_VARIABLES]:
+        for var in [v for v in cb.variables("category") if v["name"] in entity_variables()]:
             for c in var.get("categories", []):
                 for lang in languages:
                     label = c.get("label", {}).get(lang)
