@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .chapters import _para, figure_item, key_figures_box, quote_block
+from .chapters import _para, figure_item, key_figures_box, project_items, quote_block
 from .content import Registry
 from .fragments import as_of, md_cell, md_link, md_table, md_text
 from .i18n import translator
@@ -206,8 +206,7 @@ def introduction_fragment(reg: Registry, lang: str, formats: list[str]) -> str:
     """The sampled projects and the learning questions, each linked to its brief in every format."""
     _ = translator(lang)
     out = [f"# {_('The sampled projects')}\n",
-           "\n".join(f"- **{p['name'][lang]}**, " + _("implemented by {implementer}.", implementer=p["implementer"][lang])
-                     for p in reg.data["projects"]) + "\n",
+           project_items(reg, lang),
            f"# {_('The learning questions')}\n",
            _("Each brief answers one of these questions.") + "\n"]
     items = []

@@ -271,12 +271,19 @@ def registry_metadata(reg: Registry, lang: str) -> dict:
 TRAILING_ACRONYM = re.compile(r"\s*\([^()]*\)$")  # "Partners of the Americas (POA)" -> "Partners of the Americas"
 
 
+def project_items(reg: Registry, lang: str, summary: bool = False) -> str:
+    """The sampled projects as a Markdown list: each project's name and implementer and, with
+    `summary`, what it does (the report's scope section; the briefs' introduction lists them without)."""
+    _ = translator(lang)
+    return "\n".join(f"- **{_para(p['name'][lang])}**, "
+                     + _("implemented by {implementer}.", implementer=_para(p["implementer"][lang]))
+                     + (f" {_para(p['summary'][lang])}" if summary else "")
+                     for p in reg.data.get("projects", [])) + "\n"
+
+
 def projects_fragment(reg: Registry, lang: str) -> str:
     """The sampled projects as a list: each project's name, its implementer and what it does."""
-    _ = translator(lang)
-    return "\n".join("- " + _("**{name}**, implemented by {implementer}. {summary}", name=_para(p["name"][lang]),
-                                implementer=_para(p["implementer"][lang]), summary=_para(p["summary"][lang]))
-                      for p in reg.data.get("projects", [])) + "\n"
+    return project_items(reg, lang, summary=True)
 
 
 def recommendations_chapter(reg: Registry, values_doc: dict, lang: str, workshop: str | None) -> str:
