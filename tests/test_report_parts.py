@@ -127,3 +127,19 @@ def test_documents_are_every_qmd_and_must_match_across_languages(tmp_path):
     (report / "es" / "extra.qmd").write_text("---\ntitle: z\n---\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="es: has extra that en/ lacks"):
         ctx.documents()
+
+
+def test_a_cited_figure_without_a_readable_name_stops_the_build_naming_the_entry():
+    """A figure is never shown by its value id: the registry entry that cites it is named."""
+    from evalkit.chapters import findings_chapter
+
+    from .test_annexes import TOSC_NAMED
+
+    r = Registry("report/x/content/registry.yaml", registry(), TOSC_NAMED)
+    values = {"values": {"post_interview.awareness.top_box_share": {"value": 0.72, "kind": "share",
+                                                                    "display": {"en-US": "72%", "es-MX": "72 %"}}}}
+    with pytest.raises(ConfigError) as exc:
+        findings_chapter(r, values, "en-US", {}, {})
+    assert "report/x/content/registry.yaml" in str(exc.value)
+    assert "value id 'post_interview.awareness.top_box_share' has no readable name in en-US" in str(exc.value)
+    assert "tables[" in str(exc.value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .chapters import _para, figure_item, key_figures_box, project_items, quote_block
+from .chapters import _para, figure_item, key_figures_box, project_items, quote_block, value_name
 from .content import Registry
 from .fragments import as_of, md_cell, md_link, md_table, md_text
 from .i18n import translator
@@ -129,7 +129,8 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
         rows = []
         for vid in q["context"]:
             src = (sources or {}).get(vid, {})
-            rows.append([value_names.get(vid, vid), lookup(values_doc, vid, lang),
+            rows.append([value_name(vid, value_names, lang, f"learning_questions[{q['id']}].context", reg.source),
+                         lookup(values_doc, vid, lang),
                          md_text(as_of(src["as_of"], lang)) if src.get("as_of") else dash,
                          md_link(src["source"], src.get("url", "")) if src.get("source") else dash])
         out.append(f"# {_('The context in figures')}\n\n"
@@ -158,7 +159,10 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
                        + _para(p["summary"][lang]) + "\n")
             for sp in (x for x in q.get("spotlights", []) if x["project"] == pid):
                 text = f"### {_para(sp['title'][lang])}\n\n{_para(sp['text'][lang])}\n"
-                items = [figure_item(lookup(values_doc, vid, lang), value_names.get(vid, vid)) for vid in sp.get("values", [])]
+                items = [figure_item(lookup(values_doc, vid, lang),
+                                     value_name(vid, value_names, lang,
+                                                f"learning_questions[{q['id']}].spotlights[{sp['id']}]", reg.source))
+                         for vid in sp.get("values", [])]
                 for oid in sp.get("outcomes", []):
                     o = outcomes[oid]
                     items.append("- " + _("Outcome ({when}, {where}): {who}. {what} {contribution}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from .content import Registry
+from .errors import ConfigError
 from .fragments import md_cell, md_table, md_text
 from .i18n import translator
 from .values import display, lookup
@@ -41,16 +42,19 @@ def _month(text: str, lang: str) -> str:
     return display("month", text, lang)
 
 
-def _figures(vids: list[str], values_doc: dict, lang: str, value_names: dict[str, str], where: str) -> list[str]:
-    """'name: display' of each value id; a value without a readable name is an error (a figure is
-    never shown without saying what it is)."""
-    out = []
-    for v in vids:
-        if v not in value_names:
-            raise KeyError(f"{where}: value id {v!r} has no readable name in {lang}; expected a survey item, an "
-                           f"indicator or a context figure")
-        out.append(f"{value_names[v]}: {lookup(values_doc, v, lang)}")
-    return out
+def value_name(vid: str, value_names: dict[str, str], lang: str, where: str, source: str) -> str:
+    """What a cited value counts, in one language; a value without a readable name stops the build
+    naming the registry entry (a figure is never shown without saying what it is, nor by its id)."""
+    if vid not in value_names:
+        raise ConfigError(source, [f"{where}: value id '{vid}' has no readable name in {lang}; expected a survey "
+                                   f"item, an indicator or a context figure"])
+    return value_names[vid]
+
+
+def _figures(vids: list[str], values_doc: dict, lang: str, value_names: dict[str, str], where: str,
+             source: str) -> list[str]:
+    """'name: display' of each value id (value_name)."""
+    return [f"{value_name(v, value_names, lang, where, source)}: {lookup(values_doc, v, lang)}" for v in vids]
 
 
 def case_box(reg: Registry, case: dict, values_doc: dict, lang: str, value_names: dict[str, str],
@@ -77,7 +81,7 @@ def case_box(reg: Registry, case: dict, values_doc: dict, lang: str, value_names
     if setting:
         parts.append(" ".join(setting))
     figures = _figures(case.get("evidence", {}).get("values", []), values_doc, lang, value_names,
-                       f"cases[{case['id']}]")
+                       f"cases[{case['id']}]", reg.source)
     if figures:
         parts.append(_("Figures: {items}.", items="; ".join(md_text(f) for f in figures)))
     src = case.get("sources", {})
@@ -107,7 +111,8 @@ def text_table(reg: Registry, table: dict, values_doc: dict, lang: str, value_na
     rows = []
     for r in table["rows"]:
         cells = [_para(r["cells"][c["id"]][lang]) if c["id"] in r["cells"] else "" for c in cols]
-        figures = _figures(r.get("values", []), values_doc, lang, value_names, f"tables[{table['id']}].rows[{r['id']}]")
+        figures = _figures(r.get("values", []), values_doc, lang, value_names, f"tables[{table['id']}].rows[{r['id']}]",
+                           reg.source)
         if figures:
             cells[0] = (cells[0] + " " if cells[0] else "") + "(" + "; ".join(figures) + ")"
         rows.append(cells)
