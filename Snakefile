@@ -4,8 +4,8 @@ import sys
 
 # Configuration is data, never code: refuse a config file that Snakemake would evaluate as a
 # template (or that carries a YAML tag) before the configfile directive loads it.
-from evalkit.config import check_data_only
-from evalkit.errors import EvalkitError
+from evalkit.core.config import check_data_only
+from evalkit.core.errors import EvalkitError
 
 try:
     check_data_only("config/config.yaml")

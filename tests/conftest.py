@@ -19,7 +19,7 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def evaluation():
-    from evalkit.evaluation import load_evaluation
+    from evalkit.model.evaluation import load_evaluation
 
     return load_evaluation(ROOT, "mexico-auto-2024", LANGS)
 
@@ -32,7 +32,7 @@ def codebook(evaluation):
 @pytest.fixture(scope="session")
 def ctx():
     """The run context of the repository's configured (default) evaluation."""
-    from evalkit.context import Context
+    from evalkit.model.context import Context
 
     return Context.load(ROOT)
 
@@ -41,7 +41,7 @@ def ctx():
 def cleaned_files(ctx, tmp_path_factory) -> dict[str, Path]:
     """Every instrument of the default evaluation cleaned as the build cleans it, once per session:
     instrument id -> clean CSV (its intake report beside it, <id>.intake.json)."""
-    from evalkit.pipeline import clean_instrument
+    from evalkit.steps.intake import clean_instrument
 
     out = tmp_path_factory.mktemp("clean")
     files = {}

@@ -15,8 +15,8 @@ from evalkit.analysis.fieldwork import (add_fieldwork_values, add_response_rate_
                                         response_rate, table2_frame)
 from evalkit.analysis.workshops import (add_workshop_values, order_matches, workshop_counts,
                                         workshop_priorities)
-from evalkit.pipeline import read_clean
-from evalkit.values import ValueStore
+from evalkit.steps.common import read_clean
+from evalkit.values.store import ValueStore
 
 from .conftest import LANGS
 

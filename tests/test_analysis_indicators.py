@@ -16,10 +16,10 @@ import yaml
 
 from evalkit.analysis.indicators import (add_indicator_values, indicator_table, load_indicator_config, period_table,
                                          rollup, slug)
-from evalkit.errors import ConfigError
-from evalkit.evaluation import families
-from evalkit.pipeline import read_clean
-from evalkit.values import ValueStore
+from evalkit.core.errors import ConfigError
+from evalkit.model.evaluation import families
+from evalkit.steps.common import read_clean
+from evalkit.values.store import ValueStore
 
 from .conftest import LANGS, ROOT
 

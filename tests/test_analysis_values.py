@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from evalkit.fragments import report_metadata
-from evalkit.pipeline import analysis_tables, compute_values
+from evalkit.documents.fragments import report_metadata
+from evalkit.model.context import analysis_tables
+from evalkit.steps.analysis import compute_values
 
 
 
@@ -122,7 +123,7 @@ def test_counts_the_published_dataset_gives_are_shown_and_other_small_cells_show
 
 
 def test_the_default_registry_passes_every_integrity_check_against_the_build(built, cleaned_files):
-    from evalkit.pipeline import load_content
+    from evalkit.steps.content import load_content
 
     ctx, doc, _ = built
     clean = cleaned_files
@@ -139,8 +140,9 @@ def test_the_default_registry_passes_every_integrity_check_against_the_build(bui
 
 
 def test_chapters_from_the_registry_use_generated_numbers_and_computed_values(built, cleaned_files):
-    from evalkit.chapters import findings_chapter, recommendations_chapter
-    from evalkit.pipeline import load_content, value_names
+    from evalkit.documents.chapters import findings_chapter, recommendations_chapter
+    from evalkit.steps.content import load_content
+    from evalkit.steps.report import value_names
 
     ctx, doc, _ = built
     clean = cleaned_files
@@ -180,8 +182,9 @@ def test_cases_and_the_independent_unionism_table_in_the_findings_chapter(built,
     from values.json, when and where in words, the findings it supports and its sources (segments by
     stakeholder type, journal entries by id); the independent-unionism table follows its finding with
     the share of unions that report their finances from the desk review, in both languages."""
-    from evalkit.chapters import findings_chapter
-    from evalkit.pipeline import load_content, value_names
+    from evalkit.documents.chapters import findings_chapter
+    from evalkit.steps.content import load_content
+    from evalkit.steps.report import value_names
     from evalkit.steps.content import content_references
 
     ctx, doc, _ = built

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from evalkit.annexes import HEAT, annexes_fragment, linkage_counts
-from evalkit.charts import TEXT_COLOR, contrast_ratio
-from evalkit.content import Registry
+from evalkit.documents.annexes import HEAT, annexes_fragment, linkage_counts
+from evalkit.documents.charts import TEXT_COLOR, contrast_ratio
+from evalkit.content.registry import Registry
 
 from .test_content import TOSC, registry
 
@@ -56,7 +56,7 @@ def test_heat_map_cell_text_is_readable_on_every_fill():
 def default_registry() -> Registry:
     from pathlib import Path
 
-    from evalkit.content import load_registry
+    from evalkit.content.registry import load_registry
 
     content = Path(__file__).resolve().parents[1] / "report" / "mexico-auto-2024" / "content"
     return load_registry(content / "registry.yaml", content / "tosc.yaml", ["en-US", "es-MX"])

@@ -25,7 +25,7 @@ from typing import Callable
 import pyreadstat
 import pytest
 
-from evalkit.errors import DataError
+from evalkit.core.errors import DataError
 from evalkit.intake.clean import clean_table
 from evalkit.intake.readers import read_raw
 
@@ -543,7 +543,7 @@ def test_spss_category_stored_as_text_names_the_type(evaluation, tmp_path):
 @pytest.fixture(scope="module")
 def copied(tmp_path_factory):
     """A copy of the repository's config/ and raw/ (the schemas are found next to the package), loaded once."""
-    from evalkit.pipeline import Context
+    from evalkit.model.context import Context
 
     root = tmp_path_factory.mktemp("project")
     for folder in ("config", "raw"):
@@ -573,7 +573,7 @@ def _files(folder: Path) -> list[str]:
 
 
 def test_good_file_writes_clean_table_and_intake_report(project):
-    from evalkit.pipeline import clean_instrument
+    from evalkit.steps.intake import clean_instrument
 
     root, ctx, out = project
     table, report = out / "engagement_log.csv", out / "engagement_log.intake.json"
@@ -595,7 +595,7 @@ def test_good_file_writes_clean_table_and_intake_report(project):
      "truncated or of another format"),
 ], ids=["csv-bad-date", "fourth-monitoring-file", "truncated-spss"])
 def test_bad_file_leaves_no_output(instrument, source, make, message, project):
-    from evalkit.pipeline import clean_instrument
+    from evalkit.steps.intake import clean_instrument
 
     root, ctx, out = project
     _replace_raw(root, source, make)
@@ -606,7 +606,7 @@ def test_bad_file_leaves_no_output(instrument, source, make, message, project):
 
 
 def test_unresolved_duplicate_names_the_evaluations_resolutions_file(project):
-    from evalkit.pipeline import clean_instrument
+    from evalkit.steps.intake import clean_instrument
 
     root, ctx, out = project
     (root / "config/evaluations/mexico-auto-2024/duplicates.yaml").write_text("resolutions: []\n")
@@ -620,7 +620,7 @@ def test_unresolved_duplicate_names_the_evaluations_resolutions_file(project):
 
 
 def test_failed_rerun_keeps_the_previous_outputs_whole(project):
-    from evalkit.pipeline import clean_instrument
+    from evalkit.steps.intake import clean_instrument
 
     root, ctx, out = project
     table, report = out / "workshop_forms.csv", out / "workshop_forms.intake.json"

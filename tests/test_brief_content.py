@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from evalkit.chapters import performance_ratings_fragment, recommendations_by_addressee, recommendations_chapter
-from evalkit.content import Registry, check_registry, load_registry
-from evalkit.errors import ConfigError
-from evalkit.values import ValueStore, display
+from evalkit.documents.chapters import performance_ratings_fragment, recommendations_by_addressee, recommendations_chapter
+from evalkit.content.registry import Registry, check_registry, load_registry
+from evalkit.core.errors import ConfigError
+from evalkit.values.store import ValueStore, display
 
 from .test_content import LANGS, REFS, TOSC, bi, registry
 
@@ -156,8 +156,8 @@ def test_month_values_display_in_each_language_and_bad_months_are_refused():
 
 def test_engagement_log_months_states_and_places(root):
     from evalkit.analysis.fieldwork import add_fieldwork_values, data_collection
-    from evalkit.evaluation import load_evaluation
-    from evalkit.fragments import fieldwork_places
+    from evalkit.model.evaluation import load_evaluation
+    from evalkit.documents.fragments import fieldwork_places
 
     ev = load_evaluation(root, "sc2-mexico-2024", LANGS)
     cb = ev.codebooks["engagement_log"]

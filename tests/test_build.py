@@ -14,7 +14,9 @@ import pikepdf
 import pyreadstat
 import pytest
 
-from evalkit.pipeline import Context, GateFailed, gate_published
+from evalkit.model.context import Context
+
+from evalkit.steps.checks import GateFailed, gate_published
 
 from .conftest import make_clone, snakemake
 

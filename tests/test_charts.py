@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from evalkit.charts import (BACKGROUND, BAR_COLOR, FIGURE_WIDTH_IN, MIN_FONT_PT, ORDINAL_PALETTE, SUPPRESSED_COLOR,
+from evalkit.documents.charts import (BACKGROUND, BAR_COLOR, FIGURE_WIDTH_IN, MIN_FONT_PT, ORDINAL_PALETTE, SUPPRESSED_COLOR,
                             TEXT_COLOR, bar_chart, contrast_ratio, figure_ref, save_figure, stacked_share_chart)
 
 

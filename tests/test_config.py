@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from evalkit.config import load_config, load_schema, load_yaml, validate
-from evalkit.errors import ConfigError
+from evalkit.core.config import load_config, load_schema, load_yaml, validate
+from evalkit.core.errors import ConfigError
 
 from .conftest import ROOT
 
@@ -89,7 +89,7 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
 
 
 def test_unknown_evaluation_lists_available():
-    from evalkit.evaluation import load_evaluation
+    from evalkit.model.evaluation import load_evaluation
 
     with pytest.raises(ConfigError) as exc:
         load_evaluation(ROOT, "nowhere", ["en-US"])
@@ -97,7 +97,7 @@ def test_unknown_evaluation_lists_available():
 
 
 def test_evaluation_text_needed_in_every_language():
-    from evalkit.evaluation import load_evaluation
+    from evalkit.model.evaluation import load_evaluation
 
     with pytest.raises(ConfigError) as exc:
         load_evaluation(ROOT, "mexico-auto-2024", ["en-US", "fr-CA"])
@@ -117,7 +117,7 @@ def test_snakemake_stops_before_running_on_bad_config():
 
 def test_missing_language_found_for_three_letter_tags():
     """Bilingual texts are recognised by the schemas' tag pattern, not by the length of 'en-US'."""
-    from evalkit.evaluation import check_languages
+    from evalkit.model.evaluation import check_languages
 
     problems: list[str] = []
     check_languages({"title": {"en-US": "T", "fil-PH": "P"}}, ["en-US", "fil-PH", "es-MX"], "", problems)

@@ -7,9 +7,9 @@ import copy
 import pytest
 import yaml
 
-from evalkit.content import (References, check_registry, load_registry, merge_overlay, overlay_path, read_registry,
+from evalkit.content.registry import (References, check_registry, load_registry, merge_overlay, overlay_path, read_registry,
                              split_overlays, split_registry)
-from evalkit.errors import ConfigError
+from evalkit.core.errors import ConfigError
 
 from .conftest import ROOT
 

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from evalkit.corrections import SECTION_ID, add_correction_values, edition_notes, note_references
-from evalkit.errors import ConfigError
-from evalkit.values import ValueStore
+from evalkit.content.corrections import SECTION_ID, add_correction_values, edition_notes, note_references
+from evalkit.core.errors import ConfigError
+from evalkit.values.store import ValueStore
 
 LANGS = ["en-US", "es-MX"]
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,13 +13,13 @@ import pytest
 from evalkit.analysis.documents import add_document_values, document_table, type_counts
 from evalkit.analysis.fieldwork import itinerary
 from evalkit.analysis.workshops import schedule_problems
-from evalkit.data_annexes import documents_annex, itinerary_annex, workshops_annex
-from evalkit.errors import DataError
+from evalkit.documents.data_annexes import documents_annex, itinerary_annex, workshops_annex
+from evalkit.core.errors import DataError
 from evalkit.intake.clean import clean_table
 from evalkit.intake.readers import read_raw
 from evalkit.steps.analysis import compute_values
 from evalkit.steps.common import read_clean
-from evalkit.values import ValueStore, display, load_values
+from evalkit.values.store import ValueStore, display, load_values
 
 from .conftest import LANGS, ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evalkit.disclosure import (
+from evalkit.analysis.disclosure import (
     DisclosureError,
     k_anonymize,
     l_diversity_problems,

@@ -20,12 +20,12 @@ import yaml
 from evalkit.changes import (DEL_COLORS, INS_COLORS, TEXT_COLORS, compare_drafts, contrast_ratio, dele, ins,
                              render_html, split_sections, strip_front_matter, word_diff)
 from evalkit.cli import main
-from evalkit.content import overlay_path, read_registry, split_registry
+from evalkit.content.registry import overlay_path, read_registry, split_registry
 from evalkit.comments import check_comments, load_comments, registry_ids, render_matrix_html
 from evalkit.drafts import DraftError, load_draft, take_draft, write_change_report
-from evalkit.errors import ConfigError, ProblemsError
-from evalkit.i18n import catalog_path
-from evalkit.values import ValueStore
+from evalkit.core.errors import ConfigError, ProblemsError
+from evalkit.core.i18n import catalog_path
+from evalkit.values.store import ValueStore
 
 from .conftest import LANGS, ROOT
 
@@ -115,7 +115,7 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="module")
 def ctx_loader():
-    from evalkit.pipeline import Context
+    from evalkit.model.context import Context
 
     return Context.load
 
@@ -492,7 +492,7 @@ def test_every_draft_string_is_translated():
 
 def test_the_default_evaluation_comment_matrix_is_ready_for_a_final_draft():
     """The shipped comments all have a disposition and point at ids and sections that exist."""
-    from evalkit.context import Context
+    from evalkit.model.context import Context
     from evalkit.drafts import build_files, check_final
 
     root = Path(__file__).resolve().parents[1]

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from evalkit.checks.accessibility import _html_static_findings
-from evalkit.config import ConfigError, load_yaml
-from evalkit.content import check_registry
-from evalkit.dataset import spreadsheet_safe
-from evalkit.markup import markup_problem
+from evalkit.core.config import ConfigError, load_yaml
+from evalkit.content.registry import check_registry
+from evalkit.publish.dataset import spreadsheet_safe
+from evalkit.core.markup import markup_problem
 
 from .conftest import ROOT, make_clone, snakemake
 from .test_content import LANGS, REFS, TOSC, registry
@@ -135,7 +135,7 @@ def test_published_csv_cells_cannot_start_a_formula(value, safe):
 
 
 def test_a_formula_in_a_codebook_label_is_neutralised_in_codebook_csv(tmp_path):
-    from evalkit.dataset import write_codebook_csv
+    from evalkit.publish.dataset import write_codebook_csv
 
     out = tmp_path / "codebook.csv"
     write_codebook_csv([{"variable": "x", "type": "category", "label_en-US": '=HYPERLINK("http://evil","click")',
@@ -149,9 +149,9 @@ def test_a_formula_in_a_codebook_label_is_neutralised_in_codebook_csv(tmp_path):
     (94, "is reached only by blanking every quasi-identifier of every record"),
 ])
 def test_an_unreachable_k_fails_the_dataset_instead_of_publishing_a_weaker_one(ctx, cleaned_files, k, message):
-    from evalkit.dataset import build_dataset
-    from evalkit.disclosure import DisclosureError
-    from evalkit.pipeline import read_clean
+    from evalkit.publish.dataset import build_dataset
+    from evalkit.analysis.disclosure import DisclosureError
+    from evalkit.steps.common import read_clean
 
     cb = ctx.evaluation.codebooks["post_interview"]
     with pytest.raises(DisclosureError) as exc:
@@ -166,9 +166,10 @@ def test_an_unreachable_k_fails_the_dataset_instead_of_publishing_a_weaker_one(c
 ])
 def test_an_unreachable_l_fails_the_dataset_and_the_analysis_with_what_to_change(ctx, cleaned_files, tmp_path, l,
                                                                                 message):
-    from evalkit.dataset import build_dataset
-    from evalkit.disclosure import DisclosureError
-    from evalkit.pipeline import compute_values, read_clean
+    from evalkit.publish.dataset import build_dataset
+    from evalkit.analysis.disclosure import DisclosureError
+    from evalkit.steps.analysis import compute_values
+    from evalkit.steps.common import read_clean
 
     cb = ctx.evaluation.codebooks["post_interview"]
     with pytest.raises(DisclosureError) as exc:
@@ -187,7 +188,7 @@ def test_an_unreachable_l_fails_the_dataset_and_the_analysis_with_what_to_change
     ({"l": 0}, "privacy.l"), ({"k": 1}, "privacy.k"), ({"l": "2"}, "privacy.l"), ({"min_cell": 0}, "privacy.min_cell"),
 ])
 def test_disclosure_settings_out_of_range_are_refused(tmp_path, privacy, problem):
-    from evalkit.config import load_schema, validate
+    from evalkit.core.config import load_schema, validate
 
     config = load_yaml(ROOT / "config/config.yaml")
     config["privacy"].update(privacy)
@@ -197,7 +198,7 @@ def test_disclosure_settings_out_of_range_are_refused(tmp_path, privacy, problem
 
 
 def test_a_recode_of_a_variable_the_dataset_withholds_is_refused_when_the_evaluation_loads(tmp_path):
-    from evalkit.evaluation import _check_codebook
+    from evalkit.model.evaluation import _check_codebook
 
     cb = load_yaml(ROOT / "config/evaluations/mexico-auto-2024/codebooks/post_interview_survey.yaml")
     state = next(v for v in cb["variables"] if v["name"] == "state")
@@ -216,7 +217,7 @@ def test_a_recode_of_a_variable_the_dataset_withholds_is_refused_when_the_evalua
 def test_reversed_value_labels_in_a_sav_stop_the_intake_with_both_lists(ctx, tmp_path):
     import pyreadstat
 
-    from evalkit.errors import DataError
+    from evalkit.core.errors import DataError
     from evalkit.intake.clean import clean_table
     from evalkit.intake.readers import read_raw
 
@@ -240,7 +241,7 @@ def test_reversed_value_labels_in_a_sav_stop_the_intake_with_both_lists(ctx, tmp
 
 
 def test_a_date_after_the_publication_date_stops_the_intake(ctx, tmp_path):
-    from evalkit.errors import DataError
+    from evalkit.core.errors import DataError
     from evalkit.intake.clean import clean_table
     from evalkit.intake.readers import read_raw
 

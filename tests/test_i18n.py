@@ -8,7 +8,7 @@ import string
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from evalkit.i18n import catalog_path, translator
+from evalkit.core.i18n import catalog_path, translator
 
 from .conftest import LANGS, ROOT
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from evalkit.cli import export_codebook, main
-from evalkit.errors import ConfigError
-from evalkit.evaluation import _check_family
+from evalkit.core.errors import ConfigError
+from evalkit.model.evaluation import _check_family
 from evalkit.intake.clean import clean_table
 from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
 from evalkit.intake.readers import read_raw

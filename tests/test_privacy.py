@@ -9,7 +9,7 @@ import pytest
 
 from evalkit.checks.privacy import (Identifier, svg_text, PrivacyError, looks_like_phone, name_tokens, person_name_variables,
                                     raw_identifiers, run_scan, scan)
-from evalkit.pipeline import Context
+from evalkit.model.context import Context
 
 from .conftest import ROOT
 

@@ -15,10 +15,10 @@ import jsonschema
 import pypandoc
 import pytest
 
-from evalkit.config import load_schema
-from evalkit.errors import EvalkitError
-from evalkit.fragments import as_of
-from evalkit.frontmatter import (
+from evalkit.core.config import load_schema
+from evalkit.core.errors import EvalkitError
+from evalkit.documents.fragments import as_of
+from evalkit.documents.frontmatter import (
     check_period,
     data_collection_period,
     front_matter,
@@ -166,7 +166,7 @@ def test_a_word_file_gets_a_running_header_page_numbers_and_a_contents_word_fill
 
 
 def test_both_evaluations_declare_their_publication(root: Path):
-    from evalkit.evaluation import load_evaluation
+    from evalkit.model.evaluation import load_evaluation
 
     for ev in ("mexico-auto-2024", "sc2-mexico-2024"):
         pub = load_evaluation(root, ev, ["en-US", "es-MX"]).data["publication"]
@@ -223,7 +223,7 @@ def test_the_evaluator_cannot_end_the_pdfs_author_string_and_run_code(tmp_path):
      "publication.data_collection: expected the start (2024-06) no later than the end (2024-04)"),
 ])
 def test_a_publication_block_that_would_print_wrong_or_unsafe_text_is_refused(evaluation, change, problem):
-    from evalkit.evaluation import _check_publication
+    from evalkit.model.evaluation import _check_publication
 
     pub = copy.deepcopy(evaluation.data["publication"])
     pub.update(change)
@@ -296,7 +296,7 @@ def test_a_document_without_the_reconstruction_notice_on_its_first_page_fails_th
 
 
 def test_a_reconstruction_declares_its_notice_and_the_title_block_carries_it(evaluation):
-    from evalkit.frontmatter import provenance_notice
+    from evalkit.documents.frontmatter import provenance_notice
 
     meta = publication_meta(evaluation, "en-US")
     assert meta["abstract-title"] == "About these data" and meta["abstract"].startswith("These documents rebuild")

@@ -9,7 +9,7 @@ import shutil
 import pypandoc
 import pytest
 
-from evalkit.errors import RenderError
+from evalkit.core.errors import RenderError
 from evalkit.render.embedded import LUA_FILTER
 from evalkit.render.quarto_subset import check_subset, expand
 
@@ -111,7 +111,8 @@ def test_broken_crossref_stops_the_render():
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not installed on this machine")
 def test_quarto_renders_the_same_sources(tmp_path):
     """Where Quarto exists, it renders the report sources as they are (after the pipeline ran)."""
-    from evalkit.pipeline import Context, render_report
+    from evalkit.model.context import Context
+    from evalkit.steps.render import render_report
 
     ctx = Context.load(ROOT, config={**Context.load(ROOT).config, "renderer": "quarto"})
     if not (ROOT / "results" / "mexico-auto-2024" / "report" / "en" / "meta.yml").exists():

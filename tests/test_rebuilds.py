@@ -182,7 +182,7 @@ def plant(clone: Path, text: str, lang: str = "en") -> None:
 
 def raw_name(clone: Path) -> str:
     from evalkit.checks.privacy import raw_identifiers
-    from evalkit.context import Context
+    from evalkit.model.context import Context
 
     ids = [i for i in raw_identifiers(Context.load(clone)) if i.variable == "full_name" and " " in i.value]
     assert ids, "the default evaluation's raw files have respondent names"

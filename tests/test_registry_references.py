@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evalkit.content import read_registry
+from evalkit.content.registry import read_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALUATIONS = ("mexico-auto-2024", "sc2-mexico-2024")
@@ -95,7 +95,7 @@ def test_a_renamed_recommendation_and_project_are_renamed_everywhere(builds, tmp
 def test_one_name_per_entity_across_codebooks():
     """A project named one way in the monitoring codebook and another in the engagement log (as the
     Solidarity Center's project once was in Spanish) is refused, naming both files and both names."""
-    from evalkit.evaluation import Codebook, same_names
+    from evalkit.model.evaluation import Codebook, same_names
 
     def cb(source: str, es: str) -> Codebook:
         return Codebook(source, {"variables": [{"name": "project", "role": "category", "categories": [
@@ -108,7 +108,7 @@ def test_one_name_per_entity_across_codebooks():
     assert problems == ["mon.yaml: variable 'project', category 'ewcs', es-MX: 'Vinculación' but log.yaml names it "
                         "'Participación'; expected one name wherever it is used"]
     # the shipped evaluations load, so their codebooks agree
-    from evalkit.evaluation import load_evaluation
+    from evalkit.model.evaluation import load_evaluation
 
     for evaluation in EVALUATIONS:
         load_evaluation(ROOT, evaluation, list(LANGS.values()))

@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 from evalkit.analysis import survey
-from evalkit.dataset import build_dataset, write_dataset
-from evalkit.disclosure import release_microdata, suppress_table
-from evalkit.values import ValueStore
+from evalkit.publish.dataset import build_dataset, write_dataset
+from evalkit.analysis.disclosure import release_microdata, suppress_table
+from evalkit.values.store import ValueStore
 
 from .disclosure_attack import cells, microdata_counts, recover
 

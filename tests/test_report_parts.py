@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from evalkit.analysis.secondary import add_ratio_values, add_secondary_values, decimals
-from evalkit.chapters import acronyms_fragment, conclusions_chapter, evaluation_questions_fragment, lessons_chapter
-from evalkit.content import Registry
-from evalkit.context import Context
-from evalkit.errors import ConfigError, DataError
-from evalkit.values import ValueStore
+from evalkit.documents.chapters import acronyms_fragment, conclusions_chapter, evaluation_questions_fragment, lessons_chapter
+from evalkit.content.registry import Registry
+from evalkit.model.context import Context
+from evalkit.core.errors import ConfigError, DataError
+from evalkit.values.store import ValueStore
 
 from .conftest import LANGS, ROOT
 from .test_content import bi, registry
@@ -47,7 +47,7 @@ def test_evaluation_questions_name_the_thematic_categories_that_answer_them():
 
 
 def test_theme_sections_and_key_figures():
-    from evalkit.chapters import findings_chapter, key_figures_fragment
+    from evalkit.documents.chapters import findings_chapter, key_figures_fragment
 
     data = registry()
     data["themes"][0]["sections"] = [{"id": "adaptive", "title": bi("How ILAB adapts"), "text": bi("It adjusts."),
@@ -131,7 +131,7 @@ def test_documents_are_every_qmd_and_must_match_across_languages(tmp_path):
 
 def test_a_cited_figure_without_a_readable_name_stops_the_build_naming_the_entry():
     """A figure is never shown by its value id: the registry entry that cites it is named."""
-    from evalkit.chapters import findings_chapter
+    from evalkit.documents.chapters import findings_chapter
 
     from .test_annexes import TOSC_NAMED
 

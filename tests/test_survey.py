@@ -11,7 +11,7 @@ import pytest
 
 from evalkit.analysis.ratings import rating_distribution
 from evalkit.analysis.survey import analyze_survey
-from evalkit.errors import DataError
+from evalkit.core.errors import DataError
 from evalkit.intake.clean import clean_table
 from evalkit.intake.readers import read_raw
 

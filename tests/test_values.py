@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from evalkit.values import ValueStore, display, display_tree, round_half_up
+from evalkit.values.store import ValueStore, display, display_tree, round_half_up
 
 
 def test_display_forms_per_language():
@@ -53,7 +53,7 @@ def test_duplicate_id_refused():
 
 
 def test_report_metadata_localizes_date_and_labels(evaluation):
-    from evalkit.fragments import report_metadata
+    from evalkit.documents.fragments import report_metadata
 
     doc = {"values": {"post_interview.respondents": {"display": {"en-US": "94", "es-MX": "94"}}}}
     en = report_metadata(doc, evaluation, "en-US")

@@ -128,8 +128,8 @@ def config_files(argv: list[str]) -> list[str]:
 def refuse_code_in_config(root: Path, argv: list[str]) -> None:
     """Configuration is data: a config file Snakemake would evaluate as a template is refused before
     Snakemake reads it (Snakemake loads --configfile files before the Snakefile can check them)."""
-    from .config import check_data_only
-    from .errors import EvalkitError
+    from evalkit.core.config import check_data_only
+    from evalkit.core.errors import EvalkitError
 
     for name in ["config/config.yaml", *config_files(argv)]:
         try:

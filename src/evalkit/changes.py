@@ -19,7 +19,7 @@ colours keep text contrast of at least 4.5:1. `Changes.to_json()` is the machine
 
 from __future__ import annotations
 
-from .htmlpage import SCROLL_CSS, table_region
+from evalkit.render.htmlpage import SCROLL_CSS, table_region
 
 import csv
 import difflib
@@ -31,11 +31,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date as _date
 from typing import TYPE_CHECKING
 
-from .i18n import babel_locale, translator
-from .values import display as value_display, round_half_up
+from evalkit.core.i18n import babel_locale, translator
+from evalkit.values.store import display as value_display, round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .drafts import Draft
+    from evalkit.drafts import Draft
 
 FORMAT_VERSION = "evalkit-changes/1"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .errors import EvalkitError
-from .intake.readers import read_raw
-from .io import display_path
+from evalkit.core.errors import EvalkitError
+from evalkit.intake.readers import read_raw
+from evalkit.core.io import display_path
 
 
 def slug(text: str, fallback: str) -> str:
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "preview":
         return preview_main(args)
     if args.command == "content-split":
-        from .content import split_registry
+        from evalkit.content.registry import split_registry
         try:
             for written in split_registry(args.registry, args.languages):
                 print(f"wrote {written}")
@@ -161,8 +161,8 @@ def page_number(text: str) -> int:
 
 
 def preview_main(args) -> int:
-    from .checks.preview import describe, preview_release
-    from .context import Context
+    from evalkit.checks.preview import describe, preview_release
+    from evalkit.model.context import Context
 
     try:
         ctx = Context.load(Path(args.root))
@@ -210,7 +210,7 @@ def add_draft_parser(sub) -> None:
 
 
 def draft_main(args) -> int:
-    from .drafts import default_changes_dir, list_drafts, load_draft, take_draft, write_change_report
+    from evalkit.drafts import default_changes_dir, list_drafts, load_draft, take_draft, write_change_report
 
     root = Path(args.root)
     try:
@@ -224,14 +224,14 @@ def draft_main(args) -> int:
             start = time.perf_counter()
             ctx = None
             if "current" in (args.old, args.new) or args.draft_command == "redline":
-                from .context import Context
+                from evalkit.model.context import Context
 
                 ctx = Context.load(root)
             old = load_draft(root, args.old, ctx=ctx)
             new = load_draft(root, args.new, ctx=ctx)
             out = Path(args.out) if args.out else default_changes_dir(Path(root) / "results" / new.evaluation, args.old, args.new)
             if args.draft_command == "redline":
-                from .drafts import write_redlines
+                from evalkit.drafts import write_redlines
 
                 written = write_redlines(old, new, out, ctx.evaluation.data["title"], args.author)
             else:
@@ -240,7 +240,7 @@ def draft_main(args) -> int:
                 print(f"evalkit: wrote {display_path(p, root)}")
             print(f"evalkit: compared {args.old} with {args.new} in {time.perf_counter() - start:.1f} s")
             return 0
-        from .context import Context
+        from evalkit.model.context import Context
 
         ctx = Context.load(root)
         if args.draft_command == "take":
@@ -256,11 +256,11 @@ def draft_main(args) -> int:
 
 
 def _comments_main(ctx, args) -> int:
-    from .comments import comments_path, load_comments, render_matrix_html
-    from .content import read_registry
-    from .i18n import subtag
-    from .io import atomic_write_text
-    from .steps.content import content_path
+    from evalkit.comments import comments_path, load_comments, render_matrix_html
+    from evalkit.content.registry import read_registry
+    from evalkit.core.i18n import subtag
+    from evalkit.core.io import atomic_write_text
+    from evalkit.steps.content import content_path
 
     path = comments_path(ctx)
     comments = load_comments(path, display=ctx.rel(path)) if path.is_file() else []

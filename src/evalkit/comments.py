@@ -13,15 +13,15 @@ locations that no longer exist in the draft, and (for a final draft) missing dis
 
 from __future__ import annotations
 
-from .htmlpage import SCROLL_CSS, table_region
+from evalkit.render.htmlpage import SCROLL_CSS, table_region
 
 import html
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .config import load_schema, load_yaml, validate
-from .i18n import translator
+from evalkit.core.config import load_schema, load_yaml, validate
+from evalkit.core.i18n import translator
 
 COMMENTS_FILE = "comments.yaml"
 LOCATION_KINDS = ("section", "finding", "recommendation", "leverage_point")

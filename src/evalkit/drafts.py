@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 from pathlib import Path
 
-from .errors import EvalkitError, ProblemsError
-from .i18n import subtag
-from .io import sha256_file
+from evalkit.core.errors import EvalkitError, ProblemsError
+from evalkit.core.i18n import subtag
+from evalkit.core.io import sha256_file
 
 FORMAT_VERSION = "evalkit-draft/1"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -96,13 +96,13 @@ def git_commit(root: Path) -> str | None:
 
 
 def read_body(path: Path) -> str:
-    from .changes import strip_front_matter
+    from evalkit.changes import strip_front_matter
 
     return strip_front_matter(path.read_text(encoding="utf-8"))
 
 
 def _read_tables(folder: Path) -> dict[str, list[list[str]]]:
-    from .changes import read_csv_rows
+    from evalkit.changes import read_csv_rows
 
     if not folder.is_dir():
         return {}
@@ -110,7 +110,7 @@ def _read_tables(folder: Path) -> dict[str, list[list[str]]]:
 
 
 def _load_yaml(path: Path):
-    from .config import load_yaml
+    from evalkit.core.config import load_yaml
 
     return load_yaml(path)
 
@@ -119,7 +119,7 @@ def build_files(ctx) -> dict:
     """Where the current build's parts are: values, tables folder, registry (or None), text per language.
 
     Raises DraftError naming what is missing when the build is not finished."""
-    from .steps.content import content_path
+    from evalkit.steps.content import content_path
 
     root = Path(ctx.root)
     results = ctx.results
@@ -167,7 +167,7 @@ def take_draft(ctx, name: str, date: str | None = None, final: bool = False, rep
             for p in sorted(files["tables"].glob("*.csv")):
                 shutil.copyfile(p, tmp / "tables" / p.name)
         if files["registry"] is not None:   # with every language's texts merged in
-            from .content import dump_registry_yaml
+            from evalkit.content.registry import dump_registry_yaml
 
             (tmp / "registry.yaml").write_text(dump_registry_yaml(_registry(ctx, files)), encoding="utf-8")
         (tmp / "text").mkdir()
@@ -203,8 +203,8 @@ def take_draft(ctx, name: str, date: str | None = None, final: bool = False, rep
 
 def check_final(ctx, files: dict | None = None) -> None:
     """Raise ProblemsError listing every comment that stops a final draft."""
-    from .comments import check_comments, comments_path, load_comments, registry_ids
-    from .changes import section_titles
+    from evalkit.comments import check_comments, comments_path, load_comments, registry_ids
+    from evalkit.changes import section_titles
 
     files = files or build_files(ctx)
     path = comments_path(ctx)
@@ -284,7 +284,7 @@ def current_build(ctx) -> Draft:
 
 def _registry(ctx, files: dict) -> dict | None:
     """The current content registry with the texts of every language (its overlays merged in)."""
-    from .content import read_registry
+    from evalkit.content.registry import read_registry
 
     if files["registry"] is None:
         return None
@@ -292,7 +292,7 @@ def _registry(ctx, files: dict) -> dict | None:
 
 
 def _context(root: Path):
-    from .context import Context
+    from evalkit.model.context import Context
 
     return Context.load(root)
 
@@ -306,8 +306,8 @@ def default_changes_dir(results: str | Path, old: str, new: str) -> Path:
 
 def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str, Path]:
     """changes-<subtag>.html per language and changes.json in `out_dir`; returns what was written."""
-    from .changes import compare_drafts, render_html
-    from .io import atomic_write_text
+    from evalkit.changes import compare_drafts, render_html
+    from evalkit.core.io import atomic_write_text
 
     out_dir = Path(out_dir)
     changes = compare_drafts(old, new)
@@ -325,7 +325,7 @@ def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str
 def write_redlines(old: Draft, new: Draft, out_dir: str | Path, title: dict, author: str) -> dict[str, Path]:
     """redline-<subtag>.docx per language: the report text of `new` against `old` as native Word
     tracked changes (evalkit.redline), dated with the later draft's date."""
-    from .redline import redline_docx
+    from evalkit.redline import redline_docx
 
     out_dir = Path(out_dir)
     written = {}

@@ -47,9 +47,9 @@ from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from .errors import RenderError
-from .i18n import translator
-from .io import atomic_write_bytes
+from evalkit.core.errors import RenderError
+from evalkit.core.i18n import translator
+from evalkit.core.io import atomic_write_bytes
 
 __all__ = ["PAIR_CUTOFF", "RedlineSummary", "redline_docx"]
 
@@ -918,7 +918,7 @@ def redline_docx(old_md: str, new_md: str, out_path: str | Path, lang: str, titl
 
     Raises:
         ValueError: empty title or author, or a date that is not ISO 8601.
-        evalkit.errors.RenderError: pandoc could not read one of the texts.
+        evalkit.core.errors.RenderError: pandoc could not read one of the texts.
     """
     if not (title or "").strip():
         raise ValueError("redline: expected a non-empty title")

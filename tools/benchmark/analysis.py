@@ -2,7 +2,7 @@
 
 Not part of the pipeline and not a test: it generates the same data as tools/benchmark/intake.py
 (same generators, same seed), cleans it once with evalkit's intake, and then times the analysis
-of the two large data families step by step, as evalkit.pipeline.compute_values does it. Usage
+of the two large data families step by step, as evalkit.steps.analysis.compute_values does it. Usage
 (from the repository root):
 
     .venv/bin/python tools/benchmark/analysis.py                 # one run, default scale
@@ -22,7 +22,7 @@ Datasets (defaults; see --help to change them):
 
 The intake (raw -> clean CSV) runs once, before the timed runs; it is timed but not counted
 (tools/benchmark/intake.py measures it). Each timed run starts from the clean CSV files with an
-empty value store and mirrors evalkit.pipeline.compute_values for these two families: read the
+empty value store and mirrors evalkit.steps.analysis.compute_values for these two families: read the
 clean table, the source of the values (SHA-256 of the raw files), the analysis functions, the
 results tables, and finally values.json (ValueStore.to_json and the atomic write), timed on its
 own. The exit status is 1 when the analysis of both datasets plus values.json takes longer than
@@ -52,10 +52,10 @@ import intake as ib  # noqa: E402  (also puts src/ on sys.path)
 from evalkit.analysis.indicators import (add_indicator_values, indicator_table,  # noqa: E402
                                          load_indicator_config, period_table, rollup)
 from evalkit.analysis.survey import add_breakdown_values, add_survey_values, analyze_survey, results_table  # noqa: E402
-from evalkit.evaluation import Codebook, families  # noqa: E402
-from evalkit.io import atomic_write_text, sha256_file  # noqa: E402
-from evalkit.pipeline import breakdown_variable, read_clean  # noqa: E402
-from evalkit.values import ValueStore  # noqa: E402
+from evalkit.model.evaluation import Codebook, families  # noqa: E402
+from evalkit.core.io import atomic_write_text, sha256_file  # noqa: E402
+from evalkit.steps.common import breakdown_variable, read_clean  # noqa: E402
+from evalkit.values.store import ValueStore  # noqa: E402
 
 L = ib.L
 EVALUATION_ID = "bench-evaluation"
@@ -159,10 +159,10 @@ def write_yaml(path: Path, doc: dict) -> None:
                     encoding="utf-8")
 
 
-# --- timed analysis (mirrors evalkit.pipeline.compute_values) ---------------------------------------
+# --- timed analysis (mirrors evalkit.steps.analysis.compute_values) ---------------------------------------
 
 def source_of(root: Path, instrument: dict, codebook: Codebook) -> dict:
-    """evalkit.pipeline._source for one instrument."""
+    """evalkit.steps.analysis._source for one instrument."""
     files = instrument.get("files") or [{"file": instrument["file"], "set": {}}]
     return {"file": ", ".join(f["file"] for f in files),
             "sha256": ", ".join(sha256_file(root / f["file"]) for f in files),
@@ -170,7 +170,7 @@ def source_of(root: Path, instrument: dict, codebook: Codebook) -> dict:
 
 
 def write_table(frame, path: Path) -> None:
-    """evalkit.pipeline._write_table."""
+    """evalkit.steps.analysis._write_table."""
     atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
@@ -205,7 +205,7 @@ def analyze_survey_steps(root: Path, ins: dict, cb: Codebook, clean_csv: Path, s
 
 def analyze_monitoring_steps(root: Path, ins: dict, cb: Codebook, clean_csv: Path, store: ValueStore,
                              table_dir: Path, indicators_file: Path, tosc_file: Path) -> tuple[ib.Steps, dict]:
-    """compute_values, kind indicator_report (evalkit.pipeline._indicator_values)."""
+    """compute_values, kind indicator_report (evalkit.steps.analysis._indicator_values)."""
     steps, iid = ib.Steps(), ins["id"]
     with steps.time("read clean CSV"):
         data = read_clean(clean_csv)

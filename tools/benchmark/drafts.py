@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
-from evalkit.context import Context  # noqa: E402
+from evalkit.model.context import Context  # noqa: E402
 from evalkit.drafts import current_build, write_change_report, write_redlines  # noqa: E402
 
 

@@ -20,7 +20,7 @@ Datasets (defaults; see --help to change them):
 
 The codebooks are built in memory in the form of config/evaluations/mexico-auto-2024/codebooks/
 and validated like the pipeline validates them (schema, codebook checks, data family). Timed
-steps mirror evalkit.pipeline.clean_instrument: read_raw, clean_table (for monitoring: the loop
+steps mirror evalkit.steps.intake.clean_instrument: read_raw, clean_table (for monitoring: the loop
 over the files, then the concatenation and the cross-file key check), the SHA-256 of every raw
 file, and writing the clean CSV and the intake report. Generating the data is timed but not
 counted. The exit status is 1 when a dataset, or both together, take longer than the budget.
@@ -51,12 +51,12 @@ import pyreadstat
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout even when evalkit is not installed
 
-from evalkit.config import load_schema, validate  # noqa: E402
-from evalkit.evaluation import Codebook, _check_codebook, _check_family  # noqa: E402
+from evalkit.core.config import load_schema, validate  # noqa: E402
+from evalkit.model.evaluation import Codebook, _check_codebook, _check_family  # noqa: E402
 from evalkit.intake.clean import clean_table  # noqa: E402
 from evalkit.intake.duplicates import key_strings  # noqa: E402
 from evalkit.intake.readers import read_raw  # noqa: E402
-from evalkit.io import atomic_write_text, sha256_file  # noqa: E402
+from evalkit.core.io import atomic_write_text, sha256_file  # noqa: E402
 
 SURVEY_ID = "bench_survey"
 MONITORING_ID = "bench_monitoring"
@@ -170,7 +170,7 @@ def monitoring_codebook(n_projects: int) -> dict:
 
 
 def validate_codebooks(cb: dict, source: str, instrument: dict, resolutions: list[dict]) -> None:
-    """What evalkit.evaluation.load_evaluation checks, for an in-memory codebook."""
+    """What evalkit.model.evaluation.load_evaluation checks, for an in-memory codebook."""
     validate(cb, load_schema("codebook.schema.yaml"), source)
     _check_codebook(cb, source)
     _check_family(instrument, cb, source)
@@ -287,7 +287,7 @@ def generate_monitoring(folder: Path, n_projects: int, n_indicators: int, n_peri
     return files
 
 
-# --- timed intake (mirrors evalkit.pipeline.clean_instrument) --------------------------------------
+# --- timed intake (mirrors evalkit.steps.intake.clean_instrument) --------------------------------------
 
 class Steps:
     """Accumulates seconds and rows per named step (a step may run once per raw file)."""
@@ -309,7 +309,7 @@ class Steps:
 
 
 def clean_instrument(root: Path, instrument: dict, cb: dict, resolutions: list[dict], out_dir: Path) -> tuple[Steps, pd.DataFrame]:
-    """evalkit.pipeline.clean_instrument, step by step, with a timer around each step."""
+    """evalkit.steps.intake.clean_instrument, step by step, with a timer around each step."""
     steps = Steps()
     iid = instrument["id"]
     with steps.time("validate codebook"):

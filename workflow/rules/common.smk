@@ -2,10 +2,10 @@
 import re
 import sys
 
-from evalkit.errors import EvalkitError
-from evalkit.context import Context
-from evalkit.config import load_schema, validate
-from evalkit.i18n import subtag
+from evalkit.core.errors import EvalkitError
+from evalkit.model.context import Context
+from evalkit.core.config import load_schema, validate
+from evalkit.core.i18n import subtag
 
 try:
     validate(config, load_schema("config.schema.yaml"), "config/config.yaml (with --config overrides)")
@@ -116,7 +116,7 @@ def published_files():
 
 
 def analysis_table_files():
-    from evalkit.context import analysis_tables
+    from evalkit.model.context import analysis_tables
 
     return [f"{RESULTS}/tables/{iid}-{name}.csv" for iid, names in analysis_tables(CTX).items() for name in names]
 
@@ -134,7 +134,7 @@ def analysis_settings():
 
 def content_files(lang=None):
     """The content registry and its text overlays (all languages, or one), when the evaluation has one."""
-    from evalkit.content import registry_files
+    from evalkit.content.registry import registry_files
 
     if not EVAL.data.get("content"):
         return []
@@ -163,9 +163,9 @@ def interface_catalogs():
 def evalkit_code(step):
     """The code a rule's step runs (evalkit.steps.<step> and everything it imports, with the data files
     those modules load): editing it re-runs the rule; editing code the rule does not run does not."""
-    from evalkit.codedeps import closure
+    from evalkit.core.codedeps import closure
 
-    return list(closure(str(CTX.root), "evalkit.workflow", f"evalkit.steps.{step}"))
+    return list(closure(str(CTX.root), "evalkit.core.steplog", f"evalkit.steps.{step}"))
 
 
 def forget_a_release_changed_by_hand():

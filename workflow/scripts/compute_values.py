@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from evalkit.steps.analysis import compute_values
-from evalkit.workflow import run
+from evalkit.core.steplog import run
 
 
 def step(ctx):

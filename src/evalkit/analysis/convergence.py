@@ -12,7 +12,7 @@ import re
 
 import pandas as pd
 
-from ..values import ValueStore
+from evalkit.values.store import ValueStore
 
 ID_SEGMENT = re.compile(r"^[a-z0-9_]+$")
 COLUMNS = ["code", "segments", "stakeholder_types", "types", "activities", "flagged"]

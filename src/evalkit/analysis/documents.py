@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..evaluation import Codebook
-from ..values import ValueStore
+from evalkit.model.evaluation import Codebook
+from evalkit.values.store import ValueStore
 
 NOT_STATED = "not_stated"
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..evaluation import Codebook
-from ..values import ValueStore
+from evalkit.model.evaluation import Codebook
+from evalkit.values.store import ValueStore
 
 COUNTS = ("men", "women", "participants")
 COLUMNS = {"participants": "participants", "men": "participants_men", "women": "participants_women"}

@@ -39,12 +39,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import load_schema, load_yaml, validate
-from ..errors import ConfigError, DataError
-from ..evaluation import Codebook, check_languages
-from ..markup import check_texts
-from ..io import display_path
-from ..values import ValueStore
+from evalkit.core.config import load_schema, load_yaml, validate
+from evalkit.core.errors import ConfigError, DataError
+from evalkit.model.evaluation import Codebook, check_languages
+from evalkit.core.markup import check_texts
+from evalkit.core.io import display_path
+from evalkit.values.store import ValueStore
 
 SCHEMA = "indicators.schema.yaml"
 RULES = ("sum", "max", "dedup")

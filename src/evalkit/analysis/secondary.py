@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataError
-from ..values import ValueStore
+from evalkit.core.errors import DataError
+from evalkit.values.store import ValueStore
 
 
 def decimals(text: str) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..disclosure import SUPPRESSED, suppress_cells, suppress_table
-from ..evaluation import Codebook
-from ..values import ValueStore
-from .ratings import RatingResult, rating_distribution
+from evalkit.analysis.disclosure import SUPPRESSED, suppress_cells, suppress_table
+from evalkit.model.evaluation import Codebook
+from evalkit.values.store import ValueStore
+from evalkit.analysis.ratings import RatingResult, rating_distribution
 
 
 def analyze_survey(clean: pd.DataFrame, codebook: Codebook, confidence_level: float,
@@ -37,7 +37,7 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
                       min_cell: int = 0, released: pd.DataFrame | None = None) -> None:
     """Value ids: ``<instrument>.respondents`` and, per item, ``<instrument>.<item>.<statistic>``.
 
-    `released`: the survey's published microdata (evalkit.disclosure.release_microdata), or None.
+    `released`: the survey's published microdata (evalkit.analysis.disclosure.release_microdata), or None.
     An item they publish is shown in full: anyone can count its answers there, so hiding a count
     would protect no one. Otherwise small cells (fewer than `min_cell` respondents, with secondary
     suppression) are marked suppressed: documents show the word instead of the number."""
@@ -117,7 +117,7 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
     clean table, leaving out the records whose category the dataset blanks (local suppression), so
     that the microdata's group totals are sums of its rows (``...by_<var>.withheld_n``: the valid
     answers left out either way): a category is shown only when both its top-box count and the rest reach `min_cell`, and
-    secondary suppression (evalkit.disclosure.suppress_table) keeps hidden cells from being worked
+    secondary suppression (evalkit.analysis.disclosure.suppress_table) keeps hidden cells from being worked
     out from the item's published totals or from the broader groups the microdata publish."""
     if released is not None and not released.index.equals(clean.index):
         raise ValueError("the released microdata must keep the clean table's rows (release_microdata(...).data)")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..evaluation import Codebook
-from ..values import ValueStore
+from evalkit.model.evaluation import Codebook
+from evalkit.values.store import ValueStore
 
 STATS = ("n", "mean", "median", "sd", "q1", "q3", "iqr", "min", "max", "rank")
 

@@ -67,9 +67,9 @@ import pikepdf
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import features, notice, pdfua, tables
-from .findings import TYPOGRAPHIC_QUOTES, Finding
-from .findings import one_line as _one_line
+from evalkit.checks import features, notice, pdfua, tables
+from evalkit.checks.findings import TYPOGRAPHIC_QUOTES, Finding
+from evalkit.checks.findings import one_line as _one_line
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from playwright.sync_api import Browser

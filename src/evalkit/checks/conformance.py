@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from ..htmlpage import SCROLL_CSS, table_region
-from ..io import atomic_write_text
+from evalkit.render.htmlpage import SCROLL_CSS, table_region
+from evalkit.core.io import atomic_write_text
 
 __all__ = ["LABELS", "STATUSES", "checklists", "conformance", "write_conformance"]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from .findings import TYPOGRAPHIC_QUOTES, Finding, read_text
+from evalkit.checks.findings import TYPOGRAPHIC_QUOTES, Finding, read_text
 
 __all__ = ["first_page_text", "notice_findings"]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import outloud
 
-from .findings import Finding
+from evalkit.checks.findings import Finding
 
 __all__ = ["FOR_A_PERSON", "FRAMEWORKS", "VERSION", "Audit", "audit_pdf", "for_a_person"]
 

@@ -14,7 +14,7 @@ import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from ..errors import EvalkitError
+from evalkit.core.errors import EvalkitError
 
 __all__ = ["PHONE_WIDTH", "WIDTH", "preview_release", "render_pdf_pages", "screenshot_html"]
 
@@ -69,7 +69,7 @@ def screenshot_html(html: str | Path, out_png: str | Path, browser, width: int =
 def preview_release(publish_dir: str | Path, out_dir: str | Path, *, pages: int | Sequence[int] = 2,
                     chromium: str | None = None) -> list[Path]:
     """Pictures of every PDF and HTML document under ``publish_dir`` (a build's ``publish/``)."""
-    from .accessibility import open_browser
+    from evalkit.checks.accessibility import open_browser
 
     publish_dir, out_dir = Path(publish_dir), Path(out_dir)
     if not publish_dir.is_dir():

@@ -26,10 +26,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EvalkitError
-from ..evaluation import REMOVED
-from ..i18n import fold
-from ..intake.readers import read_raw
+from evalkit.core.errors import EvalkitError
+from evalkit.model.evaluation import REMOVED
+from evalkit.core.i18n import fold
+from evalkit.intake.readers import read_raw
 
 SCANNED = (*REMOVED, "confidential_text")
 NAME_TOKEN = 3          # given and family names shorter than this (initials, "de") are not searched alone
@@ -282,7 +282,7 @@ def scan(files: list[Path], identifiers: list[Identifier], display=str, *, token
 
 
 def run_scan(ctx, files: list[str | Path], report_path: str | Path) -> dict:
-    from ..io import atomic_write_text
+    from evalkit.core.io import atomic_write_text
 
     ids = raw_identifiers(ctx)
     settings = ctx.evaluation.data.get("privacy", {})
@@ -308,7 +308,7 @@ def run_scan(ctx, files: list[str | Path], report_path: str | Path) -> dict:
 
 def merge_reports(parts: list[dict], report_path: str | Path) -> dict:
     """One privacy report from the reports of separate scans (each language's documents, the dataset)."""
-    from ..io import atomic_write_text
+    from evalkit.core.io import atomic_write_text
 
     hits = [h for part in parts for h in part["hits"]]
     counts: dict[str, int] = {}

@@ -19,7 +19,7 @@ from lxml import html as lxml_html
 from outloud.model import Document
 from outloud.rules._common import element_text
 
-from .findings import Finding, read_text
+from evalkit.checks.findings import Finding, read_text
 
 __all__ = ["MAX_CELLS_SHOWN", "compare_tables", "docx_tables", "html_tables", "pdf_tables"]
 

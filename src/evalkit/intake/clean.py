@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
-from ..evaluation import REMOVED, Codebook, families
-from ..i18n import fold
-from .duplicates import find_duplicates, key_strings, resolve
-from .families import HOOKS
-from .readers import RawTable
+from evalkit.core.errors import DataError
+from evalkit.model.evaluation import REMOVED, Codebook, families
+from evalkit.core.i18n import fold
+from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
+from evalkit.intake.families import HOOKS
+from evalkit.intake.readers import RawTable
 
 MAX_LISTED = 20          # problems listed per file before "... and N more"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyreadstat
 
-from ..errors import DataError
+from evalkit.core.errors import DataError
 
 FORMATS = ("spss", "stata", "csv")
 

@@ -18,11 +18,11 @@ import pypandoc
 import typst
 import yaml
 
-from ..errors import RenderError
-from ..i18n import translator
-from ..io import atomic_write_bytes
-from .docx import finish_docx, reference_docx
-from .quarto_subset import Expanded
+from evalkit.core.errors import RenderError
+from evalkit.core.i18n import translator
+from evalkit.core.io import atomic_write_bytes
+from evalkit.render.docx import finish_docx, reference_docx
+from evalkit.render.quarto_subset import Expanded
 
 HERE = Path(__file__).parent
 LUA_FILTER = HERE / "quarto-subset.lua"
@@ -101,7 +101,7 @@ def typst_string_text(text: str) -> str:
 
 
 def figures(extension: str) -> list[str]:
-    """Charts are cited without an extension (evalkit.charts.figure_ref): vector SVG for HTML and the
+    """Charts are cited without an extension (evalkit.documents.charts.figure_ref): vector SVG for HTML and the
     PDF, a 300 dpi PNG for Word. Quarto gets the same from `default-image-extension` (report/_quarto.yml)."""
     return [f"--default-image-extension={extension}"]
 

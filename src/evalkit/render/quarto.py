@@ -12,9 +12,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..errors import RenderError
-from ..io import atomic_write_bytes
-from .embedded import epoch_of
+from evalkit.core.errors import RenderError
+from evalkit.core.io import atomic_write_bytes
+from evalkit.render.embedded import epoch_of
 
 QUARTO_FORMATS = {"html": "html", "docx": "docx", "pdf": "typst"}
 

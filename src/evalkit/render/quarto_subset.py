@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import RenderError
+from evalkit.core.errors import RenderError
 
 ALLOWED_FRONT_MATTER = {"title", "subtitle", "lang", "date", "author", "metadata-files", "toc",
                         "toc-title", "number-sections", "number-depth", "abstract", "keywords"}

@@ -4,6 +4,6 @@ through the thin scripts in workflow/scripts/; tests call them directly.
 
 pandas, statsmodels and matplotlib are imported inside the steps that use them: every Snakemake job
 starts a fresh interpreter, and the steps that only render or check documents should not pay for
-the analysis libraries. Each rule's code input is the import closure of its step (evalkit.codedeps),
+the analysis libraries. Each rule's code input is the import closure of its step (evalkit.core.codedeps),
 so editing code that a rule does not run re-runs nothing.
 """

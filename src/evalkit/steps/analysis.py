@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..context import Context
-from ..errors import DataError
-from ..io import atomic_write_text, sha256_file
-from ..values import ValueStore
-from .common import (
+from evalkit.model.context import Context
+from evalkit.core.errors import DataError
+from evalkit.core.io import atomic_write_text, sha256_file
+from evalkit.values.store import ValueStore
+from evalkit.steps.common import (
     _source,
     _write_table,
     breakdown_variable,
@@ -30,12 +30,12 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
 
     Each instrument is analysed by its data family; instruments that are never published
     (triangulation only) are analysed too, for the evaluators, and kept out of documents later."""
-    from ..analysis.convergence import (
+    from evalkit.analysis.convergence import (
         add_convergence_values,
         check_activity_links,
         convergence,
     )
-    from ..analysis.fieldwork import (
+    from evalkit.analysis.fieldwork import (
         add_fieldwork_values,
         add_itinerary_values,
         add_response_rate_value,
@@ -43,13 +43,13 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         data_collection,
         table2_frame,
     )
-    from ..analysis.survey import (
+    from evalkit.analysis.survey import (
         add_breakdown_values,
         add_survey_values,
         analyze_survey,
         results_table,
     )
-    from ..analysis.workshops import (
+    from evalkit.analysis.workshops import (
         add_workshop_values,
         order_matches,
         workshop_priorities,
@@ -106,17 +106,17 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         elif kind == "indicator_report":
             _indicator_values(ctx, ins, data, store, source, table_dir)
         elif kind == "secondary_figures":
-            from ..analysis.secondary import add_secondary_values, secondary_table
+            from evalkit.analysis.secondary import add_secondary_values, secondary_table
 
             add_secondary_values(store, iid, data, source)
             _write_table(secondary_table(data), table_dir / f"{iid}-figures.csv")
         elif kind == "document_review":
-            from ..analysis.documents import add_document_values, document_table
+            from evalkit.analysis.documents import add_document_values, document_table
 
             add_document_values(store, iid, data, cb, source)
             _write_table(document_table(data, cb), table_dir / f"{iid}-documents.csv")
         elif kind == "workshop_schedule":
-            from ..analysis.workshops import add_schedule_values, schedule_table
+            from evalkit.analysis.workshops import add_schedule_values, schedule_table
 
             add_schedule_values(store, iid, data, cb, source)
             _write_table(schedule_table(data, cb), table_dir / f"{iid}-schedule.csv")
@@ -136,10 +136,10 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         add_response_rate_value(store, survey["id"], len(clean[survey["id"]]), fieldwork[log_id["id"]].totals["participants"],
                                 _source(ctx, survey, log_id), log_id["id"])
     if settings.get("ratios"):
-        from ..analysis.secondary import add_ratio_values
+        from evalkit.analysis.secondary import add_ratio_values
 
         add_ratio_values(store, settings["ratios"], ctx.rel(ev.folder / "evaluation.yaml"))
-    from ..corrections import add_correction_values
+    from evalkit.content.corrections import add_correction_values
 
     add_correction_values(store, ev, ctx.rel(ev.folder / "evaluation.yaml"))
     atomic_write_text(out_values, store.to_json())
@@ -151,7 +151,7 @@ def _check_schedule(ctx: Context, schedule: dict, forms: dict, clean: dict, clea
     and modes, and as many participants in each (so the totals and the in-person / remote counts,
     ``<schedule>.participants`` and ``<schedule>.<mode>.participants`` against ``<forms>.participants``
     and ``<forms>.<mode>``, agree too)."""
-    from ..analysis.workshops import schedule_problems
+    from evalkit.analysis.workshops import schedule_problems
 
     problems = schedule_problems(clean[schedule["id"]], clean[forms["id"]])
     s, f = schedule["id"], forms["id"]
@@ -169,8 +169,8 @@ def _check_schedule(ctx: Context, schedule: dict, forms: dict, clean: dict, clea
 def _released(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore) -> pd.DataFrame | None:
     """The microdata the dataset publishes of a survey (None when it publishes none), and the values
     documents cite about their protection (``<instrument>.k``, ``<instrument>.l``)."""
-    from ..disclosure import release_microdata
-    from .dataset import dataset_instruments
+    from evalkit.analysis.disclosure import release_microdata
+    from evalkit.steps.dataset import dataset_instruments
 
     if ins["id"] not in dataset_instruments(ctx):
         return None
@@ -187,13 +187,13 @@ def _released(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore) ->
 def _indicator_values(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore, source: dict,
                       table_dir: Path) -> None:
     """Indicator roll-ups (evalkit.analysis.indicators), declared in the evaluation's indicators file."""
-    from ..analysis.indicators import (
+    from evalkit.analysis.indicators import (
         add_indicator_values,
         indicator_table,
         period_table,
         rollup,
     )
-    from ..evaluation import families
+    from evalkit.model.evaluation import families
 
     settings = ctx.evaluation.data.get("analysis", {})
     cb = ctx.evaluation.codebooks[ins["id"]]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..context import Context
-from ..errors import EvalkitError
-from ..io import atomic_write_text
-from .common import copy_file
-from .render import document_title
+from evalkit.model.context import Context
+from evalkit.core.errors import EvalkitError
+from evalkit.core.io import atomic_write_text
+from evalkit.steps.common import copy_file
+from evalkit.steps.render import document_title
 
 
 class GateFailed(EvalkitError):
@@ -18,7 +18,7 @@ class GateFailed(EvalkitError):
 
 def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path) -> dict:
     """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy)."""
-    from ..checks.privacy import run_scan
+    from evalkit.checks.privacy import run_scan
 
     return run_scan(ctx, files, report_path)
 
@@ -31,9 +31,9 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
-    from ..checks.accessibility import AccessibilityGateError, run_gate
-    from ..dataset import codebook_title
-    from ..frontmatter import provenance_notice
+    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
+    from evalkit.publish.dataset import codebook_title
+    from evalkit.documents.frontmatter import provenance_notice
 
     primary = ctx.config["languages"][0]
     documents = []
@@ -122,8 +122,8 @@ def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str
                          conformance_json: str | Path, conformance_html: str | Path) -> dict:
     """Merge the parts' gate reports, record the tools, and write the Section 508 conformance report,
     whose page then passes the gate's HTML checks itself (it fails the rule otherwise)."""
-    from ..checks.accessibility import AccessibilityGateError, check_html, open_browser
-    from ..checks.conformance import write_conformance
+    from evalkit.checks.accessibility import AccessibilityGateError, check_html, open_browser
+    from evalkit.checks.conformance import write_conformance
 
     report = merge_checks("accessibility", parts, report_path)
     versions = write_environment(ctx, report.get("axe_version"), environment_path)
@@ -142,7 +142,7 @@ def merge_checks(kind: str, parts: list[str | Path], report_path: str | Path) ->
     """One report of the accessibility gate or the privacy scan from the reports of its parts (each
     language's documents, the dataset), so that an edit in one language re-checks only that language."""
     if kind == "accessibility":
-        from ..checks.accessibility import merge_reports
+        from evalkit.checks.accessibility import merge_reports
     else:
-        from ..checks.privacy import merge_reports
+        from evalkit.checks.privacy import merge_reports
     return merge_reports([json.loads(Path(p).read_text(encoding="utf-8")) for p in parts], report_path)

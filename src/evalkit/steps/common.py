@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..context import Context
-from ..io import atomic_write_bytes, atomic_write_text, sha256_file
+from evalkit.model.context import Context
+from evalkit.core.io import atomic_write_bytes, atomic_write_text, sha256_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +37,7 @@ def _write_table(frame: pd.DataFrame, path: str | Path) -> None:
 
 def indicator_config(ctx: Context, instrument_id: str):
     """The evaluation's indicator declarations (analysis.indicators) with the TOsC they refer to."""
-    from ..analysis.indicators import load_indicator_config
+    from evalkit.analysis.indicators import load_indicator_config
 
     settings = ctx.evaluation.data.get("analysis", {})
     return load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],

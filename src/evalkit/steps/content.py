@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..context import Context
-from ..io import atomic_write_text
-from ..values import load_values
-from .common import _write_table, read_clean
+from evalkit.model.context import Context
+from evalkit.core.io import atomic_write_text
+from evalkit.values.store import load_values
+from evalkit.steps.common import _write_table, read_clean
 
 
 def content_path(ctx: Context) -> Path | None:
@@ -18,7 +18,7 @@ def content_path(ctx: Context) -> Path | None:
 
 def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
     """What the registry may point at: value ids, stakeholder types, projects, codes, journal entries."""
-    from ..content import References
+    from evalkit.content.registry import References
 
     ev = ctx.evaluation
     refs = References(value_ids=set(values_doc["values"]))
@@ -45,7 +45,7 @@ def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Pat
                  refs=None):
     """The checked registry with the texts of `languages` (default: every document language).
     `refs`: the content_references of this build, when the caller has them already."""
-    from ..content import load_registry
+    from evalkit.content.registry import load_registry
 
     tosc = ctx.root / ctx.evaluation.data["analysis"]["tosc"]
     return load_registry(content_path(ctx), tosc, list(languages or ctx.config["languages"]),

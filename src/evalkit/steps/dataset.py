@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from ..context import Context
-from .common import read_clean
+from evalkit.model.context import Context
+from evalkit.steps.common import read_clean
 
 
 def dataset_instruments(ctx: Context) -> list[str]:
@@ -16,7 +16,7 @@ def dataset_instruments(ctx: Context) -> list[str]:
 
 def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], out_dir: str | Path) -> None:
     """results/publish/dataset/: microdata per published survey, bilingual codebook, disclosure report."""
-    from ..dataset import (
+    from evalkit.publish.dataset import (
         build_dataset,
         codebook_rows,
         write_codebook_csv,
@@ -42,7 +42,7 @@ def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], o
                          "files": [f.name for f in files]})
         reports.append(report)
     write_codebook_csv(rows, out_dir / "codebook.csv", langs)
-    from ..frontmatter import provenance_notice
+    from evalkit.documents.frontmatter import provenance_notice
 
     notice = {lang: provenance_notice(ctx.evaluation, lang) for lang in langs}
     write_codebook_html(datasets, out_dir / "codebook.html", langs, ctx.evaluation.data["title"],

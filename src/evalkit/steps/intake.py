@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..context import Context
-from ..evaluation import EARLIEST_DATE
-from ..errors import DataError
-from ..io import atomic_write_text, sha256_file
+from evalkit.model.context import Context
+from evalkit.model.evaluation import EARLIEST_DATE
+from evalkit.core.errors import DataError
+from evalkit.core.io import atomic_write_text, sha256_file
 
 
 def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_report: str | Path) -> None:
@@ -19,9 +19,9 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     """
     import pandas as pd
 
-    from ..intake.clean import clean_table
-    from ..intake.duplicates import key_strings
-    from ..intake.readers import read_raw
+    from evalkit.intake.clean import clean_table
+    from evalkit.intake.duplicates import key_strings
+    from evalkit.intake.readers import read_raw
 
     ev = ctx.evaluation
     ins = ev.instrument(instrument_id)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..context import Context
-from ..render.quarto_subset import expand
+from evalkit.model.context import Context
+from evalkit.render.quarto_subset import expand
 
 
 def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_dir: str | Path,
                   document: str = "report") -> None:
     """Render one document of one language (report/<evaluation>/<lang>/<document>.qmd) to `out_files`."""
-    from ..render.embedded import render_embedded
-    from ..render.quarto import quarto_available, render_quarto
+    from evalkit.render.embedded import render_embedded
+    from evalkit.render.quarto import quarto_available, render_quarto
 
     renderer = ctx.config["renderer"]
     if renderer == "auto":
@@ -30,7 +30,7 @@ def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_di
 
 def other_languages(ctx: Context, lang: str, document: str) -> list[tuple[str, str]]:
     """The same document in the evaluation's other languages: (tag, href relative to this one)."""
-    from ..i18n import subtag
+    from evalkit.core.i18n import subtag
 
     up = "../" * (document.count("/") + 1)
     return [(tag, f"{up}{subtag(tag)}/{document}.html") for tag in ctx.config["languages"] if tag != lang]

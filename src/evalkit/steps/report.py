@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..context import Context
-from ..i18n import translator
-from ..io import atomic_write_text
-from ..values import load_values
-from .common import breakdown_variable, indicator_config, read_clean
-from .content import content_path, content_references, load_content
+from evalkit.model.context import Context
+from evalkit.core.i18n import translator
+from evalkit.core.io import atomic_write_text
+from evalkit.values.store import load_values
+from evalkit.steps.common import breakdown_variable, indicator_config, read_clean
+from evalkit.steps.content import content_path, content_references, load_content
 
 
 def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
                         fragment_dir: str | Path, figure_dir: str | Path,
                         clean_csvs: dict[str, str | Path] | None = None) -> None:
-    from ..fragments import (
+    from evalkit.documents.fragments import (
         breakdown_fragment,
         dump_yaml,
         fieldwork_fragment,
@@ -59,31 +59,31 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         elif kind == "indicator_report":
             fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir, project_names)
         elif kind == "secondary_figures" and clean_csvs is not None:
-            from ..fragments import secondary_fragment
+            from evalkit.documents.fragments import secondary_fragment
 
             fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
         elif kind == "document_review" and clean_csvs is not None:
-            from ..analysis.documents import document_table
-            from ..data_annexes import documents_annex
+            from evalkit.analysis.documents import document_table
+            from evalkit.documents.data_annexes import documents_annex
 
             fragments["annex"] = documents_annex(values_doc, iid, cb, document_table(read_clean(clean_csvs[iid]), cb),
                                                  lang)
         elif kind == "workshop_schedule" and clean_csvs is not None:
-            from ..analysis.workshops import schedule_table
-            from ..data_annexes import workshops_annex
+            from evalkit.analysis.workshops import schedule_table
+            from evalkit.documents.data_annexes import workshops_annex
 
             fragments["annex"] = workshops_annex(values_doc, iid, cb, schedule_table(read_clean(clean_csvs[iid]), cb),
                                                  ctx.evaluation.data.get("workshop_agenda", []), lang)
         if kind == "engagement_log":
-            from ..data_annexes import itinerary_annex
+            from evalkit.documents.data_annexes import itinerary_annex
 
             fragments["itinerary"] = itinerary_annex(values_doc, iid, cb, lang)
         for name, md in fragments.items():
             atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
     references: dict = {}
     if reg is not None:
-        from ..annexes import annexes_fragment, questions_annex
-        from ..chapters import (
+        from evalkit.documents.annexes import annexes_fragment, questions_annex
+        from evalkit.documents.chapters import (
             acronyms_fragment,
             conclusions_chapter,
             evaluation_questions_fragment,
@@ -133,7 +133,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         for name, md in fragments_out.items():
             atomic_write_text(Path(fragment_dir) / name, md)
         # the learning briefs (documents in report/<evaluation>/<lang>/briefs/; no images)
-        from ..briefs import brief_fragments, cited_indicators
+        from evalkit.documents.briefs import brief_fragments, cited_indicators
 
         monitoring = next((i["id"] for i in ctx.evaluation.instruments_of("indicator_report")), None)
         cited = (cited_indicators(indicator_config(ctx, monitoring), monitoring)
@@ -146,12 +146,12 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
                                         monitoring, cited, sources).items():
             atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
-    from ..frontmatter import check_period, front_matter, publication_note
+    from evalkit.documents.frontmatter import check_period, front_matter, publication_note
 
     check_period(ctx.evaluation, values_doc)
     atomic_write_text(Path(fragment_dir) / "front-matter.md", front_matter(ctx.evaluation, lang))
     atomic_write_text(Path(fragment_dir) / "publication-note.md", publication_note(ctx.evaluation, lang))
-    from ..corrections import edition_notes, note_references
+    from evalkit.content.corrections import edition_notes, note_references
 
     atomic_write_text(Path(fragment_dir) / "edition-notes.md",
                       edition_notes(ctx.evaluation, values_doc, lang, ctx.rel(ctx.evaluation.folder / "evaluation.yaml")))
@@ -192,7 +192,7 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
     for ins in ev.instruments_of("indicator_report"):
         if "indicators" not in settings:
             continue
-        from ..analysis.indicators import slug
+        from evalkit.analysis.indicators import slug
 
         config = indicator_config(ctx, ins["id"])
         for (project, code), decl in config.declarations.items():
@@ -207,8 +207,8 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
 
 def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path,
                         project_names: dict[str, str] | None = None) -> str:
-    """The monitoring indicators the evaluation cites (evalkit.fragments.indicator_fragment)."""
-    from ..fragments import indicator_fragment
+    """The monitoring indicators the evaluation cites (evalkit.documents.fragments.indicator_fragment)."""
+    from evalkit.documents.fragments import indicator_fragment
 
     return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], indicator_config(ctx, iid), lang,
                               figures / f"{iid}-aggregates", doc_dir, project_names)

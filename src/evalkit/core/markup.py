@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from .i18n import LANGUAGE_TAG
+from evalkit.core.i18n import LANGUAGE_TAG
 
 SCHEME = r"(?P<s>[A-Za-z][A-Za-z0-9+.-]*:)(?=\S)"  # a URL scheme (a colon and a space is prose)
 

@@ -8,9 +8,9 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .errors import ConfigError
+from evalkit.core.errors import ConfigError
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[3] / "workflow" / "schemas"
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: same documents, faster

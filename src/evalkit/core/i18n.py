@@ -26,7 +26,7 @@ def fold(text) -> str:
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)).casefold())
     return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c)))
 
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 SOURCE_LANGUAGE = "en"
 
 

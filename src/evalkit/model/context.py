@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import apply_defaults, load_config
-from .evaluation import Evaluation, load_evaluation
-from .i18n import subtag
-from .io import display_path
+from evalkit.core.config import apply_defaults, load_config
+from evalkit.model.evaluation import Evaluation, load_evaluation
+from evalkit.core.i18n import subtag
+from evalkit.core.io import display_path
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Context:
         convention: names starting with '_' or '.' are partials, not documents), as paths without the
         suffix, e.g. 'report' or 'briefs/compliance'. Each is published as
         results/publish/<language>/<document>.<format>. Every language must have the same documents."""
-        from .errors import ConfigError
+        from evalkit.core.errors import ConfigError
 
         found = {}
         for tag in self.config["languages"]:

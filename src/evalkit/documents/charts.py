@@ -24,7 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from .io import atomic_write_bytes  # noqa: E402
+from evalkit.core.io import atomic_write_bytes  # noqa: E402
 
 #: Printed width of a chart: US letter (8.5 in) less the 1.25 in side margins of the PDF's Typst
 #: template (render/page.typst), so the PDF shows a chart at its own size and its text at the size

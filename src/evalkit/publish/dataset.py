@@ -4,7 +4,7 @@ a bilingual codebook (HTML and CSV), and the disclosure-control report.
 What is published: the clean table of each published rating survey, without the variables the
 codebook excludes (``publish: false``), direct identifiers and free text (already removed on
 intake), and with the respondent id replaced by a new sequential id, so that no row can be linked
-back to the raw file. Quasi-identifiers are made k-anonymous (evalkit.disclosure.k_anonymize).
+back to the raw file. Quasi-identifiers are made k-anonymous (evalkit.analysis.disclosure.k_anonymize).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-from .disclosure import SUPPRESSED, release_microdata
-from .evaluation import Codebook
-from .htmlpage import SCROLL_CSS, table_region
-from .i18n import translator
-from .io import atomic_write_bytes, atomic_write_text
+from evalkit.analysis.disclosure import SUPPRESSED, release_microdata
+from evalkit.model.evaluation import Codebook
+from evalkit.render.htmlpage import SCROLL_CSS, table_region
+from evalkit.core.i18n import translator
+from evalkit.core.io import atomic_write_bytes, atomic_write_text
 
 SUPPRESSED_CODE = 99          # SPSS: user-missing code of a suppressed quasi-identifier
 SUPPRESSED_STATA = "s"        # Stata: extended missing value .s
@@ -267,7 +267,7 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
              'a{color:#0645ad}' + SCROLL_CSS + '</style>\n</head>\n<body>\n<main>\n']
     from babel import Locale
 
-    from .i18n import babel_locale
+    from evalkit.core.i18n import babel_locale
 
     nav = " | ".join(f'<a href="#{lang}" lang="{lang}" hreflang="{lang}">'
                      f'{e(Locale.parse(babel_locale(lang)).get_display_name(babel_locale(lang)))}</a>'

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 
-from .content import Registry
-from .errors import ConfigError
-from .fragments import md_cell, md_table, md_text
-from .i18n import translator
-from .values import display, lookup
+from evalkit.content.registry import Registry
+from evalkit.core.errors import ConfigError
+from evalkit.documents.fragments import md_cell, md_table, md_text
+from evalkit.core.i18n import translator
+from evalkit.values.store import display, lookup
 
 
 def _para(text: str) -> str:
@@ -64,7 +64,7 @@ def case_box(reg: Registry, case: dict, values_doc: dict, lang: str, value_names
     and its sources (coded segments by stakeholder type, outcome journal entries by id)."""
     from babel.lists import format_list
 
-    from .i18n import babel_locale
+    from evalkit.core.i18n import babel_locale
 
     _ = translator(lang)
     fnum = reg.finding_numbers()
@@ -265,7 +265,7 @@ def registry_metadata(reg: Registry, lang: str) -> dict:
     if reg.data.get("projects"):
         from babel.lists import format_list
 
-        from .i18n import babel_locale
+        from evalkit.core.i18n import babel_locale
 
         out["project_list"] = format_list(
             [f"{_para(p.get('short', p['name'])[lang])} ({TRAILING_ACRONYM.sub('', _para(p['implementer'][lang]))})"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-from .content import DIGIT
-from .errors import ConfigError
-from .evaluation import Evaluation
-from .i18n import translator
-from .values import ValueStore, lookup
+from evalkit.content.registry import DIGIT
+from evalkit.core.errors import ConfigError
+from evalkit.model.evaluation import Evaluation
+from evalkit.core.i18n import translator
+from evalkit.values.store import ValueStore, lookup
 
 SECTION_ID = "sec-edition-notes"
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\}")

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from .config import load_schema, load_yaml, validate
-from .markup import bilingual_texts, markup_problem
-from .errors import ConfigError
-from .io import atomic_write_text, display_path
-from .evaluation import LANGUAGE_TAG, check_languages
+from evalkit.core.config import load_schema, load_yaml, validate
+from evalkit.core.markup import bilingual_texts, markup_problem
+from evalkit.core.errors import ConfigError
+from evalkit.core.io import atomic_write_text, display_path
+from evalkit.model.evaluation import LANGUAGE_TAG, check_languages
 
 TEAM_PRIORITY = "evaluation_team"
 # Kinds an evaluation may leave out of its registry (read as empty lists).

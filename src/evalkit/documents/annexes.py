@@ -14,10 +14,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, contrast_ratio, figure_ref, save_figure  # noqa: E402
-from .content import Registry  # noqa: E402
-from .fragments import md_attr, md_table  # noqa: E402
-from .i18n import translator  # noqa: E402
+from evalkit.documents.charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, contrast_ratio, figure_ref, save_figure  # noqa: E402
+from evalkit.content.registry import Registry  # noqa: E402
+from evalkit.documents.fragments import md_attr, md_table  # noqa: E402
+from evalkit.core.i18n import translator  # noqa: E402
 
 LEVELS = ("high", "medium", "low")
 HEAT = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08519c", "#08306b")  # light -> dark blue

@@ -10,9 +10,9 @@ from __future__ import annotations
 from babel.dates import format_date, format_interval
 from babel.lists import format_list
 
-from .errors import EvalkitError
-from .evaluation import Evaluation, day_or_month
-from .i18n import babel_locale, translator
+from evalkit.core.errors import EvalkitError
+from evalkit.model.evaluation import Evaluation, day_or_month
+from evalkit.core.i18n import babel_locale, translator
 
 __all__ = ["CONTENTS_ID", "check_period", "data_collection_period", "front_matter", "provenance_notice", "publication_meta", "publication_note"]
 

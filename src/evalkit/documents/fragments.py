@@ -11,10 +11,10 @@ from pathlib import Path
 import yaml
 from babel.dates import format_date
 
-from .charts import bar_chart, figure_ref, stacked_share_chart
-from .evaluation import Codebook, Evaluation
-from .i18n import babel_locale, translator
-from .values import display, display_tree, is_suppressed, lookup
+from evalkit.documents.charts import bar_chart, figure_ref, stacked_share_chart
+from evalkit.model.evaluation import Codebook, Evaluation
+from evalkit.core.i18n import babel_locale, translator
+from evalkit.values.store import display, display_tree, is_suppressed, lookup
 
 
 def md_cell(text: str) -> str:
@@ -62,7 +62,7 @@ def report_metadata(values_doc: dict, evaluation: Evaluation, lang: str) -> dict
         labels[ins["id"]] = entry
     unpublished = {i["id"] for i in evaluation.instruments if not i["publish"]}
     tree = display_tree(values_doc, lang, exclude=unpublished)
-    from .frontmatter import publication_meta
+    from evalkit.documents.frontmatter import publication_meta
 
     return {
         "title": evaluation.data["title"][lang],
@@ -103,7 +103,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
 
     Disclosure control: an answer level counted by fewer than `min_cell` respondents is hidden in
     the table and merged into one grey segment in the chart, with secondary suppression so that the
-    item's valid answers and top-box count cannot reveal it (evalkit.disclosure.suppress_cells)."""
+    item's valid answers and top-box count cannot reveal it (evalkit.analysis.disclosure.suppress_cells)."""
     _ = translator(lang)
     items = codebook.variables("rating")
     scale = codebook.scale(items[0]["scale"])
@@ -309,7 +309,7 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                        figure_path: Path, doc_dir: Path, project_names: dict[str, str] | None = None) -> str:
     """The monitoring indicators the evaluation cites (declared `cite: true`), and each evaluation-wide
     aggregate with its overlap rule and a bar chart of what each project contributes."""
-    from .analysis.indicators import slug
+    from evalkit.analysis.indicators import slug
 
     _ = translator(lang)
     iid_slug = instrument_id.replace("_", "-")

@@ -7,18 +7,18 @@ emerging good practices the registry assigns to the question.
 What belongs to a question follows from the registry: its findings are those of its themes; its
 projects are those those findings draw on and those of its good practices; its quotations are those
 of its findings; its good practices are those that name it under `learning_questions`. Finding
-numbers are the report's (evalkit.content.Registry.finding_numbers), so a brief points at the
+numbers are the report's (evalkit.content.registry.Registry.finding_numbers), so a brief points at the
 evidence in the report; every figure comes from values.json."""
 
 from __future__ import annotations
 
 import re
 
-from .chapters import _para, figure_item, key_figures_box, project_items, quote_block, value_name
-from .content import Registry
-from .fragments import as_of, md_cell, md_link, md_table, md_text
-from .i18n import translator
-from .values import lookup
+from evalkit.documents.chapters import _para, figure_item, key_figures_box, project_items, quote_block, value_name
+from evalkit.content.registry import Registry
+from evalkit.documents.fragments import as_of, md_cell, md_link, md_table, md_text
+from evalkit.core.i18n import translator
+from evalkit.values.store import lookup
 
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "DOCX"}
 
@@ -47,7 +47,7 @@ def question_projects(reg: Registry, question: dict) -> list[dict]:
 def cited_indicators(config, instrument_id: str) -> dict[str, list[str]]:
     """project -> value-id bases ('<instrument>.<project>.<indicator>') of the indicators the
     evaluation cites (declared `cite: true`), in the order of the declarations."""
-    from .analysis.indicators import slug
+    from evalkit.analysis.indicators import slug
 
     out: dict[str, list[str]] = {}
     for (project, code), decl in config.declarations.items():

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .config import load_schema, load_yaml, validate
-from .errors import ConfigError
-from .i18n import LANGUAGE_TAG  # noqa: F401  (content imports it from here)
-from .markup import check_texts, markup_problem
+from evalkit.core.config import load_schema, load_yaml, validate
+from evalkit.core.errors import ConfigError
+from evalkit.core.i18n import LANGUAGE_TAG  # noqa: F401  (content imports it from here)
+from evalkit.core.markup import check_texts, markup_problem
 
 REMOVED = ("direct_identifier", "free_text")   # privacy classes removed on intake, never published
 

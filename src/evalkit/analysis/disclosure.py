@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import EvalkitError
-from .evaluation import Codebook
+from evalkit.core.errors import EvalkitError
+from evalkit.model.evaluation import Codebook
 
 
 def suppress_cells(counts: list[int], groups: list[list[int]], min_cell: int) -> set[int]:

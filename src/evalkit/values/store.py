@@ -17,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
-from .i18n import babel_locale
+from evalkit.core.i18n import babel_locale
 
 FORMAT_VERSION = "evalkit-values/1"
 KINDS = ("count", "share", "interval", "number", "month", "date")
@@ -149,7 +149,7 @@ def display_tree(doc: dict, lang: str, exclude: set[str] | frozenset = frozenset
 def shown(entry: dict, lang: str) -> str:
     """What a document shows for a value: its display form, or 'suppressed' for a small cell."""
     if entry.get("suppressed"):
-        from .i18n import translator
+        from evalkit.core.i18n import translator
 
         return translator(lang)("suppressed")
     return entry["display"][lang]

@@ -10,10 +10,10 @@ from datetime import time
 import pandas as pd
 from babel.dates import format_time
 
-from .evaluation import Codebook
-from .fragments import md_table, md_text
-from .i18n import babel_locale, translator
-from .values import lookup
+from evalkit.model.evaluation import Codebook
+from evalkit.documents.fragments import md_table, md_text
+from evalkit.core.i18n import babel_locale, translator
+from evalkit.values.store import lookup
 
 
 def documents_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.DataFrame, lang: str) -> str:

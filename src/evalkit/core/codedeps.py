@@ -17,8 +17,8 @@ PACKAGE = "evalkit"
 # Data files that modules read at run time, by the module (or package) that reads them, relative
 # to the repository root. A module that loads another file must be listed here.
 RESOURCES = {
-    "evalkit.config": ["workflow/schemas/*.yaml"],
-    "evalkit.i18n": ["src/evalkit/locale/*/LC_MESSAGES/*.po"],
+    "evalkit.core.config": ["workflow/schemas/*.yaml"],
+    "evalkit.core.i18n": ["src/evalkit/locale/*/LC_MESSAGES/*.po"],
     "evalkit.checks.conformance": ["src/evalkit/checks/section508.yaml"],
     "evalkit.render": ["src/evalkit/render/*.lua", "src/evalkit/render/*.typ", "src/evalkit/render/*.typst",
                        "src/evalkit/render/*.css",

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import EvalkitError
-from .context import Context
+from evalkit.core.errors import EvalkitError
+from evalkit.model.context import Context
 
 log = logging.getLogger("evalkit")
 
