@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from evalkit.documents.chapters import performance_ratings_fragment, recommendations_by_addressee, recommendations_chapter
-from evalkit.content.registry import Registry, check_registry, load_registry
+from evalkit.content.integrity import check_registry
+from evalkit.content.registry import Registry, load_registry
 from evalkit.core.errors import ConfigError
 from evalkit.values.store import ValueStore, display
 

@@ -14,7 +14,8 @@ import pytest
 
 from evalkit.documents.briefs import brief_fragment, brief_fragments, question_projects, spotlight_indicators
 from evalkit.core.i18n import translator
-from evalkit.content.registry import Registry, check_registry, load_registry
+from evalkit.content.integrity import check_registry
+from evalkit.content.registry import Registry, load_registry
 
 from .conftest import ROOT
 from .test_content import LANGS, REFS, TOSC, bi, registry
@@ -180,7 +181,7 @@ def test_the_default_registry_refuses_a_brief_quote_from_a_bad_segment():
     segs = {"SEG-0094": {"stakeholder": "unions", "code": "rapid-response-effective-but-narrow"}}
     refs = replace(REFS, segments=segs, stakeholders={"unions", "grantee", "host_government"}, value_ids=None,
                    segment_codes=None, projects=None, journal_entries=None, priority_items=None)
-    from evalkit.content.registry import check_registry as check
+    from evalkit.content.integrity import check_registry as check
 
     found = check(data, {"domains": []}, [], refs)
     where = "learning_questions[addressing-violations].quotes"

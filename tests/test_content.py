@@ -7,8 +7,9 @@ import copy
 import pytest
 import yaml
 
-from evalkit.content.registry import (References, check_registry, load_registry, merge_overlay, overlay_path, read_registry,
-                             split_overlays, split_registry)
+from evalkit.content.integrity import References, check_registry
+from evalkit.content.overlays import merge_overlay, overlay_path, read_registry, split_overlays, split_registry
+from evalkit.content.registry import load_registry
 from evalkit.core.errors import ConfigError
 
 from .conftest import ROOT

@@ -20,7 +20,7 @@ import yaml
 from evalkit.changes import (DEL_COLORS, INS_COLORS, TEXT_COLORS, compare_drafts, contrast_ratio, dele, ins,
                              render_html, split_sections, strip_front_matter, word_diff)
 from evalkit.cli import main
-from evalkit.content.registry import overlay_path, read_registry, split_registry
+from evalkit.content.overlays import overlay_path, read_registry, split_registry
 from evalkit.comments import check_comments, load_comments, registry_ids, render_matrix_html
 from evalkit.drafts import DraftError, load_draft, take_draft, write_change_report
 from evalkit.core.errors import ConfigError, ProblemsError

@@ -13,7 +13,7 @@ import yaml
 
 from evalkit.checks.accessibility import _html_static_findings
 from evalkit.core.config import ConfigError, load_yaml
-from evalkit.content.registry import check_registry
+from evalkit.content.integrity import check_registry
 from evalkit.publish.dataset import spreadsheet_safe
 from evalkit.core.markup import markup_problem
 

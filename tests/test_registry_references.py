@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evalkit.content.registry import read_registry
+from evalkit.content.overlays import read_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 EVALUATIONS = ("mexico-auto-2024", "sc2-mexico-2024")

@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "preview":
         return preview_main(args)
     if args.command == "content-split":
-        from evalkit.content.registry import split_registry
+        from evalkit.content.overlays import split_registry
         try:
             for written in split_registry(args.registry, args.languages):
                 print(f"wrote {written}")
@@ -257,7 +257,7 @@ def draft_main(args) -> int:
 
 def _comments_main(ctx, args) -> int:
     from evalkit.comments import comments_path, load_comments, render_matrix_html
-    from evalkit.content.registry import read_registry
+    from evalkit.content.overlays import read_registry
     from evalkit.core.i18n import subtag
     from evalkit.core.io import atomic_write_text
     from evalkit.steps.content import content_path

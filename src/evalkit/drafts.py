@@ -167,7 +167,7 @@ def take_draft(ctx, name: str, date: str | None = None, final: bool = False, rep
             for p in sorted(files["tables"].glob("*.csv")):
                 shutil.copyfile(p, tmp / "tables" / p.name)
         if files["registry"] is not None:   # with every language's texts merged in
-            from evalkit.content.registry import dump_registry_yaml
+            from evalkit.content.overlays import dump_registry_yaml
 
             (tmp / "registry.yaml").write_text(dump_registry_yaml(_registry(ctx, files)), encoding="utf-8")
         (tmp / "text").mkdir()
@@ -284,7 +284,7 @@ def current_build(ctx) -> Draft:
 
 def _registry(ctx, files: dict) -> dict | None:
     """The current content registry with the texts of every language (its overlays merged in)."""
-    from evalkit.content.registry import read_registry
+    from evalkit.content.overlays import read_registry
 
     if files["registry"] is None:
         return None

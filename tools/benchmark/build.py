@@ -67,7 +67,7 @@ def reword_first_recommendation(work: Path) -> None:
     """Add a sentence to the Spanish text of the registry's first recommendation."""
     import yaml
 
-    from evalkit.content.registry import dump_registry_yaml
+    from evalkit.content.overlays import dump_registry_yaml
 
     path = work / "report" / "mexico-auto-2024" / "content" / "registry.es-MX.yaml"
     text = path.read_text(encoding="utf-8")

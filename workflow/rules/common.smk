@@ -134,7 +134,7 @@ def analysis_settings():
 
 def content_files(lang=None):
     """The content registry and its text overlays (all languages, or one), when the evaluation has one."""
-    from evalkit.content.registry import registry_files
+    from evalkit.content.overlays import registry_files
 
     if not EVAL.data.get("content"):
         return []

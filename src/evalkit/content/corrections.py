@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from evalkit.content.registry import DIGIT
+from evalkit.content.integrity import DIGIT
 from evalkit.core.errors import ConfigError
 from evalkit.model.evaluation import Evaluation
 from evalkit.core.i18n import translator

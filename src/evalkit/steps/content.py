@@ -18,7 +18,7 @@ def content_path(ctx: Context) -> Path | None:
 
 def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
     """What the registry may point at: value ids, stakeholder types, projects, codes, journal entries."""
-    from evalkit.content.registry import References
+    from evalkit.content.integrity import References
 
     ev = ctx.evaluation
     refs = References(value_ids=set(values_doc["values"]))
