@@ -165,7 +165,7 @@ def evalkit_code(step):
     those modules load): editing it re-runs the rule; editing code the rule does not run does not."""
     from evalkit.core.codedeps import closure
 
-    return list(closure(str(CTX.root), "evalkit.core.steplog", f"evalkit.steps.{step}"))
+    return list(closure(str(CTX.root), "evalkit.steps.runner", f"evalkit.steps.{step}"))
 
 
 def forget_a_release_changed_by_hand():

@@ -1,5 +1,5 @@
 from evalkit.steps.checks import gate_published
-from evalkit.core.steplog import run
+from evalkit.steps.runner import run
 
 run(snakemake, lambda ctx: gate_published(ctx, list(snakemake.input.documents), snakemake.params.langs,
                                           snakemake.output.report))

@@ -1,5 +1,5 @@
 from evalkit.steps.checks import report_accessibility
-from evalkit.core.steplog import run
+from evalkit.steps.runner import run
 
 out = snakemake.output
 run(snakemake, lambda ctx: report_accessibility(ctx, list(snakemake.input.parts), out.report, out.environment,

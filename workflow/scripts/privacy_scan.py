@@ -1,4 +1,4 @@
 from evalkit.steps.checks import scan_published
-from evalkit.core.steplog import run
+from evalkit.steps.runner import run
 
 run(snakemake, lambda ctx: scan_published(ctx, list(snakemake.input.published), snakemake.output[0]))
