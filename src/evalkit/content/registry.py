@@ -83,6 +83,13 @@ class References:
     priority_items: set[str] | None = None     # rating items of the workshop forms
 
 
+def content_path(ctx) -> Path | None:
+    """The evaluation's content registry (`content` in its evaluation.yaml) under the project root,
+    or None when the evaluation has none."""
+    c = ctx.evaluation.data.get("content")
+    return ctx.root / c if c else None
+
+
 # --- language overlays ------------------------------------------------------------------------
 # A registry's texts may sit inline ({en-US: ..., es-MX: ...}) or in one overlay file per language
 # beside it, registry.<tag>.yaml, which mirrors the registry's structure with that language's texts
