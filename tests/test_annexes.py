@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from evalkit.documents.annexes import HEAT, annexes_fragment, linkage_counts
-from evalkit.documents.charts import TEXT_COLOR, contrast_ratio
+from evalkit.core.colour import contrast_ratio
+from evalkit.documents.charts import TEXT_COLOR
 from evalkit.content.registry import Registry
 
 from .test_content import TOSC, registry

@@ -8,12 +8,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from evalkit.core.colour import contrast_ratio
 from evalkit.documents.charts import (BACKGROUND, BAR_COLOR, FIGURE_WIDTH_IN, MIN_FONT_PT, ORDINAL_PALETTE, SUPPRESSED_COLOR,
-                            TEXT_COLOR, bar_chart, contrast_ratio, figure_ref, save_figure, stacked_share_chart)
+                            TEXT_COLOR, bar_chart, figure_ref, save_figure, stacked_share_chart)
 
 
 def test_contrast_ratio_of_black_and_white():
     assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#fff", "#000") == pytest.approx(21.0)       # the short form (page CSS) too
+    assert contrast_ratio("#777777", "#777") == pytest.approx(1.0)
+    for bad in ("white", "#12345", "#gggggg", ""):
+        with pytest.raises(ValueError, match="expected #rrggbb or #rgb"):
+            contrast_ratio(bad, "#ffffff")
 
 
 @pytest.mark.parametrize("colour", [*ORDINAL_PALETTE, BAR_COLOR, SUPPRESSED_COLOR])

@@ -1,4 +1,4 @@
-"""Drafts, change reports and the comment matrix (evalkit.drafts, evalkit.changes, evalkit.comments).
+"""Drafts, change reports and the comment matrix (evalkit.review: snapshot, drafts, changes, report, comments).
 
 Each test builds a small project in tmp_path: the repository's config/ and content registry, and a
 fake finished build in results/ (values.json, one results table, the report's Markdown per
@@ -17,12 +17,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evalkit.changes import (DEL_COLORS, INS_COLORS, TEXT_COLORS, compare_drafts, contrast_ratio, dele, ins,
-                             render_html, split_sections, strip_front_matter, word_diff)
 from evalkit.cli import main
 from evalkit.content.overlays import overlay_path, read_registry, split_registry
-from evalkit.comments import check_comments, load_comments, registry_ids, render_matrix_html
-from evalkit.drafts import DraftError, load_draft, take_draft, write_change_report
+from evalkit.core.colour import contrast_ratio
+from evalkit.review.changes import compare_drafts, word_segments
+from evalkit.review.comments import check_comments, load_comments, registry_ids, render_matrix_html
+from evalkit.review.drafts import take_draft, write_change_report
+from evalkit.review.prose import split_sections, strip_front_matter
+from evalkit.review.report import DEL_COLORS, INS_COLORS, TEXT_COLORS, dele, ins, render_html
+from evalkit.review.snapshot import DraftError, load_draft
 from evalkit.core.errors import ConfigError, ProblemsError
 from evalkit.core.i18n import catalog_path
 from evalkit.values.store import ValueStore
@@ -256,7 +259,8 @@ def test_compare_reports_exactly_what_changed(two_drafts):
     (p,) = en["About this report"]["paragraphs"]
     assert ["-", "met"] in p["segments"] and ["+", "interviewed"] in p["segments"]
     (p,) = en["Results \u203a The survey"]["paragraphs"]
-    assert ["-", "50"] in p["segments"] and ["+", "55"] in p["segments"]
+    assert ["-", "50%"] in p["segments"] and ["+", "55%"] in p["segments"]     # a figure is one word
+    assert ["-", "94"] in p["segments"] and ["+", "96"] in p["segments"]
     es = {s["new"] for s in ch.prose["es-MX"]}
     assert es == {"Acerca de este informe", "Resultados \u203a La encuesta"}
 
@@ -326,12 +330,19 @@ def test_cli_take_and_codebook_export_still_there(project, capsys):
 # --- unit pieces ------------------------------------------------------------------------------
 
 def test_word_diff_and_sections():
-    assert word_diff("The share rose in every region.", "The share fell in most regions.") == [
-        ["=", "The share "], ["-", "rose"], ["+", "fell"], ["=", " in "], ["-", "every region"],
-        ["+", "most regions"], ["=", "."]]
-    assert word_diff("a  b\nc", "a b c") == [["=", "a b c"]]          # re-wrapping is no change
-    assert word_diff("x y z", "x\n\ny z") == [["=", "x"], ["+", "\n\n"], ["=", "y z"]]   # a paragraph split shows
-    assert word_diff("", "new text") == [["+", "new text"]] and word_diff("old", "") == [["-", "old"]]
+    # the diff of evalkit.review.diff, as in the redline: a short unchanged word between two changes
+    # joins them (the semantic clean-up of diff-match-patch); a figure is one word
+    assert word_segments("The share rose in every region.", "The share fell in most regions.") == [
+        ["=", "The share "], ["-", "rose in every region"], ["+", "fell in most regions"], ["=", "."]]
+    assert word_segments("The share rose in every region of the country.",
+                         "The share fell in every region of the country.") == [
+        ["=", "The share "], ["-", "rose"], ["+", "fell"], ["=", " in every region of the country."]]
+    assert word_segments("It rose to 12.5% of 1,234 people.", "It rose to 13.1% of 1,234 people.") == [
+        ["=", "It rose to "], ["-", "12.5%"], ["+", "13.1%"], ["=", " of 1,234 people."]]
+    assert word_segments("one two", "one three four") == [["=", "one "], ["-", "two"], ["+", "three four"]]
+    assert word_segments("a  b\nc", "a b c") == [["=", "a b c"]]          # re-wrapping is no change
+    assert word_segments("x y z", "x\n\ny z") == [["=", "x"], ["+", "\n\n"], ["=", "y z"]]   # a paragraph split shows
+    assert word_segments("", "new text") == [["+", "new text"]] and word_segments("old", "") == [["-", "old"]]
     body = strip_front_matter("---\ntitle: x\n---\n\n# One {#sec-one}\n\nText.\n\n```\n# code\n```\n## Two\n\nMore.\n")
     secs = split_sections(body)
     assert [(s["level"], s["title"], s["path"]) for s in secs] == [(1, "One", "One"), (2, "Two", "One \u203a Two")]
@@ -480,7 +491,7 @@ def test_every_draft_string_is_translated():
         cat = read_po(fh)
     src = ROOT / "src" / "evalkit"
     ids = set()
-    for name in ("changes.py", "comments.py"):
+    for name in ("review/report.py", "review/comments.py"):
         for node in ast.walk(ast.parse((src / name).read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args \
                     and isinstance(node.args[0], ast.Constant):
@@ -493,7 +504,8 @@ def test_every_draft_string_is_translated():
 def test_the_default_evaluation_comment_matrix_is_ready_for_a_final_draft():
     """The shipped comments all have a disposition and point at ids and sections that exist."""
     from evalkit.model.context import Context
-    from evalkit.drafts import build_files, check_final
+    from evalkit.review.drafts import check_final
+    from evalkit.review.snapshot import build_files
 
     root = Path(__file__).resolve().parents[1]
     if not (root / "results" / "mexico-auto-2024" / "build" / "en" / "report.md").exists():

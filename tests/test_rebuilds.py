@@ -131,7 +131,7 @@ FILE_EDITS = {
     "one Spanish document": (
         f"report/{EVAL}/es/report.qmd", None, None,
         {"render_report": 1, "accessibility_gate": 1, "privacy_scan": 1, **CHECKS_ALL}),
-    "review code no rule runs": ("src/evalkit/redline.py", None, None, {}),
+    "review code no rule runs": ("src/evalkit/review/redline_docx.py", None, None, {}),
     "the embedded renderer": ("src/evalkit/render/embedded.py", None, None, {**AFTER_RENDER, **ALL_GATES}),
     "the intake's reader": ("src/evalkit/intake/readers.py", None, None, {"clean_instrument": 10, "compute_values": 1,
                                                                           **AFTER_VALUES, "dataset": 1, **ALL_GATES}),

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from evalkit.checks.accessibility import check_docx
-from evalkit.redline import redline_docx
+from evalkit.review.redline_docx import redline_docx
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -179,7 +179,7 @@ def preview_main(args) -> int:
 # --- evalkit draft -------------------------------------------------------------------------------
 
 def add_draft_parser(sub) -> None:
-    """`evalkit draft take|compare|comments|list` (evalkit.drafts, evalkit.changes, evalkit.comments)."""
+    """`evalkit draft take|compare|redline|comments|list` (evalkit.review.drafts)."""
     dr = sub.add_parser("draft", help="take drafts (snapshots of a build), compare them, render the comment matrix",
                         description="Drafts are named snapshots of a finished build, kept in drafts/<name>/.")
     dsub = dr.add_subparsers(dest="draft_command", required=True)
@@ -210,7 +210,8 @@ def add_draft_parser(sub) -> None:
 
 
 def draft_main(args) -> int:
-    from evalkit.drafts import default_changes_dir, list_drafts, load_draft, take_draft, write_change_report
+    from evalkit.review.drafts import default_changes_dir, take_draft, write_change_report
+    from evalkit.review.snapshot import list_drafts, load_draft
 
     root = Path(args.root)
     try:
@@ -231,7 +232,7 @@ def draft_main(args) -> int:
             new = load_draft(root, args.new, ctx=ctx)
             out = Path(args.out) if args.out else default_changes_dir(Path(root) / "results" / new.evaluation, args.old, args.new)
             if args.draft_command == "redline":
-                from evalkit.drafts import write_redlines
+                from evalkit.review.drafts import write_redlines
 
                 written = write_redlines(old, new, out, ctx.evaluation.data["title"], args.author)
             else:
@@ -256,27 +257,11 @@ def draft_main(args) -> int:
 
 
 def _comments_main(ctx, args) -> int:
-    from evalkit.comments import comments_path, load_comments, render_matrix_html
-    from evalkit.content.overlays import read_registry
-    from evalkit.core.i18n import subtag
-    from evalkit.core.io import atomic_write_text
-    from evalkit.steps.content import content_path
+    from evalkit.review.drafts import write_comment_matrices
 
-    path = comments_path(ctx)
-    comments = load_comments(path, display=ctx.rel(path)) if path.is_file() else []
-    reg_path = content_path(ctx)
-    langs = list(ctx.config["languages"])
-    registry = read_registry(reg_path, langs, ctx.root) if reg_path is not None and reg_path.is_file() else None
-    if args.lang and args.lang not in langs:
-        raise EvalkitError(f"--lang {args.lang}: expected one of the configured languages {', '.join(langs)}")
-    if args.out:
-        lang = args.lang or langs[0]
-        targets = {lang: Path(args.out)}
-    else:
-        targets = {lang: ctx.results / "comments" / f"comments-{subtag(lang)}.html" for lang in langs}
-    for lang, out in targets.items():
-        atomic_write_text(out, render_matrix_html(comments, lang, ctx.evaluation.data["title"][lang], registry))
-        print(f"evalkit: wrote {ctx.rel(out)} ({len(comments)} comments)")
+    written, count = write_comment_matrices(ctx, args.out, args.lang)
+    for out in written.values():
+        print(f"evalkit: wrote {ctx.rel(out)} ({count} comments)")
     return 0
 
 

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 from evalkit.model.context import Context  # noqa: E402
-from evalkit.drafts import current_build, write_change_report, write_redlines  # noqa: E402
+from evalkit.review.drafts import write_change_report, write_redlines  # noqa: E402
+from evalkit.review.snapshot import current_build  # noqa: E402
 
 
 def revised(draft):

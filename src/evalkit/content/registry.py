@@ -77,3 +77,10 @@ def load_registry(path: str | Path, tosc_path: str | Path, languages: list[str],
     if problems:
         raise ConfigError(name, problems)
     return Registry(name, data, tosc)
+
+
+def content_path(ctx) -> Path | None:
+    """The evaluation's content registry (`content` in its evaluation.yaml) under the project root,
+    or None when the evaluation has none."""
+    c = ctx.evaluation.data.get("content")
+    return ctx.root / c if c else None

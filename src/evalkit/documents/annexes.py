@@ -14,7 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from evalkit.documents.charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, contrast_ratio, figure_ref, save_figure  # noqa: E402
+from evalkit.core.colour import contrast_ratio  # noqa: E402
+from evalkit.documents.charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, figure_ref, save_figure  # noqa: E402
 from evalkit.content.registry import Registry  # noqa: E402
 from evalkit.documents.fragments import md_attr, md_table  # noqa: E402
 from evalkit.core.i18n import translator  # noqa: E402

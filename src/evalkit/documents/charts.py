@@ -89,21 +89,6 @@ def save_figure(fig, path: str | Path) -> list[Path]:
     return written
 
 
-def _channel(c: float) -> float:
-    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-
-def relative_luminance(hex_color: str) -> float:
-    r, g, b = (int(hex_color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG 2.x contrast ratio of two colours."""
-    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
 def palette(n: int) -> list[str]:
     if n > len(ORDINAL_PALETTE):
         raise ValueError(f"the ordinal palette has {len(ORDINAL_PALETTE)} colours; a scale has {n} levels")

@@ -22,7 +22,7 @@ import pyreadstat
 
 from evalkit.analysis.disclosure import SUPPRESSED, release_microdata
 from evalkit.model.evaluation import Codebook
-from evalkit.render.htmlpage import SCROLL_CSS, table_region
+from evalkit.render.htmlpage import page, stylesheet, table_region
 from evalkit.core.i18n import translator
 from evalkit.core.io import atomic_write_bytes, atomic_write_text
 
@@ -257,14 +257,7 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
     """One accessible page; each language in its own section marked with its lang attribute."""
     primary = languages[0]
     e = html.escape
-    parts = [f'<!DOCTYPE html>\n<html lang="{primary}">\n<head>\n<meta charset="utf-8">\n'
-             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f'<title>{e(codebook_title(title, primary))}</title>\n'
-             '<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;'
-             'color:#1a1a1a;background:#fff;line-height:1.5}table{border-collapse:collapse;margin:1rem 0}'
-             'th,td{border:1px solid #595959;padding:.3rem .5rem;text-align:left;vertical-align:top}'
-             'th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}'
-             'a{color:#0645ad}' + SCROLL_CSS + '</style>\n</head>\n<body>\n<main>\n']
+    parts = []
     from babel import Locale
 
     from evalkit.core.i18n import babel_locale
@@ -322,8 +315,7 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
                     "(required: {l}).", fewest=rep["fewest_distinct_answers"], l=rep["l"])) + "</li>\n")
             parts.append("</ul>\n")
         parts.append("</section>\n")
-    parts.append("</main>\n</body>\n</html>\n")
-    atomic_write_text(path, "".join(parts))
+    atomic_write_text(path, page(primary, codebook_title(title, primary), "".join(parts), stylesheet("70rem")))
 
 
 def write_disclosure_report(reports: list[dict], path: Path) -> None:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from evalkit.content.registry import content_path
 from evalkit.model.context import Context
 from evalkit.core.io import atomic_write_text
 from evalkit.values.store import load_values
 from evalkit.steps.common import _write_table, read_clean
-
-
-def content_path(ctx: Context) -> Path | None:
-    c = ctx.evaluation.data.get("content")
-    return ctx.root / c if c else None
 
 
 def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):

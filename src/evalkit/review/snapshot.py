@@ -1,4 +1,5 @@
-"""Drafts: named snapshots of a finished build, kept in drafts/<name>/ to compare later drafts with.
+"""Drafts on disk: named snapshots of a finished build, kept in drafts/<name>/ to compare later
+drafts with.
 
 A draft holds what reviewers see and what the numbers are: values.json, the results tables, the
 content registry and the report's text in every language (the Markdown after values were
@@ -12,14 +13,15 @@ is final, and the SHA-256 of every file::
     drafts/<name>/registry.yaml         (when the evaluation has a content registry)
     drafts/<name>/text/<subtag>.md
 
-`take_draft` writes a draft atomically (into a temporary folder, then renamed); a final draft is
-refused while a reviewer's comment lacks a disposition or points at an id or section that no
-longer exists (evalkit.comments). `load_draft(root, name)` reads one back; the name `current`
-stands for the current build in results/ (not stored).
+`write_draft` writes a draft atomically (into a temporary folder, then renamed); taking a draft,
+with its checks, is evalkit.review.drafts.take_draft. `load_draft(root, name)` reads one back;
+the name `current` stands for the current build in results/ (not stored).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -30,9 +32,13 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 from pathlib import Path
 
-from evalkit.core.errors import EvalkitError, ProblemsError
+from evalkit.content.overlays import dump_registry_yaml, read_registry
+from evalkit.content.registry import content_path
+from evalkit.core.config import load_yaml
+from evalkit.core.errors import EvalkitError
 from evalkit.core.i18n import subtag
 from evalkit.core.io import sha256_file
+from evalkit.review.prose import strip_front_matter
 
 FORMAT_VERSION = "evalkit-draft/1"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -96,32 +102,23 @@ def git_commit(root: Path) -> str | None:
 
 
 def read_body(path: Path) -> str:
-    from evalkit.changes import strip_front_matter
-
     return strip_front_matter(path.read_text(encoding="utf-8"))
 
 
-def _read_tables(folder: Path) -> dict[str, list[list[str]]]:
-    from evalkit.changes import read_csv_rows
+def read_csv_rows(text: str) -> list[list[str]]:
+    return [row for row in csv.reader(io.StringIO(text))]
 
+
+def _read_tables(folder: Path) -> dict[str, list[list[str]]]:
     if not folder.is_dir():
         return {}
     return {p.stem: read_csv_rows(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.csv"))}
-
-
-def _load_yaml(path: Path):
-    from evalkit.core.config import load_yaml
-
-    return load_yaml(path)
 
 
 def build_files(ctx) -> dict:
     """Where the current build's parts are: values, tables folder, registry (or None), text per language.
 
     Raises DraftError naming what is missing when the build is not finished."""
-    from evalkit.steps.content import content_path
-
-    root = Path(ctx.root)
     results = ctx.results
     langs = list(ctx.config["languages"])
     values = results / "values.json"
@@ -136,24 +133,19 @@ def build_files(ctx) -> dict:
     return {"values": values, "tables": results / "tables", "registry": reg, "texts": texts}
 
 
-# --- taking a draft -----------------------------------------------------------------------------
+def current_registry(ctx, files: dict) -> dict | None:
+    """The current content registry with the texts of every language (its overlays merged in)."""
+    if files["registry"] is None:
+        return None
+    return read_registry(files["registry"], list(ctx.config["languages"]), display_root=ctx.root)
 
-def take_draft(ctx, name: str, date: str | None = None, final: bool = False, replace: bool = False) -> Path:
-    """Snapshot the current build as drafts/<name>/ and return that folder.
 
-    Refused when the build is unfinished, when the draft exists (unless `replace`), and, for a
-    final draft, while any reviewer's comment lacks a disposition or points at a finding,
-    recommendation, leverage point or section that no longer exists."""
-    check_name(name)
-    day = check_date(date) if date is not None else _date.today().isoformat()
+# --- writing a draft ----------------------------------------------------------------------------
+
+def write_draft(ctx, name: str, day: str, final: bool, replace: bool, files: dict) -> Path:
+    """Write the current build (`files`, from build_files) as drafts/<name>/ and return that
+    folder; refused when the draft exists, unless `replace`."""
     root = Path(ctx.root)
-    files = build_files(ctx)
-    values_doc = json.loads(files["values"].read_text(encoding="utf-8"))
-    if values_doc.get("evaluation") not in (None, ctx.evaluation.id):
-        raise DraftError(f"{ctx.rel(files['values'])} belongs to evaluation {values_doc.get('evaluation')!r}, "
-                         f"not {ctx.evaluation.id!r}; rebuild first")
-    if final:
-        check_final(ctx, files)
     drafts = root / DRAFTS_DIR
     dest = drafts / name
     if dest.exists() and not replace:
@@ -167,9 +159,7 @@ def take_draft(ctx, name: str, date: str | None = None, final: bool = False, rep
             for p in sorted(files["tables"].glob("*.csv")):
                 shutil.copyfile(p, tmp / "tables" / p.name)
         if files["registry"] is not None:   # with every language's texts merged in
-            from evalkit.content.overlays import dump_registry_yaml
-
-            (tmp / "registry.yaml").write_text(dump_registry_yaml(_registry(ctx, files)), encoding="utf-8")
+            (tmp / "registry.yaml").write_text(dump_registry_yaml(current_registry(ctx, files)), encoding="utf-8")
         (tmp / "text").mkdir()
         for lang, p in files["texts"].items():
             (tmp / "text" / f"{subtag(lang)}.md").write_text(read_body(p), encoding="utf-8")
@@ -199,23 +189,6 @@ def take_draft(ctx, name: str, date: str | None = None, final: bool = False, rep
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return dest
-
-
-def check_final(ctx, files: dict | None = None) -> None:
-    """Raise ProblemsError listing every comment that stops a final draft."""
-    from evalkit.comments import check_comments, comments_path, load_comments, registry_ids
-    from evalkit.changes import section_titles
-
-    files = files or build_files(ctx)
-    path = comments_path(ctx)
-    if not path.is_file():
-        return
-    comments = load_comments(path, display=ctx.rel(path))
-    registry = _registry(ctx, files)
-    titles = [t for p in files["texts"].values() for t in section_titles(read_body(p))]
-    problems = check_comments(comments, registry_ids(registry), titles, final=True)
-    if problems:
-        raise ProblemsError(f"{ctx.rel(path)} (a final draft needs every comment resolved)", problems)
 
 
 # --- reading drafts -----------------------------------------------------------------------------
@@ -268,7 +241,7 @@ def load_draft(root: str | Path, name: str, ctx=None, verify: bool = True) -> Dr
                  evaluation=meta.get("evaluation"), languages=langs,
                  values=json.loads((folder / "values.json").read_text(encoding="utf-8")),
                  tables=_read_tables(folder / "tables"),
-                 registry=_load_yaml(reg) if reg.is_file() else None, texts=texts, path=folder)
+                 registry=load_yaml(reg) if reg.is_file() else None, texts=texts, path=folder)
 
 
 def current_build(ctx) -> Draft:
@@ -278,62 +251,11 @@ def current_build(ctx) -> Draft:
                  evaluation=ctx.evaluation.id, languages=langs,
                  values=json.loads(files["values"].read_text(encoding="utf-8")),
                  tables=_read_tables(files["tables"]),
-                 registry=_registry(ctx, files),
+                 registry=current_registry(ctx, files),
                  texts={lang: read_body(p) for lang, p in files["texts"].items()}, path=None)
-
-
-def _registry(ctx, files: dict) -> dict | None:
-    """The current content registry with the texts of every language (its overlays merged in)."""
-    from evalkit.content.overlays import read_registry
-
-    if files["registry"] is None:
-        return None
-    return read_registry(files["registry"], list(ctx.config["languages"]), display_root=ctx.root)
 
 
 def _context(root: Path):
     from evalkit.model.context import Context
 
     return Context.load(root)
-
-
-# --- comparing ----------------------------------------------------------------------------------
-
-def default_changes_dir(results: str | Path, old: str, new: str) -> Path:
-    """results/<evaluation>/changes/<old>--<new>/"""
-    return Path(results) / "changes" / f"{old}--{new}"
-
-
-def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str, Path]:
-    """changes-<subtag>.html per language and changes.json in `out_dir`; returns what was written."""
-    from evalkit.changes import compare_drafts, render_html
-    from evalkit.core.io import atomic_write_text
-
-    out_dir = Path(out_dir)
-    changes = compare_drafts(old, new)
-    written = {}
-    for lang in changes.languages:
-        p = out_dir / f"changes-{subtag(lang)}.html"
-        atomic_write_text(p, render_html(changes, lang))
-        written[lang] = p
-    p = out_dir / "changes.json"
-    atomic_write_text(p, changes.to_json())
-    written["json"] = p
-    return written
-
-
-def write_redlines(old: Draft, new: Draft, out_dir: str | Path, title: dict, author: str) -> dict[str, Path]:
-    """redline-<subtag>.docx per language: the report text of `new` against `old` as native Word
-    tracked changes (evalkit.redline), dated with the later draft's date."""
-    from evalkit.redline import redline_docx
-
-    out_dir = Path(out_dir)
-    written = {}
-    for lang in new.languages:
-        if lang not in old.texts or lang not in new.texts:
-            continue
-        p = out_dir / f"redline-{subtag(lang)}.docx"
-        redline_docx(old.texts[lang], new.texts[lang], p, lang, title[lang], author,
-                     new.date or old.date or "1970-01-01")
-        written[lang] = p
-    return written

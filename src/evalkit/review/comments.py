@@ -8,12 +8,11 @@ team's response.
 
 `check_comments` lists every problem, each naming the comment id and the field: duplicate ids,
 locations that no longer exist in the draft, and (for a final draft) missing dispositions.
-`render_matrix_html` renders the matrix as an accessible table in one language.
+`render_matrix_html` renders the matrix as an accessible table in one language, in the page shell
+of evalkit.render.htmlpage.
 """
 
 from __future__ import annotations
-
-from evalkit.render.htmlpage import SCROLL_CSS, table_region
 
 import html
 from collections import Counter
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from evalkit.core.config import load_schema, load_yaml, validate
 from evalkit.core.i18n import translator
+from evalkit.render.htmlpage import page, stylesheet, table_region
 
 COMMENTS_FILE = "comments.yaml"
 LOCATION_KINDS = ("section", "finding", "recommendation", "leverage_point")
@@ -163,12 +163,5 @@ def render_matrix_html(comments: list[dict], lang: str, title: str | None = None
              + "".join(f'<th scope="col">{e(h)}</th>' for h in headers) + "</tr></thead>\n<tbody>\n"
              + "".join(rows) + "</tbody>\n</table>\n")
     table = table_region(caption, table)
-    css = (SCROLL_CSS + "body{font-family:system-ui,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;"
-           "background:#fff;line-height:1.5}table{border-collapse:collapse;margin:1rem 0}"
-           "th,td{border:1px solid #595959;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-           "thead th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}")
     body = table if comments else f"<p>{e(_('No comments yet.'))}</p>\n"
-    return (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{e(heading)}</title>\n'
-            f"<style>{css}</style>\n</head>\n<body>\n<main>\n<h1>{e(heading)}</h1>\n<p>{e(summary)}</p>\n"
-            f"{body}</main>\n</body>\n</html>\n")
+    return page(lang, heading, f"<h1>{e(heading)}</h1>\n<p>{e(summary)}</p>\n{body}", stylesheet("80rem"))
