@@ -14,6 +14,7 @@ from evalkit.steps.common import (
     _source,
     _write_table,
     breakdown_variable,
+    dataset_instruments,
     indicator_config,
     read_clean,
 )
@@ -170,7 +171,6 @@ def _released(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore) ->
     """The microdata the dataset publishes of a survey (None when it publishes none), and the values
     documents cite about their protection (``<instrument>.k``, ``<instrument>.l``)."""
     from evalkit.analysis.disclosure import release_microdata
-    from evalkit.steps.dataset import dataset_instruments
 
     if ins["id"] not in dataset_instruments(ctx):
         return None

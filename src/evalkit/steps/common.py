@@ -44,6 +44,11 @@ def indicator_config(ctx: Context, instrument_id: str):
                                  ctx.evaluation.codebooks[instrument_id], list(ctx.config["languages"]), root=ctx.root)
 
 
+def dataset_instruments(ctx: Context) -> list[str]:
+    """Instruments whose microdata are published: rating surveys marked publish."""
+    return [i["id"] for i in ctx.evaluation.instruments_of("rating_survey") if i["publish"]]
+
+
 def copy_file(src: str | Path, dst: str | Path) -> None:
     atomic_write_bytes(dst, Path(src).read_bytes())
     shutil.copymode(src, dst)
