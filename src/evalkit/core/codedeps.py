@@ -4,7 +4,9 @@ read from the source (imports inside functions included), plus the data files th
 Each rule lists this as its `code` input, so editing a module re-runs exactly the rules whose steps
 import it, directly or not; editing code no rule runs (the draft and review commands) re-runs
 nothing. Light on purpose (standard library only): the Snakefile calls it on every run, so each
-module is read and parsed once per run, whatever the number of rules.
+module is read and parsed once per run, whatever the number of rules, and what a module imports and
+names is kept in .snakemake/evalkit-codedeps.json by the module's size and modification time (a run
+with no code edited parses nothing).
 
 The data files a module loads are found in its source too: a string constant that names a file
 beside the module (``"report.css"``, ``"section508.yaml"``) or a schema in workflow/schemas/
@@ -15,11 +17,17 @@ the code builds from parts (the gettext catalogues) are listed in RESOURCES.
 from __future__ import annotations
 
 import ast
+import json
+import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = "evalkit"
 SCHEMAS = Path("workflow") / "schemas"
+CACHE = Path(".snakemake") / "evalkit-codedeps.json"
+CACHE_VERSION = 1
+FILE_NAME = re.compile(r"[\w.-]{1,100}\.\w{1,10}")  # a string constant that may name a data file
 
 # Data files that a module reads under a name its source does not spell out, by module, relative to
 # the repository root.
@@ -45,11 +53,54 @@ def _folder_files(folder: Path) -> frozenset[str]:
     return frozenset(p.name for p in folder.iterdir() if p.is_file() and p.suffix not in (".py", ".pyc"))
 
 
+class _Cache:
+    """What each module imports and names, by its size and modification time, kept between runs in
+    <root>/.snakemake/ (when that folder exists: a checkout Snakemake has run in)."""
+
+    def __init__(self, root: Path):
+        self.path = root / CACHE
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            if doc.get("version") == CACHE_VERSION:
+                self.entries = doc["modules"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+
+    def save(self) -> None:
+        if not self.dirty or not self.path.parent.is_dir():
+            return
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"version": CACHE_VERSION, "modules": self.entries}, sort_keys=True),
+                           encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
 @lru_cache(maxsize=None)
-def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
-    """The evalkit modules one module imports, anywhere in its source, and the data files it names."""
-    path = _module_file(src, module)
-    assert path is not None
+def _cache(root: Path) -> _Cache:
+    return _Cache(root)
+
+
+def _source_facts(src: Path, module: str, path: Path) -> tuple[list[str], list[str]]:
+    """The imported names and the string constants of one module (from the cache when it is unchanged)."""
+    cache = _cache(src.parent)
+    stat = path.stat()
+    stamp = [stat.st_size, stat.st_mtime_ns]
+    entry = cache.entries.get(module)
+    if entry and entry.get("stamp") == stamp and entry.get("file") == path.name:
+        return entry["imports"], entry["strings"]
+    found, strings = _parse(module, path)
+    cache.entries[module] = {"stamp": stamp, "file": path.name, "imports": found, "strings": strings}
+    cache.dirty = True
+    return found, strings
+
+
+def _parse(module: str, path: Path) -> tuple[list[str], list[str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
@@ -66,8 +117,18 @@ def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
                 target = node.module or ""
             found.add(target)
             found |= {f"{target}.{a.name}" for a in node.names}  # `from . import x` names a module
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and FILE_NAME.fullmatch(node.value):
             strings.add(node.value)
+    return sorted(found), sorted(strings)
+
+
+@lru_cache(maxsize=None)
+def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
+    """The evalkit modules one module imports, anywhere in its source, and the data files it names."""
+    path = _module_file(src, module)
+    assert path is not None
+    imported, named = _source_facts(src, module, path)
+    found, strings = set(imported), set(named)
     modules = set()
     for name in found:
         if name == PACKAGE or name.startswith(PACKAGE + "."):
@@ -104,4 +165,5 @@ def closure(root: str, *modules: str) -> tuple[str, ...]:
         if owner in seen:
             for pattern in patterns:
                 files |= {str(p.relative_to(root)) for p in Path(root).glob(pattern)}
+    _cache(Path(root)).save()
     return tuple(sorted(files))
