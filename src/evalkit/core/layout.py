@@ -1,8 +1,8 @@
 """Where everything built for one evaluation goes: the one module that names the paths under
 results/<evaluation>/ (never edited by hand; nothing else composes them).
 
-    Layout.of(root, "mexico-auto-2024").clean_table("post_interview")
-    -> <root>/results/mexico-auto-2024/clean/post_interview.csv
+    Layout.of(root, "<evaluation>").clean_table("<instrument>")
+    -> <root>/results/<evaluation>/clean/<instrument>.csv
 
 The workflow's rules name their inputs and outputs through it (workflow/rules/common.smk makes one
 with a relative root, so the paths are Snakemake patterns: pass "{lang}" and get a wildcard back),
