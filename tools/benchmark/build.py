@@ -147,7 +147,7 @@ def job_times(layout: Layout) -> dict[str, dict[str, float]]:
         rel = tsv.relative_to(folder)
         rule = rel.parts[0] if len(rel.parts) > 1 else rel.stem
         header, *rows = [line.split("\t") for line in tsv.read_text().splitlines() if line.strip()]
-        row = dict(zip(header, rows[-1]))
+        row = dict(zip(header, rows[-1], strict=True))
         entry = out.setdefault(rule, {"jobs": 0, "s": 0.0, "cpu_time": 0.0})
         entry["jobs"] += 1
         entry["s"] += float(row["s"])
@@ -192,8 +192,8 @@ def one_run(work: Path, cores: int, edits: bool) -> dict:
         reword_first_recommendation(work)
         fig["recommendation"], fig["recommendation_jobs"] = snakemake(work, cores)
         src = work / "report" / EVAL / "es" / "report.qmd"
-        src.write_text(src.read_text(encoding="utf-8") + "\nEl equipo agradece a todas las personas que participaron.\n",
-                       encoding="utf-8")
+        sentence = "\nEl equipo agradece a todas las personas que participaron.\n"
+        src.write_text(src.read_text(encoding="utf-8") + sentence, encoding="utf-8")
         fig["sentence"], fig["sentence_jobs"] = snakemake(work, cores)
     return fig
 
@@ -228,7 +228,8 @@ def main() -> int:
           f"{'; ran: ' + ', '.join(last['noop_ran']) if last['noop_ran'] else ''}")
     print(f"one Spanish recommendation edited:  {last['recommendation']:6.1f} s   jobs run: "
           f"{', '.join(last['recommendation_jobs'])}")
-    print(f"one Spanish report sentence:        {last['sentence']:6.1f} s   jobs run: {', '.join(last['sentence_jobs'])}")
+    print(f"one Spanish report sentence:        {last['sentence']:6.1f} s   jobs run: "
+          f"{', '.join(last['sentence_jobs'])}")
     print("\nwhere the clean build's time goes (last run; per rule: jobs, sum of job wall s, sum of job CPU s):")
     for rule, t in sorted(last["jobs"].items(), key=lambda kv: -kv[1]["s"]):
         print(f"  {rule:22} {t['jobs']:3d} {t['s']:7.1f} {t['cpu_time']:7.1f}")

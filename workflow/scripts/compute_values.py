@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from evalkit.steps.analysis import compute_values
 from evalkit.core.steplog import run
+from evalkit.steps.analysis import compute_values
 
 
 def step(ctx):

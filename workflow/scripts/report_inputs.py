@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from evalkit.steps.report import build_report_inputs
 from evalkit.core.steplog import run
+from evalkit.steps.report import build_report_inputs
 
 run(snakemake, lambda ctx: build_report_inputs(
     ctx, snakemake.input.values, snakemake.params.lang, snakemake.output.meta,

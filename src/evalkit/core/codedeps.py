@@ -20,7 +20,7 @@ import ast
 import json
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "evalkit"
@@ -36,7 +36,7 @@ RESOURCES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _module_file(src: Path, module: str) -> Path | None:
     base = src.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -45,7 +45,7 @@ def _module_file(src: Path, module: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _folder_files(folder: Path) -> frozenset[str]:
     """Names of the data files (not Python) in one folder."""
     if not folder.is_dir():
@@ -81,7 +81,7 @@ class _Cache:
             tmp.unlink(missing_ok=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cache(root: Path) -> _Cache:
     return _Cache(root)
 
@@ -122,7 +122,7 @@ def _parse(module: str, path: Path) -> tuple[list[str], list[str]]:
     return sorted(found), sorted(strings)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
     """The evalkit modules one module imports, anywhere in its source, and the data files it names."""
     path = _module_file(src, module)
@@ -142,7 +142,7 @@ def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
     return frozenset(modules), frozenset(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def closure(root: str, *modules: str) -> tuple[str, ...]:
     """Every file (relative to `root`) that running `modules` may execute or load."""
     src = Path(root) / "src"
@@ -159,7 +159,7 @@ def closure(root: str, *modules: str) -> tuple[str, ...]:
         imported, loaded = _scan(src, m)
         data |= loaded
         todo += sorted(imported - seen)
-    files = {str(_module_file(src, m).relative_to(root)) for m in seen}
+    files = {str(path.relative_to(root)) for m in seen if (path := _module_file(src, m)) is not None}
     files |= {str(p.relative_to(root)) for p in data}
     for owner, patterns in RESOURCES.items():
         if owner in seen:

@@ -17,7 +17,8 @@ and so do the steps and the commands that read a build (drafts, changes, preview
 | build/<lang>/<document>.* | the renderer's intermediate files (Markdown, Typst, reference.docx) |
 | staged/<lang>/<document>.<fmt>, staged/dataset/ | documents and dataset as built, before and while checked |
 | checks/accessibility/<part>.json, checks/privacy/<part>.json | the gate and the privacy scan per part |
-| checks/accessibility.json, privacy.json, environment.json, 508.{json,html}, release.json | merged checks, the release record |
+| checks/accessibility.json, privacy.json, environment.json, 508.{json,html} | the merged checks |
+| checks/release.json | which release publish/ holds |
 | publish/ | the release (promoted whole) |
 | logs/<rule>[/<wildcards>].log, benchmarks/<rule>[/<wildcards>].tsv | one log and one timing file per job |
 | changes/<old>--<new>/, comments/, previews/ | made by `evalkit draft …` and `evalkit preview`, not by the build |
@@ -28,7 +29,7 @@ Light on purpose (standard library only): the Snakefile imports it on every run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 RESULTS = "results"          # results/<evaluation id>/ under the repository root
 DRAFTS = "drafts"            # drafts/<name>/ under the repository root (evalkit draft take)

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pypandoc
@@ -39,7 +39,7 @@ TYPST_TEMPLATE = HERE / "page.typst"
 
 def epoch_of(iso_date: str) -> int:
     d = date.fromisoformat(iso_date)
-    return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
 
 
 def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str:
@@ -47,7 +47,8 @@ def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str
     _ = translator(lang)
     fm = {k: v for k, v in doc.metadata.items() if k != "metadata-files"}
     if fm.get("lang") != lang:
-        raise RenderError(f"the source's front matter says lang: {fm.get('lang')!r}; the pipeline builds it as {lang!r}")
+        raise RenderError(f"the source's front matter says lang: {fm.get('lang')!r}; "
+                          f"the pipeline builds it as {lang!r}")
     fm["crossref"] = {"fig-prefix": _("Figure"), "tbl-prefix": _("Table"), "annex-prefix": _("Annex {letter}"),
                       "lot-title": _("List of tables"), "lof-title": _("List of figures")}
     fm["evalkit-resource-prefix"] = resource_prefix
@@ -148,12 +149,14 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
                      "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch, calls)
         elif fmt == "docx":
             day = date.fromisoformat(iso_date)
-            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx", bool(numbered),
+            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx",
+                                       bool(numbered),
                                        stamp=(day.year, day.month, day.day, 0, 0, 0))
             _pandoc([*common, *toc, "--to", "docx", "--reference-doc", reference.name, *figures("png"),
                      "--output", tmp.name], build_dir, epoch, calls)
             # a report's pages carry the kind of document as running header; a brief's only page numbers
-            finish_docx(tmp, str(doc.metadata.get("running-header") or "") if numbered else "", translator(lang)("Page"))
+            running = str(doc.metadata.get("running-header") or "") if numbered else ""
+            finish_docx(tmp, running, translator(lang)("Page"))
         elif fmt == "pdf":
             header = os.path.relpath(TYPST_HEADER, build_dir)
             # the contents come from the Lua filter (after the front matter), not from --toc
@@ -163,7 +166,8 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             authors = [authors] if isinstance(authors, str) else [str(a) for a in authors]
             if authors:
                 cover += ["--variable", f"pdf-author={typst_string_text(', '.join(authors))}"]
-            _pandoc([*common, *cover, "--to", "typst", "--standalone", "--template", os.path.relpath(TYPST_TEMPLATE, build_dir),
+            _pandoc([*common, *cover, "--to", "typst", "--standalone",
+                     "--template", os.path.relpath(TYPST_TEMPLATE, build_dir),
                      "--include-in-header", header, *figures("svg"),
                      "--output", f"{name}.typ"], build_dir, epoch, calls)
             calls.append({"tool": "typst", "input": f"{name}.typ", "output": tmp.name, "pdf_standards": ["ua-1"],

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evalkit.model.context import Context
 from evalkit.core.io import atomic_write_bytes, atomic_write_text, sha256_file
+from evalkit.model.context import Context
 
 if TYPE_CHECKING:
     import pandas as pd
