@@ -58,5 +58,5 @@ def test_no_rule_runs_review_code():
     steps = [p.stem for p in (SRC / "evalkit" / "steps").glob("*.py") if p.stem != "__init__"]
     assert steps
     for step in steps:
-        files = closure(str(ROOT), "evalkit.core.steplog", f"evalkit.steps.{step}")
+        files = closure(str(ROOT), "evalkit.steps.runner", f"evalkit.steps.{step}")
         assert not [f for f in files if f.startswith("src/evalkit/review/")], step

@@ -1,22 +1,24 @@
 rule compute_values:
     """Analyse every instrument by its data family into values.json (every number documents cite) and results tables."""
     input:
-        clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
+        clean=clean_tables(),
         codebooks=codebooks(),
         analysis=analysis_settings(),
         code=evalkit_code("analysis"),
     output:
-        values=RESULTS + "/values.json",
+        values=LAYOUT.values(),
         tables=analysis_table_files(),
     params:
         config=settings("languages", "statistics", "privacy"),
         evaluation=evaluation_part("instruments", "analysis", "corrections"),
-        table_dir=RESULTS + "/tables",
+        table_dir=lambda w: str(LAYOUT.tables_dir()),
     log:
-        RESULTS + "/logs/compute_values.log",
+        LAYOUT.log("compute_values"),
     benchmark:
-        RESULTS + "/benchmarks/compute_values.tsv"
+        LAYOUT.benchmark("compute_values")
     resources:
         mem_mb=2000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/compute_values.py"

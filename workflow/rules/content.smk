@@ -2,24 +2,26 @@ rule check_content:
     """Check the content registry with one language's texts against the build (ids, references, controlled lists, every text in that language, no typed numbers) and write the internal evidence review in that language."""
     input:
         registry=lambda w: content_files(w.lang),
-        values=RESULTS + "/values.json",
+        values=LAYOUT.values(),
         tables=analysis_table_files(),
-        clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
+        clean=clean_tables(),
         codebooks=codebooks(),
         analysis=analysis_settings(),
         code=evalkit_code("content"),
     output:
-        report=RESULTS + "/checks/content/{lang}.json",
-        review=RESULTS + "/review/{lang}/findings-evidence.csv",
+        report=LAYOUT.content_check("{lang}"),
+        review=LAYOUT.evidence_review("{lang}"),
     params:
         config=settings(),
         evaluation=evaluation_part("instruments", "analysis", "content"),
         lang=lambda w: LANGS[w.lang],
     log:
-        RESULTS + "/logs/check_content/{lang}.log",
+        LAYOUT.log("check_content", "{lang}"),
     benchmark:
-        RESULTS + "/benchmarks/check_content/{lang}.tsv"
+        LAYOUT.benchmark("check_content", "{lang}")
     resources:
         mem_mb=1000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/check_content.py"

@@ -6,17 +6,19 @@ rule clean_instrument:
         resolutions=duplicate_resolutions(),
         code=evalkit_code("intake"),
     output:
-        table=RESULTS + "/clean/{instrument}.csv",
-        report=RESULTS + "/clean/{instrument}.intake.json",
+        table=LAYOUT.clean_table("{instrument}"),
+        report=LAYOUT.intake_report("{instrument}"),
     params:
         config=settings(),
         instrument=lambda w: {k: v for k, v in EVAL.instrument(w.instrument).items() if k != "publish"},
         evaluation=evaluation_part("date"),  # dates in the data must not come after it
     log:
-        RESULTS + "/logs/clean_instrument/{instrument}.log",
+        LAYOUT.log("clean_instrument", "{instrument}"),
     benchmark:
-        RESULTS + "/benchmarks/clean_instrument/{instrument}.tsv"
+        LAYOUT.benchmark("clean_instrument", "{instrument}")
     resources:
         mem_mb=2000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/clean_instrument.py"

@@ -1,10 +1,8 @@
-import os
-
 rule report_inputs:
     """Turn values.json into a language's report metadata, charts and table fragments."""
     input:
-        values=RESULTS + "/values.json",
-        clean=expand(RESULTS + "/clean/{instrument}.csv", instrument=INSTRUMENTS),
+        values=LAYOUT.values(),
+        clean=clean_tables(),
         registry=lambda w: content_files(w.lang),
         checked=lambda w: content_checked(w.lang),
         codebooks=codebooks(),
@@ -12,22 +10,22 @@ rule report_inputs:
         catalogs=interface_catalogs(),
         code=evalkit_code("report"),
     output:
-        meta=RESULTS + "/report/{lang}/meta.yml",
-        fragments=directory(RESULTS + "/report/{lang}/fragments"),
-        figures=directory(RESULTS + "/report/{lang}/figures"),
+        meta=LAYOUT.report_meta("{lang}"),
+        fragments=directory(LAYOUT.fragments("{lang}")),
+        figures=directory(LAYOUT.figures("{lang}")),
     params:
         config=settings("languages", "formats", "privacy.min_cell"),
-        evaluation=lambda w: evaluation_part("date", "report", "content", "analysis", "instruments", "publication", "provenance",
-                                             "workshop_agenda",
-                                             "corrections",
-                                             title=LANGS[w.lang]),
+        evaluation=lambda w: evaluation_part("date", "report", "content", "analysis", "instruments", "publication",
+                                             "provenance", "workshop_agenda", "corrections", title=LANGS[w.lang]),
         lang=lambda w: LANGS[w.lang],
     log:
-        RESULTS + "/logs/report_inputs/{lang}.log",
+        LAYOUT.log("report_inputs", "{lang}"),
     benchmark:
-        RESULTS + "/benchmarks/report_inputs/{lang}.tsv"
+        LAYOUT.benchmark("report_inputs", "{lang}")
     resources:
         mem_mb=1000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/report_inputs.py"
 
@@ -35,24 +33,26 @@ rule report_inputs:
 rule render_report:
     """Render one document of a language (the report, a brief) to every configured format."""
     input:
-        source=lambda w: str(CTX.report_source(LANGS[w.lang], w.document).relative_to(CTX.root)),
-        meta=RESULTS + "/report/{lang}/meta.yml",
-        fragments=RESULTS + "/report/{lang}/fragments",
-        figures=RESULTS + "/report/{lang}/figures",
+        source=lambda w: report_source(w.lang, w.document),
+        meta=LAYOUT.report_meta("{lang}"),
+        fragments=LAYOUT.fragments("{lang}"),
+        figures=LAYOUT.figures("{lang}"),
         partials=lambda w: report_partials(w.lang),
         code=evalkit_code("render"),
     output:
-        expand(STAGED + "/{{lang}}/{{document}}.{fmt}", fmt=config["formats"]),
+        LAYOUT.staged_formats("{lang}", "{document}", FORMATS),
     params:
         config=settings("renderer", "languages"),
         evaluation=evaluation_part("date", "report"),
         lang=lambda w: LANGS[w.lang],
-        build_dir=lambda w: os.path.dirname(f"{RESULTS}/build/{w.lang}/{w.document}"),
+        build_dir=lambda w: str(LAYOUT.build_dir(w.lang, w.document)),
     log:
-        RESULTS + "/logs/render_report/{lang}/{document}.log",
+        LAYOUT.log("render_report", "{lang}", "{document}"),
     benchmark:
-        RESULTS + "/benchmarks/render_report/{lang}/{document}.tsv"
+        LAYOUT.benchmark("render_report", "{lang}", "{document}")
     resources:
         mem_mb=2000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/render_report.py"

@@ -3,29 +3,40 @@ read from the source (imports inside functions included), plus the data files th
 
 Each rule lists this as its `code` input, so editing a module re-runs exactly the rules whose steps
 import it, directly or not; editing code no rule runs (the draft and review commands) re-runs
-nothing. Light on purpose: the Snakefile calls it on every run.
+nothing. Light on purpose (standard library only): the Snakefile calls it on every run, so each
+module is read and parsed once per run, whatever the number of rules, and what a module imports and
+names is kept in .snakemake/evalkit-codedeps.json by the module's size and modification time (a run
+with no code edited parses nothing).
+
+The data files a module loads are found in its source too: a string constant that names a file
+beside the module (``"report.css"``, ``"section508.yaml"``) or a schema in workflow/schemas/
+(``load_schema("codebook.schema.yaml")``) makes that file part of the closure. Files whose name
+the code builds from parts (the gettext catalogues) are listed in RESOURCES.
 """
 
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
+import json
+import os
+import re
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "evalkit"
+SCHEMAS = Path("workflow") / "schemas"
+CACHE = Path(".snakemake") / "evalkit-codedeps.json"
+CACHE_VERSION = 1
+FILE_NAME = re.compile(r"[\w.-]{1,100}\.\w{1,10}")  # a string constant that may name a data file
 
-# Data files that modules read at run time, by the module (or package) that reads them, relative
-# to the repository root. A module that loads another file must be listed here.
+# Data files that a module reads under a name its source does not spell out, by module, relative to
+# the repository root.
 RESOURCES = {
-    "evalkit.core.config": ["workflow/schemas/*.yaml"],
     "evalkit.core.i18n": ["src/evalkit/locale/*/LC_MESSAGES/*.po"],
-    "evalkit.checks.conformance": ["src/evalkit/checks/section508.yaml"],
-    "evalkit.render": ["src/evalkit/render/*.lua", "src/evalkit/render/*.typ", "src/evalkit/render/*.typst",
-                       "src/evalkit/render/*.css",
-                       "src/evalkit/render/*.html5"],
 }
 
 
+@cache
 def _module_file(src: Path, module: str) -> Path | None:
     base = src.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
@@ -34,11 +45,66 @@ def _module_file(src: Path, module: str) -> Path | None:
     return None
 
 
-def _imports(src: Path, module: str, path: Path) -> set[str]:
-    """The evalkit modules that one module imports, anywhere in its source."""
+@cache
+def _folder_files(folder: Path) -> frozenset[str]:
+    """Names of the data files (not Python) in one folder."""
+    if not folder.is_dir():
+        return frozenset()
+    return frozenset(p.name for p in folder.iterdir() if p.is_file() and p.suffix not in (".py", ".pyc"))
+
+
+class _Cache:
+    """What each module imports and names, by its size and modification time, kept between runs in
+    <root>/.snakemake/ (when that folder exists: a checkout Snakemake has run in)."""
+
+    def __init__(self, root: Path):
+        self.path = root / CACHE
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            if doc.get("version") == CACHE_VERSION:
+                self.entries = doc["modules"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+
+    def save(self) -> None:
+        if not self.dirty or not self.path.parent.is_dir():
+            return
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps({"version": CACHE_VERSION, "modules": self.entries}, sort_keys=True),
+                           encoding="utf-8")
+            os.replace(tmp, self.path)
+            self.dirty = False
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+@cache
+def _cache(root: Path) -> _Cache:
+    return _Cache(root)
+
+
+def _source_facts(src: Path, module: str, path: Path) -> tuple[list[str], list[str]]:
+    """The imported names and the string constants of one module (from the cache when it is unchanged)."""
+    cache = _cache(src.parent)
+    stat = path.stat()
+    stamp = [stat.st_size, stat.st_mtime_ns]
+    entry = cache.entries.get(module)
+    if entry and entry.get("stamp") == stamp and entry.get("file") == path.name:
+        return entry["imports"], entry["strings"]
+    found, strings = _parse(module, path)
+    cache.entries[module] = {"stamp": stamp, "file": path.name, "imports": found, "strings": strings}
+    cache.dirty = True
+    return found, strings
+
+
+def _parse(module: str, path: Path) -> tuple[list[str], list[str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     found: set[str] = set()
+    strings: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
@@ -51,33 +117,53 @@ def _imports(src: Path, module: str, path: Path) -> set[str]:
                 target = node.module or ""
             found.add(target)
             found |= {f"{target}.{a.name}" for a in node.names}  # `from . import x` names a module
-    out = set()
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and FILE_NAME.fullmatch(node.value):
+            strings.add(node.value)
+    return sorted(found), sorted(strings)
+
+
+@cache
+def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
+    """The evalkit modules one module imports, anywhere in its source, and the data files it names."""
+    path = _module_file(src, module)
+    assert path is not None
+    imported, named = _source_facts(src, module, path)
+    found, strings = set(imported), set(named)
+    modules = set()
     for name in found:
         if name == PACKAGE or name.startswith(PACKAGE + "."):
             # importing a.b.c runs a/__init__.py and a/b/__init__.py too
             parts = name.split(".")
-            out |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
-    return {m for m in out if _module_file(src, m) is not None}
+            modules |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    modules = {m for m in modules if _module_file(src, m) is not None}
+    root = src.parent
+    data = {path.parent / s for s in strings & _folder_files(path.parent)}
+    data |= {root / SCHEMAS / s for s in strings & _folder_files(root / SCHEMAS)}
+    return frozenset(modules), frozenset(data)
 
 
-@lru_cache(maxsize=None)
+@cache
 def closure(root: str, *modules: str) -> tuple[str, ...]:
     """Every file (relative to `root`) that running `modules` may execute or load."""
     src = Path(root) / "src"
     seen: set[str] = set()
-    todo = [m for m in modules]
+    data: set[Path] = set()
+    todo = list(modules)
     while todo:
         m = todo.pop()
         if m in seen:
             continue
-        path = _module_file(src, m)
-        if path is None:
+        if _module_file(src, m) is None:
             raise ValueError(f"no module {m} under {src}")
         seen.add(m)
-        todo += sorted(_imports(src, m, path) - seen)
-    files = {str(_module_file(src, m).relative_to(root)) for m in seen}
+        imported, loaded = _scan(src, m)
+        data |= loaded
+        todo += sorted(imported - seen)
+    files = {str(path.relative_to(root)) for m in seen if (path := _module_file(src, m)) is not None}
+    files |= {str(p.relative_to(root)) for p in data}
     for owner, patterns in RESOURCES.items():
-        if any(m == owner or m.startswith(owner + ".") for m in seen):
+        if owner in seen:
             for pattern in patterns:
                 files |= {str(p.relative_to(root)) for p in Path(root).glob(pattern)}
+    _cache(Path(root)).save()
     return tuple(sorted(files))

@@ -28,7 +28,7 @@ def data_only_problems(text: str) -> list[str]:
     and no `__use_yte__`, which makes Snakemake evaluate the file as a template (YTE) when it loads it."""
     problems = []
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: same tokens
             line = token.start_mark.line + 1
             if isinstance(token, yaml.TagToken):
                 handle, suffix = token.value

@@ -11,6 +11,7 @@ from evalkit.core.config import apply_defaults, load_config
 from evalkit.model.evaluation import Evaluation, load_evaluation
 from evalkit.core.i18n import subtag
 from evalkit.core.io import display_path
+from evalkit.core.layout import Layout
 
 
 @dataclass
@@ -35,9 +36,14 @@ class Context:
         return cls(Path(root), settings, load_evaluation(root, settings["evaluation"], list(settings.get("languages", []))))
 
     @property
+    def layout(self) -> Layout:
+        """The paths of this evaluation's build (evalkit.core.layout), under the repository root."""
+        return Layout.of(self.root, self.evaluation.id)
+
+    @property
     def results(self) -> Path:
         """Where everything built for this evaluation goes: results/<evaluation id>/ (never edited by hand)."""
-        return self.root / "results" / self.evaluation.id
+        return self.layout.base
 
     def rel(self, path: str | Path) -> str:
         return display_path(path, self.root)

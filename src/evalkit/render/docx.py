@@ -96,8 +96,9 @@ def finish_docx(path: str | Path, title: str, page_word: str) -> None:
                             f'<Override PartName="/word/footer-evalkit.xml" ContentType="{_FOOTER_TYPE}"/></Types>')
         elif info.filename == "word/_rels/document.xml.rels":
             text = data.decode("utf-8").replace(
-                "</Relationships>", f'<Relationship Id="rIdEvalkitHeader" Type="{_REL}/header" Target="header-evalkit.xml"/>'
-                                    f'<Relationship Id="rIdEvalkitFooter" Type="{_REL}/footer" Target="footer-evalkit.xml"/>'
+                "</Relationships>",
+                f'<Relationship Id="rIdEvalkitHeader" Type="{_REL}/header" Target="header-evalkit.xml"/>'
+                f'<Relationship Id="rIdEvalkitFooter" Type="{_REL}/footer" Target="footer-evalkit.xml"/>'
                                     "</Relationships>")
         elif info.filename == "word/document.xml":
             xml = data.decode("utf-8")

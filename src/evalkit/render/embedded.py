@@ -4,14 +4,19 @@ the Typst compiler for tagged PDF/UA-1. No Quarto needed.
 Outputs are deterministic: timestamps come from the evaluation's date (SOURCE_DATE_EPOCH for
 pandoc, ``timestamp`` for Typst), resources are embedded, fonts are Typst's bundled ones (system
 fonts are ignored), and intermediate files use paths relative to themselves.
+
+Beside the intermediates, <name>.render.json records each renderer call (pandoc's arguments, the
+Typst compile settings) with paths relative to the build folder, so tools/benchmark/build.py can run
+pandoc and Typst alone on the same files and compare.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pypandoc
@@ -20,7 +25,7 @@ import yaml
 
 from evalkit.core.errors import RenderError
 from evalkit.core.i18n import translator
-from evalkit.core.io import atomic_write_bytes
+from evalkit.core.io import atomic_write_bytes, atomic_write_text
 from evalkit.render.docx import finish_docx, reference_docx
 from evalkit.render.quarto_subset import Expanded
 
@@ -34,7 +39,7 @@ TYPST_TEMPLATE = HERE / "page.typst"
 
 def epoch_of(iso_date: str) -> int:
     d = date.fromisoformat(iso_date)
-    return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
 
 
 def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str:
@@ -42,7 +47,8 @@ def intermediate_markdown(doc: Expanded, lang: str, resource_prefix: str) -> str
     _ = translator(lang)
     fm = {k: v for k, v in doc.metadata.items() if k != "metadata-files"}
     if fm.get("lang") != lang:
-        raise RenderError(f"the source's front matter says lang: {fm.get('lang')!r}; the pipeline builds it as {lang!r}")
+        raise RenderError(f"the source's front matter says lang: {fm.get('lang')!r}; "
+                          f"the pipeline builds it as {lang!r}")
     fm["crossref"] = {"fig-prefix": _("Figure"), "tbl-prefix": _("Table"), "annex-prefix": _("Annex {letter}"),
                       "lot-title": _("List of tables"), "lof-title": _("List of figures")}
     fm["evalkit-resource-prefix"] = resource_prefix
@@ -60,7 +66,9 @@ def _pandoc_data(name: str) -> bytes:
     return proc.stdout
 
 
-def _pandoc(args: list[str], cwd: Path, epoch: int) -> None:
+def _pandoc(args: list[str], cwd: Path, epoch: int, calls: list[dict] | None = None) -> None:
+    if calls is not None:
+        calls.append({"tool": "pandoc", "args": list(args)})
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     proc = subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=cwd, env=env,
                           capture_output=True, text=True)
@@ -126,6 +134,7 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
     numbered = ["--number-sections"] if doc.front_matter.get("number-sections") else []
     common = [md.name, "--from", "markdown", "--lua-filter", str(LUA_FILTER), *numbered]
     written = []
+    calls: list[dict] = []  # what <name>.render.json records
     for fmt in formats:
         target = out_stem.with_suffix(f".{fmt}")
         tmp = build_dir / f"{name}.tmp.{fmt}"
@@ -137,15 +146,17 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             if alternates:
                 page += ["--variable", f"language-links={language_links(list(alternates))}"]
             _pandoc([*common, *toc, "--to", "html5", "--standalone", "--embed-resources", *page, *figures("svg"),
-                     "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch)
+                     "--css", os.path.relpath(HTML_CSS, build_dir), "--output", tmp.name], build_dir, epoch, calls)
         elif fmt == "docx":
             day = date.fromisoformat(iso_date)
-            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx", bool(numbered),
+            reference = reference_docx(_pandoc_data("reference.docx"), build_dir / f"{name}.reference.docx",
+                                       bool(numbered),
                                        stamp=(day.year, day.month, day.day, 0, 0, 0))
             _pandoc([*common, *toc, "--to", "docx", "--reference-doc", reference.name, *figures("png"),
-                     "--output", tmp.name], build_dir, epoch)
+                     "--output", tmp.name], build_dir, epoch, calls)
             # a report's pages carry the kind of document as running header; a brief's only page numbers
-            finish_docx(tmp, str(doc.metadata.get("running-header") or "") if numbered else "", translator(lang)("Page"))
+            running = str(doc.metadata.get("running-header") or "") if numbered else ""
+            finish_docx(tmp, running, translator(lang)("Page"))
         elif fmt == "pdf":
             header = os.path.relpath(TYPST_HEADER, build_dir)
             # the contents come from the Lua filter (after the front matter), not from --toc
@@ -155,9 +166,13 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             authors = [authors] if isinstance(authors, str) else [str(a) for a in authors]
             if authors:
                 cover += ["--variable", f"pdf-author={typst_string_text(', '.join(authors))}"]
-            _pandoc([*common, *cover, "--to", "typst", "--standalone", "--template", os.path.relpath(TYPST_TEMPLATE, build_dir),
+            _pandoc([*common, *cover, "--to", "typst", "--standalone",
+                     "--template", os.path.relpath(TYPST_TEMPLATE, build_dir),
                      "--include-in-header", header, *figures("svg"),
-                     "--output", f"{name}.typ"], build_dir, epoch)
+                     "--output", f"{name}.typ"], build_dir, epoch, calls)
+            calls.append({"tool": "typst", "input": f"{name}.typ", "output": tmp.name, "pdf_standards": ["ua-1"],
+                          "root": os.path.relpath(project_root.resolve(), build_dir.resolve()),
+                          "ignore_system_fonts": True, "timestamp": epoch})
             try:
                 pdf = typst.compile(str(build_dir / f"{name}.typ"), root=str(project_root.resolve()),
                                     pdf_standards=["ua-1"], ignore_system_fonts=True, timestamp=epoch)
@@ -172,4 +187,6 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
         atomic_write_bytes(target, data)
         tmp.unlink()
         written.append(target)
+    record = {"document": name, "epoch": epoch, "calls": calls}
+    atomic_write_text(build_dir / f"{name}.render.json", json.dumps(record, indent=2, sort_keys=True) + "\n")
     return written

@@ -124,7 +124,7 @@ def expand(path: str | Path, display_root: str | Path | None = None) -> Expanded
     def expand_text(txt: str, src: Path, first_line: int, depth: int) -> str:
         out_lines = []
         for n, line in enumerate(txt.splitlines(keepends=True), start=first_line):
-            def repl(m: re.Match) -> str:
+            def repl(m: re.Match, n: int = n) -> str:
                 kind, arg = m.group(1), m.group(2).strip()
                 where = f"{name(src)}, line {n}"
                 if kind == "meta":

@@ -6,17 +6,18 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evalkit.model.context import Context
 from evalkit.core.errors import DataError
 from evalkit.core.io import atomic_write_text, sha256_file
-from evalkit.values.store import ValueStore
+from evalkit.model.context import Context
 from evalkit.steps.common import (
     _source,
     _write_table,
     breakdown_variable,
+    dataset_instruments,
     indicator_config,
     read_clean,
 )
+from evalkit.values.store import ValueStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +40,8 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         add_fieldwork_values,
         add_itinerary_values,
         add_response_rate_value,
-        itinerary,
         data_collection,
+        itinerary,
         table2_frame,
     )
     from evalkit.analysis.survey import (
@@ -126,14 +127,16 @@ def compute_values(ctx: Context, clean_csvs: dict[str, str | Path], out_values: 
         for lg in logs:
             problems = check_activity_links(clean[ins["id"]], clean[lg["id"]])
             if problems:
-                raise DataError(f"{ctx.rel(clean_csvs[ins['id']])} against {ctx.rel(clean_csvs[lg['id']])}", problems[:20])
+                raise DataError(f"{ctx.rel(clean_csvs[ins['id']])} against {ctx.rel(clean_csvs[lg['id']])}",
+                                problems[:20])
     for ins in ev.instruments_of("workshop_schedule"):
         for forms in ev.instruments_of("workshop_forms"):
             _check_schedule(ctx, ins, forms, clean, clean_csvs, store)
     rr = settings.get("response_rate")
     if rr:
         survey, log_id = ev.instrument(rr["survey"]), ev.instrument(rr["engagement_log"])
-        add_response_rate_value(store, survey["id"], len(clean[survey["id"]]), fieldwork[log_id["id"]].totals["participants"],
+        add_response_rate_value(store, survey["id"], len(clean[survey["id"]]),
+                                fieldwork[log_id["id"]].totals["participants"],
                                 _source(ctx, survey, log_id), log_id["id"])
     if settings.get("ratios"):
         from evalkit.analysis.secondary import add_ratio_values
@@ -170,7 +173,6 @@ def _released(ctx: Context, ins: dict, data: pd.DataFrame, store: ValueStore) ->
     """The microdata the dataset publishes of a survey (None when it publishes none), and the values
     documents cite about their protection (``<instrument>.k``, ``<instrument>.l``)."""
     from evalkit.analysis.disclosure import release_microdata
-    from evalkit.steps.dataset import dataset_instruments
 
     if ins["id"] not in dataset_instruments(ctx):
         return None

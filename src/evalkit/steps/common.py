@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evalkit.model.context import Context
 from evalkit.core.io import atomic_write_bytes, atomic_write_text, sha256_file
+from evalkit.model.context import Context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +42,11 @@ def indicator_config(ctx: Context, instrument_id: str):
     settings = ctx.evaluation.data.get("analysis", {})
     return load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
                                  ctx.evaluation.codebooks[instrument_id], list(ctx.config["languages"]), root=ctx.root)
+
+
+def dataset_instruments(ctx: Context) -> list[str]:
+    """Instruments whose microdata are published: rating surveys marked publish."""
+    return [i["id"] for i in ctx.evaluation.instruments_of("rating_survey") if i["publish"]]
 
 
 def copy_file(src: str | Path, dst: str | Path) -> None:

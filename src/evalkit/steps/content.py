@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from evalkit.content.registry import content_path
-from evalkit.model.context import Context
 from evalkit.core.io import atomic_write_text
-from evalkit.values.store import load_values
+from evalkit.model.context import Context
 from evalkit.steps.common import _write_table, read_clean
+from evalkit.values.store import load_values
 
 
 def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
@@ -28,7 +28,8 @@ def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str
         elif ins["kind"] == "coded_segments":
             segs = read_clean(clean_csvs[ins["id"]])
             refs.segment_codes = set(segs["code"])
-            refs.segments = {str(r[cb.id_variable]): {"stakeholder": str(r.get("stakeholder", "")), "code": str(r["code"])}
+            refs.segments = {str(r[cb.id_variable]): {"stakeholder": str(r.get("stakeholder", "")),
+                                                      "code": str(r["code"])}
                              for r in segs.to_dict("records")}
         elif ins["kind"] == "outcome_journal":
             refs.journal_entries = set(read_clean(clean_csvs[ins["id"]])[cb.id_variable])
@@ -69,7 +70,8 @@ def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, s
         ev = f.get("evidence", {})
         rows.append({"finding": fnum[f["id"]], "id": f["id"], "title": f["title"][primary],
                      "values": "; ".join(f"{v} = {values_doc['values'][v]['display'][primary]}"
-                                         + (" (suppressed in documents)" if values_doc["values"][v].get("suppressed") else "")
+                                         + (" (suppressed in documents)"
+                                            if values_doc["values"][v].get("suppressed") else "")
                                          for v in ev.get("values", [])),
                      "outcomes": "; ".join(ev.get("outcomes", [])), "projects": "; ".join(ev.get("projects", [])),
                      "segments": c.get("segments", "0"), "stakeholder_types": c.get("stakeholder_types", "0"),

@@ -6,12 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from evalkit.model.context import Context
-from evalkit.steps.common import read_clean
-
-
-def dataset_instruments(ctx: Context) -> list[str]:
-    """Instruments whose microdata are published: rating surveys marked publish."""
-    return [i["id"] for i in ctx.evaluation.instruments_of("rating_survey") if i["publish"]]
+from evalkit.steps.common import dataset_instruments, read_clean
 
 
 def build_dataset_deliverable(ctx: Context, clean_csvs: dict[str, str | Path], out_dir: str | Path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evalkit.model.context import Context
-from evalkit.model.evaluation import EARLIEST_DATE
 from evalkit.core.errors import DataError
 from evalkit.core.io import atomic_write_text, sha256_file
+from evalkit.model.context import Context
+from evalkit.model.evaluation import EARLIEST_DATE
 
 
 def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_report: str | Path) -> None:

@@ -7,8 +7,8 @@ import logging
 import shutil
 from pathlib import Path
 
-from evalkit.model.context import Context
 from evalkit.core.io import atomic_write_text, sha256_file
+from evalkit.model.context import Context
 
 log = logging.getLogger("evalkit")
 

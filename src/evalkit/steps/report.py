@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evalkit.model.context import Context
 from evalkit.core.i18n import translator
 from evalkit.core.io import atomic_write_text
-from evalkit.values.store import load_values
+from evalkit.model.context import Context
 from evalkit.steps.common import breakdown_variable, indicator_config, read_clean
 from evalkit.steps.content import content_path, content_references, load_content
+from evalkit.values.store import load_values
 
 
 def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
@@ -89,21 +89,22 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             evaluation_questions_fragment,
             findings_chapter,
             good_practices_chapter,
-            lessons_chapter,
             key_figures_fragment,
+            lessons_chapter,
             performance_ratings_fragment,
             projects_fragment,
             ranked_recommendations,
             recommendations_by_addressee,
-            registry_metadata,
             recommendations_chapter,
+            registry_metadata,
         )
 
         references = registry_metadata(reg, lang)
         names = value_names(ctx, lang)
         stakeholders = {}
         for ins in ctx.evaluation.instruments_of("engagement_log"):
-            stakeholders = {c["key"]: c["label"][lang] for c in ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")["categories"]}
+            stakeholder = ctx.evaluation.codebooks[ins["id"]].variable("stakeholder")
+            stakeholders = {c["key"]: c["label"][lang] for c in stakeholder["categories"]}
         # the sources of the cases: a coded segment is named by its stakeholder type
         segments = refs.segments or {}
         segment_types = {sid: stakeholders.get(seg["stakeholder"], seg["stakeholder"]) for sid, seg in segments.items()}
@@ -142,7 +143,8 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         sources = {}
         for ins in ctx.evaluation.instruments_of("secondary_figures"):
             for r in read_clean(clean_csvs[ins["id"]]).to_dict("records"):
-                sources[f"{ins['id']}.{r['figure']}"] = {"as_of": r["as_of"], "source": r["source"], "url": r.get("url", "")}
+                sources[f"{ins['id']}.{r['figure']}"] = {"as_of": r["as_of"], "source": r["source"],
+                                                         "url": r.get("url", "")}
         for name, md in brief_fragments(reg, values_doc, lang, names, stakeholders, list(ctx.config["formats"]),
                                         monitoring, cited, sources).items():
             atomic_write_text(Path(fragment_dir) / "briefs" / f"{name}.md", md)
@@ -154,7 +156,8 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     from evalkit.content.corrections import edition_notes, note_references
 
     atomic_write_text(Path(fragment_dir) / "edition-notes.md",
-                      edition_notes(ctx.evaluation, values_doc, lang, ctx.rel(ctx.evaluation.folder / "evaluation.yaml")))
+                      edition_notes(ctx.evaluation, values_doc, lang,
+                                    ctx.rel(ctx.evaluation.folder / "evaluation.yaml")))
     meta = report_metadata(values_doc, ctx.evaluation, lang)
     if references:
         meta["registry"] = references
@@ -182,7 +185,8 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
             for v in cb.variables("category"):
                 cats = {c["key"]: c["label"][lang] for c in v["categories"]} | groups.get(v["name"], {})
                 for key, label in cats.items():
-                    names[f"{ins['id']}.{var['name']}.by_{v['name']}.{key}.top_box_share"] = f"{survey}, {item}, {label} ({top})"
+                    value_id = f"{ins['id']}.{var['name']}.by_{v['name']}.{key}.top_box_share"
+                    names[value_id] = f"{survey}, {item}, {label} ({top})"
     for ins in ev.instruments_of("secondary_figures"):
         # context figures of the desk review: the label of the figure's category
         cb = ev.codebooks[ins["id"]]
