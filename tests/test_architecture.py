@@ -32,6 +32,13 @@ LAYERS = [
 ]
 RANK = {name: i for i, layer in enumerate(LAYERS) for name in layer}
 MAX_LINES = 400
+# Modules still over the limit, each with the size it may not grow beyond until it is split (issue 16):
+# a ratchet, so the list only shrinks. Any other module over MAX_LINES fails the test.
+NOT_YET_SPLIT = {
+    "evalkit/checks/accessibility.py": 1064,  # HTML, PDF, DOCX, browser and report in one module
+    "evalkit/analysis/indicators.py": 603,    # declarations, roll-ups and values in one module
+    "evalkit/review/redline_docx.py": 419,
+}
 
 
 def modules(src: Path = SRC) -> dict[str, Path]:
@@ -110,9 +117,16 @@ def test_no_import_cycles():
 
 
 def test_no_module_over_the_size_limit():
-    big = {str(p.relative_to(SRC)): n for p in PACKAGE.rglob("*.py")
-           if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
-    assert not big, f"modules over {MAX_LINES} lines (split them by job): {big}"
+    big = {name: n for p in PACKAGE.rglob("*.py")
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) > NOT_YET_SPLIT.get(name := str(p.relative_to(SRC)),
+                                                                                      MAX_LINES)}
+    assert not big, f"modules over {MAX_LINES} lines, or grown beyond their NOT_YET_SPLIT size (split them by job): {big}"
+
+
+def test_the_not_yet_split_list_only_names_modules_still_too_big():
+    stale = {name: n for name, limit in NOT_YET_SPLIT.items()
+             if (n := len((SRC / name).read_text(encoding="utf-8").splitlines())) <= MAX_LINES}
+    assert not stale, f"split already; remove from NOT_YET_SPLIT: {stale}"
 
 
 @pytest.mark.parametrize("planted,expected", [
