@@ -54,6 +54,16 @@ def check_data_only(path: str | Path) -> None:
         raise ConfigError(str(path), problems)
 
 
+def dotted(data: Any, path: str) -> Any:
+    """The value at a dotted key path ("privacy.min_cell") in nested mappings, or None if any part is missing."""
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
 def load_yaml(path: str | Path) -> Any:
     """Read a YAML file; a syntax error becomes a ConfigError naming the file and line. A file that
     is not plain data (a YAML tag, a template marker) is refused (data_only_problems)."""

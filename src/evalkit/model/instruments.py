@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from evalkit.core.config import load_schema
+from evalkit.core.config import dotted, load_schema
 from evalkit.core.errors import ConfigError
 from evalkit.model.codebooks import Codebook
 
@@ -80,15 +80,6 @@ def check_kinds(data: dict) -> list[str]:
             for ins in data["instruments"] if ins["kind"] not in _families()]
 
 
-def _setting(data: dict, path: str):
-    node = data
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def check_family_settings(data: dict) -> list[str]:
     """The settings of evaluation.yaml that an instrument's family needs (``needs_analysis``: keys
     of `analysis`, and what each gives) and the settings that must name an instrument of a given family
@@ -104,7 +95,7 @@ def check_family_settings(data: dict) -> list[str]:
     kinds = {i["id"]: i["kind"] for i in data["instruments"]}
     for name in family_names():
         for path in family_spec(name).get("named_by") or []:
-            named = _setting(data, path)
+            named = dotted(data, path)
             if named is not None and kinds.get(named) != name:
                 problems.append(f"{path}: '{named}' is not a {name} instrument of the evaluation (instruments of that "
                                 f"kind: {', '.join(i for i, k in kinds.items() if k == name) or 'none'})")

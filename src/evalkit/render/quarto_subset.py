@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from evalkit.core.config import dotted
 from evalkit.core.errors import RenderError
 
 ALLOWED_FRONT_MATTER = {"title", "subtitle", "lang", "date", "author", "metadata-files", "toc",
@@ -79,15 +80,6 @@ def check_subset(text: str, source: str) -> list[str]:
     return problems
 
 
-def _lookup(meta: dict, key: str):
-    node = meta
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
@@ -128,7 +120,7 @@ def expand(path: str | Path, display_root: str | Path | None = None) -> Expanded
                 kind, arg = m.group(1), m.group(2).strip()
                 where = f"{name(src)}, line {n}"
                 if kind == "meta":
-                    val = _lookup(meta, arg)
+                    val = dotted(meta, arg)
                     if val is None or isinstance(val, (dict, list)):
                         near = ".".join(arg.split(".")[:-1])
                         raise RenderError(f"{where}: {{{{< meta {arg} >}}}} names no value"
