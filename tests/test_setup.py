@@ -141,3 +141,41 @@ def test_the_real_archive_check_reads_versions_not_exit_codes():
     assert "apt-cache show" not in code
     run = (ROOT / "run").read_text()
     assert ". tools/setup/debian.sh" in run and "setup_debian deps/debian-packages.txt deps/debian-optional.txt" in run
+
+
+def stamp_checkout(tmp_path: Path) -> Path:
+    """A scratch folder with the files setup's record is made from (tools/setup/stamp.sh)."""
+    root = tmp_path / "checkout"
+    for name in ["run", "tools/setup/debian.sh", "tools/setup/stamp.sh", "deps/debian-packages.txt",
+                 "deps/debian-optional.txt", "uv.lock", "pyproject.toml", "package-lock.json"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes((ROOT / name).read_bytes())
+    for name in [".venv/pyvenv.cfg", ".venv/bin/python", "src/evalkit/a.py"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x\n")
+    return root
+
+
+def setup_current(root: Path, before: str = "") -> bool:
+    script = "; ".join([". tools/setup/stamp.sh", *([before] if before else []), "setup_is_current"])
+    return subprocess.run(["bash", "-c", script], cwd=root).returncode == 0
+
+
+def test_setup_is_skipped_only_while_nothing_it_installed_from_changed(tmp_path):
+    root = stamp_checkout(tmp_path)
+    assert not setup_current(root)  # no record: a fresh machine sets up
+    record = "mkdir -p .tools; setup_fingerprint > .tools/setup.stamp"
+    assert setup_current(root, record)
+    assert setup_current(root)
+    lock = (root / "uv.lock").read_bytes()
+    (root / "uv.lock").write_bytes(lock + b"\n# changed\n")
+    assert not setup_current(root)
+    (root / "uv.lock").write_bytes(lock)
+    assert setup_current(root)
+    (root / ".venv" / "pyvenv.cfg").unlink()  # the environment was removed
+    assert not setup_current(root)
+    (root / ".venv" / "pyvenv.cfg").write_text("x\n")
+    assert setup_current(root, record)
+    stamp = root / ".tools" / "setup.stamp"
+    os.utime(stamp, (1_000_000_000, 1_000_000_000))  # a module of src/ is newer than the record
+    assert not setup_current(root)

@@ -10,6 +10,12 @@
   lock left in `.snakemake/locks/` is stale (the build that made it was killed) and is removed,
   and Snakemake re-runs the jobs an interruption left incomplete (`--rerun-incomplete`). A
   Snakemake started by hand in the same checkout is not touched: the build stops and names it.
+- Nothing changed, nothing started: after a plain build (no arguments) that succeeded, the build
+  records a fingerprint (path, size and modification time) of every file of the checkout, of
+  results/ and of the raw files the evaluation reads from outside the checkout. The next plain
+  build with the same fingerprint says so and exits at once, without starting Snakemake (which
+  needs over a second only to find that nothing is to be done). Any other build, any argument, an
+  edited, added or removed file, or a failed build removes the record, and Snakemake decides.
 
 Light on purpose (no pandas): it only starts Snakemake.
 """
@@ -17,6 +23,8 @@ Light on purpose (no pandas): it only starts Snakemake.
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -24,6 +32,14 @@ import time
 from pathlib import Path
 
 LOCK = Path(".snakemake") / "evalkit-build.lock"
+# The fingerprint of the last plain build that succeeded, and the raw inputs outside the checkout
+# that the Snakefile lists when it loads (workflow/rules/common.smk).
+STAMP = Path(".snakemake") / "evalkit-up-to-date.json"
+EXTERNAL_INPUTS = Path(".snakemake") / "evalkit-external-inputs.json"
+# Not part of what a build reads or makes: version control, Snakemake's own records, the installed
+# environment (its lock files are in the checkout) and caches.
+NOT_WATCHED = {".git", ".snakemake", ".venv", "node_modules", ".tools", "__pycache__", ".pytest_cache",
+               ".ruff_cache", ".mypy_cache"}
 
 
 def say(text: str) -> None:
@@ -139,16 +155,95 @@ def refuse_code_in_config(root: Path, argv: list[str]) -> None:
             raise SystemExit(1) from None
 
 
+def _walk(folder: Path, root: Path, out: list[str]) -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name in NOT_WATCHED:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(Path(entry.path), root, out)
+        else:
+            out.append(_stat_line(entry.path, os.path.relpath(entry.path, root)))
+
+
+def _stat_line(path: str, name: str) -> str:
+    try:
+        st = os.stat(path)  # a symlink counts as what it points to
+    except OSError:
+        return f"{name}\tmissing"
+    return f"{name}\t{st.st_size}\t{st.st_mtime_ns}"
+
+
+def fingerprint(root: Path, external: list[str]) -> dict[str, str]:
+    """Digests of what a plain build depends on: the checkout's files outside results/ with the
+    environment variables Snakemake and evalkit read, results/, and the external raw files."""
+    checkout: list[str] = []
+    results: list[str] = []
+    for entry in os.scandir(root):
+        if entry.name in NOT_WATCHED:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(Path(entry.path), root, results if entry.name == "results" else checkout)
+        else:
+            checkout.append(_stat_line(entry.path, entry.name))
+    checkout += sorted(f"env {k}={v}" for k, v in os.environ.items() if k.startswith(("EVALKIT", "SNAKEMAKE")))
+    checkout.append(f"python {sys.executable}")
+    outside = [_stat_line(name, name) for name in external]
+
+    def digest(lines: list[str]) -> str:
+        return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+    return {"checkout": digest(checkout), "results": digest(results), "external": digest(outside)}
+
+
+def up_to_date(root: Path) -> str | None:
+    """When the last plain build succeeded and nothing has changed since, the time it finished."""
+    try:
+        stamp = json.loads((root / STAMP).read_text())
+        if fingerprint(root, stamp["external_inputs"]) == stamp["fingerprint"]:
+            return str(stamp["finished"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def record_up_to_date(root: Path, before: dict[str, str]) -> None:
+    """After a plain build that succeeded: record the fingerprint, unless a file of the checkout changed
+    while it ran (then Snakemake must look again next time)."""
+    try:
+        external = json.loads((root / EXTERNAL_INPUTS).read_text())
+    except (OSError, ValueError):
+        return
+    after = fingerprint(root, external)
+    if after["checkout"] != before["checkout"]:
+        return
+    finished = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    tmp = root / STAMP.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"finished": finished, "external_inputs": external, "fingerprint": after}))
+    tmp.replace(root / STAMP)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     root = Path.cwd()
+    if not argv and (finished := up_to_date(root)):
+        say(f"nothing has changed since the last build ({finished}): every deliverable in results/ is up to date")
+        return 0
     refuse_code_in_config(root, argv)
     snakemake = [sys.executable, "-m", "snakemake"]
     fd = acquire(root)
+    (root / STAMP).unlink(missing_ok=True)
     heal(root)
+    before = fingerprint(root, [])
     cores = ["--cores", str(len(os.sched_getaffinity(0)) or 1)] if not any(a in ("--cores", "-c", "-j", "--jobs") or
                                                             a.startswith(("--cores=", "--jobs=")) for a in argv) else []
-    return subprocess.run([*snakemake, *cores, "--rerun-incomplete", *argv], cwd=root, pass_fds=(fd,)).returncode
+    code = subprocess.run([*snakemake, *cores, "--rerun-incomplete", *argv], cwd=root, pass_fds=(fd,)).returncode
+    if code == 0 and not argv:
+        record_up_to_date(root, before)
+    return code
 
 
 if __name__ == "__main__":
