@@ -37,7 +37,6 @@ MAX_LINES = 400
 NOT_YET_SPLIT = {
     "evalkit/checks/accessibility.py": 1064,  # HTML, PDF, DOCX, browser and report in one module
     "evalkit/analysis/indicators.py": 603,    # declarations, roll-ups and values in one module
-    "evalkit/review/redline_docx.py": 419,
 }
 
 

@@ -166,8 +166,8 @@ def preview_main(args) -> int:
 
     try:
         ctx = Context.load(Path(args.root))
-        out = Path(args.out) if args.out else ctx.results / "previews"
-        written = preview_release(ctx.results / "publish", out, pages=args.page or args.pages,
+        out = Path(args.out) if args.out else ctx.layout.previews_dir()
+        written = preview_release(ctx.layout.publish_dir(), out, pages=args.page or args.pages,
                                   chromium=ctx.config["accessibility"]["chromium"])
     except EvalkitError as exc:
         print(f"evalkit: {exc}", file=sys.stderr)
@@ -210,7 +210,8 @@ def add_draft_parser(sub) -> None:
 
 
 def draft_main(args) -> int:
-    from evalkit.review.drafts import default_changes_dir, take_draft, write_change_report
+    from evalkit.core.layout import Layout
+    from evalkit.review.drafts import take_draft, write_change_report
     from evalkit.review.snapshot import list_drafts, load_draft
 
     root = Path(args.root)
@@ -230,7 +231,7 @@ def draft_main(args) -> int:
                 ctx = Context.load(root)
             old = load_draft(root, args.old, ctx=ctx)
             new = load_draft(root, args.new, ctx=ctx)
-            out = Path(args.out) if args.out else default_changes_dir(Path(root) / "results" / new.evaluation, args.old, args.new)
+            out = Path(args.out) if args.out else Layout.of(root, new.evaluation).changes(args.old, args.new)
             if args.draft_command == "redline":
                 from evalkit.review.drafts import write_redlines
 

@@ -64,11 +64,6 @@ def check_final(ctx, files: dict | None = None) -> None:
 
 # --- comparing ----------------------------------------------------------------------------------
 
-def default_changes_dir(results: str | Path, old: str, new: str) -> Path:
-    """results/<evaluation>/changes/<old>--<new>/"""
-    return Path(results) / "changes" / f"{old}--{new}"
-
-
 def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str, Path]:
     """changes-<subtag>.html per language and changes.json in `out_dir`; returns what was written."""
     out_dir = Path(out_dir)
@@ -117,7 +112,7 @@ def write_comment_matrices(ctx, out: str | Path | None = None,
     if out:
         targets = {lang or langs[0]: Path(out)}
     else:
-        targets = {lg: ctx.results / "comments" / f"comments-{subtag(lg)}.html" for lg in langs}
+        targets = {lg: ctx.layout.comment_matrix(subtag(lg)) for lg in langs}
     for lg, target in targets.items():
         atomic_write_text(target, render_matrix_html(comments, lg, ctx.evaluation.data["title"][lg], registry))
     return targets, len(comments)

@@ -17,7 +17,7 @@ or reject:
   a table present in both drafts are aligned like blocks and changed cells diffed word by word.
   Every revision carries a unique ``w:id``, the given ``w:author`` and ``w:date``.
 
-The document passes the DOCX accessibility gate (:func:`evalkit.checks.accessibility.check_docx`):
+The document passes the DOCX accessibility gate (the checks package's DOCX check):
 default language ``lang`` in the styles' ``w:docDefaults`` and ``dc:language``, ``dc:title`` =
 ``title``, no images, and every table's first row is a repeating header row (``w:tblHeader``).
 
@@ -27,9 +27,7 @@ zip entry carries that date, so the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +39,7 @@ from lxml import etree
 
 from evalkit.core.io import atomic_write_bytes
 from evalkit.review.diff import Fmt, Token, align, word_diff, words_of
+from evalkit.review.docx_package import fixed_zip, parse_date, set_language
 from evalkit.review.redline_read import Block, Row, TableBlock, TextBlock, read_blocks, text_tokens
 
 __all__ = ["RedlineSummary", "redline_docx"]
@@ -288,58 +287,6 @@ def _pairable(a: Block, b: Block) -> bool:
 # --------------------------------------------------------------------------
 
 
-def _parse_date(date: str | dt.date) -> dt.datetime:
-    if isinstance(date, dt.datetime):
-        when = date
-    elif isinstance(date, dt.date):
-        when = dt.datetime(date.year, date.month, date.day)
-    else:
-        try:
-            when = dt.datetime.fromisoformat(str(date).strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"redline date: expected YYYY-MM-DD or an ISO 8601 date-time, found {date!r}") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).replace(microsecond=0)
-
-
-def _set_language(document: Any, lang: str) -> None:
-    styles = document.styles.element
-    ddef = styles.find(_w("docDefaults"))
-    if ddef is None:
-        ddef = etree.Element(_w("docDefaults"))
-        styles.insert(0, ddef)
-    rdef = ddef.find(_w("rPrDefault"))
-    if rdef is None:
-        rdef = etree.Element(_w("rPrDefault"))
-        ddef.insert(0, rdef)
-    rpr = rdef.find(_w("rPr"))
-    if rpr is None:
-        rpr = etree.SubElement(rdef, _w("rPr"))
-    el = rpr.find(_w("lang"))
-    if el is None:
-        el = etree.SubElement(rpr, _w("lang"))
-    el.set(_w("val"), lang)
-    settings = document.settings.element
-    theme_lang = settings.find(_w("themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(_w("val"), lang)
-
-
-def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite the package with one fixed timestamp and fixed attributes on every entry."""
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=stamp)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.create_system = 3
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename), compresslevel=6)
-    return out.getvalue()
-
-
 def redline_docx(old_md: str, new_md: str, out_path: str | Path, lang: str, title: str, author: str,
                  date: str) -> RedlineSummary:
     """Write a DOCX showing ``new_md`` with the changes from ``old_md`` as Word tracked changes.
@@ -366,7 +313,7 @@ def redline_docx(old_md: str, new_md: str, out_path: str | Path, lang: str, titl
         raise ValueError("redline: expected a non-empty title")
     if not (author or "").strip():
         raise ValueError("redline: expected a non-empty author")
-    when = _parse_date(date)
+    when = parse_date(date)
     w_date = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     old_blocks = read_blocks(old_md, lang)
     new_blocks = read_blocks(new_md, lang)
@@ -376,7 +323,7 @@ def redline_docx(old_md: str, new_md: str, out_path: str | Path, lang: str, titl
     for rid, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:  # the template's preview image: not ours to ship
             package.rels.pop(rid)
-    _set_language(document, lang)
+    set_language(document, lang)
     core = document.core_properties
     core.title = " ".join(title.split())
     core.language = lang
@@ -415,5 +362,5 @@ def redline_docx(old_md: str, new_md: str, out_path: str | Path, lang: str, titl
 
     buf = io.BytesIO()
     document.save(buf)
-    atomic_write_bytes(out_path, _fixed_zip(buf.getvalue(), when))
+    atomic_write_bytes(out_path, fixed_zip(buf.getvalue(), when))
     return summary

@@ -38,13 +38,14 @@ from evalkit.core.config import load_yaml
 from evalkit.core.errors import EvalkitError
 from evalkit.core.i18n import subtag
 from evalkit.core.io import sha256_file
+from evalkit.core.layout import DRAFTS, RESULTS, drafts_dir
 from evalkit.review.prose import strip_front_matter
 
 FORMAT_VERSION = "evalkit-draft/1"
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 CURRENT = "current"
-DRAFTS_DIR = "drafts"
-RESULTS_DIR = "results"
+DRAFTS_DIR = DRAFTS
+RESULTS_DIR = RESULTS
 
 
 class DraftError(EvalkitError):
@@ -119,10 +120,10 @@ def build_files(ctx) -> dict:
     """Where the current build's parts are: values, tables folder, registry (or None), text per language.
 
     Raises DraftError naming what is missing when the build is not finished."""
-    results = ctx.results
+    layout = ctx.layout
     langs = list(ctx.config["languages"])
-    values = results / "values.json"
-    texts = {lang: results / "build" / subtag(lang) / "report.md" for lang in langs}
+    values = layout.values()
+    texts = {lang: layout.intermediate(subtag(lang), "report", ".md") for lang in langs}
     missing = [p for p in [values, *texts.values()] if not p.is_file()]
     if missing:
         raise DraftError("no finished build to take a draft of: missing "
@@ -130,7 +131,7 @@ def build_files(ctx) -> dict:
     reg = content_path(ctx)
     if reg is not None and not reg.is_file():
         raise DraftError(f"the content registry {ctx.rel(reg)} named in evaluation.yaml does not exist")
-    return {"values": values, "tables": results / "tables", "registry": reg, "texts": texts}
+    return {"values": values, "tables": layout.tables_dir(), "registry": reg, "texts": texts}
 
 
 def current_registry(ctx, files: dict) -> dict | None:
@@ -146,7 +147,7 @@ def write_draft(ctx, name: str, day: str, final: bool, replace: bool, files: dic
     """Write the current build (`files`, from build_files) as drafts/<name>/ and return that
     folder; refused when the draft exists, unless `replace`."""
     root = Path(ctx.root)
-    drafts = root / DRAFTS_DIR
+    drafts = drafts_dir(root)
     dest = drafts / name
     if dest.exists() and not replace:
         raise DraftError(f"{ctx.rel(dest)} exists already; choose another name or give --replace")
@@ -192,10 +193,6 @@ def write_draft(ctx, name: str, day: str, final: bool, replace: bool, files: dic
 
 
 # --- reading drafts -----------------------------------------------------------------------------
-
-def drafts_dir(root: str | Path) -> Path:
-    return Path(root) / DRAFTS_DIR
-
 
 def list_drafts(root: str | Path) -> list[dict]:
     """draft.json of every stored draft, oldest date first."""
