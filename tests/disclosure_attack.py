@@ -21,7 +21,9 @@ import pyreadstat
 
 LEVEL = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.levels\.(?P<key>[^.]+)\.(?P<stat>n|share)$")
 ITEM = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.(?P<stat>valid_n|top_box_n|top_box_share)$")
-BY = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.by_(?P<var>[^.]+)\.(?P<cat>[^.]+)\.(?P<stat>valid_n|top_box_share)$")
+BY = re.compile(
+    r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.by_(?P<var>[^.]+)\.(?P<cat>[^.]+)\.(?P<stat>valid_n|top_box_share)$"
+)
 WITHHELD = re.compile(r"^(?P<inst>[^.]+)\.(?P<item>[^.]+)\.by_(?P<var>[^.]+)\.withheld_n$")
 
 
@@ -32,8 +34,8 @@ def cells(values: dict) -> tuple[dict, set]:
     item), ("by_valid", inst, item, var, cat), ("by_top", inst, item, var, cat), ("by_withheld",
     inst, item, var): valid answers in no category of a breakdown."""
     truth: dict = {}
-    shown: dict = {}       # cell -> whether some form of it is shown
-    shares = []            # (cell, share entry, denominator cell)
+    shown: dict = {}  # cell -> whether some form of it is shown
+    shares = []  # (cell, share entry, denominator cell)
     for vid, v in values.items():
         if m := LEVEL.match(vid):
             cell = ("level", m["inst"], m["item"], m["key"])
@@ -47,8 +49,13 @@ def cells(values: dict) -> tuple[dict, set]:
             cell = ({"valid_n": "valid", "top_box_n": "top"}[m["stat"]], m["inst"], m["item"])
         elif m := BY.match(vid):
             if m["stat"] == "top_box_share":
-                shares.append((("by_top", m["inst"], m["item"], m["var"], m["cat"]), v,
-                               ("by_valid", m["inst"], m["item"], m["var"], m["cat"])))
+                shares.append(
+                    (
+                        ("by_top", m["inst"], m["item"], m["var"], m["cat"]),
+                        v,
+                        ("by_valid", m["inst"], m["item"], m["var"], m["cat"]),
+                    )
+                )
                 continue
             cell = ("by_valid", m["inst"], m["item"], m["var"], m["cat"])
         elif m := WITHHELD.match(vid):
@@ -74,8 +81,11 @@ def microdata_counts(path: Path, codebook: dict, instrument: str) -> dict:
     else:
         df, _ = pyreadstat.read_dta(str(path))
     groups = {g["variable"]: g["groups"] for g in codebook.get("disclosure", {}).get("generalize", [])}
-    cats = {v["name"]: {c["code"]: c["key"] for c in groups.get(v["name"], v.get("categories", []))}
-            for v in codebook["variables"] if v["role"] == "category" and v["name"] in df.columns}
+    cats = {
+        v["name"]: {c["code"]: c["key"] for c in groups.get(v["name"], v.get("categories", []))}
+        for v in codebook["variables"]
+        if v["role"] == "category" and v["name"] in df.columns
+    }
     out = {}
     for var in codebook["variables"]:
         if var["role"] != "rating" or var["name"] not in df.columns:
@@ -115,7 +125,7 @@ def equations(truth: dict, codebooks: dict[str, dict]) -> list[tuple[tuple, list
         for by in by_vars:
             keys = sorted({c[4] for c in truth if c[0] == "by_valid" and c[1:4] == (inst, item, by)})
             withheld = ("by_withheld", inst, item, by)
-            if withheld in truth:   # answers in no category: the sums are of the answers in one
+            if withheld in truth:  # answers in no category: the sums are of the answers in one
                 eqs.append((("valid", inst, item), [("by_valid", inst, item, by, k) for k in keys] + [withheld]))
             else:
                 eqs.append((("valid", inst, item), [("by_valid", inst, item, by, k) for k in keys]))
@@ -125,8 +135,12 @@ def equations(truth: dict, codebooks: dict[str, dict]) -> list[tuple[tuple, list
                 # the table splits what the microdata publish only as groups
                 for g in groups:
                     for stat in ("by_valid", "by_top"):
-                        eqs.append(((stat, inst, item, by, ("group", g["key"])),
-                                    [(stat, inst, item, by, m) for m in g["members"]]))
+                        eqs.append(
+                            (
+                                (stat, inst, item, by, ("group", g["key"])),
+                                [(stat, inst, item, by, m) for m in g["members"]],
+                            )
+                        )
     return eqs
 
 
@@ -136,9 +150,11 @@ def recover(truth: dict, withheld: set, counted: dict, codebooks: dict[str, dict
     grouped = {c[3] for c in truth if c[0] == "by_valid" and isinstance(c[4], str)}
     for c, v in counted.items():
         if c[0] in ("by_valid", "by_top") and c[3] in grouped and (c[:4] + (c[4],)) not in truth:
-            c = c[:4] + (("group", c[4]),)   # a group of the microdata, which the tables split
+            c = c[:4] + (("group", c[4]),)  # a group of the microdata, which the tables split
         if c in truth and v != truth[c]:
-            raise AssertionError(f"the published microdata count {v} for {c}, documents {truth[c]}: the release disagrees with itself")
+            raise AssertionError(
+                f"the published microdata count {v} for {c}, documents {truth[c]}: the release disagrees with itself"
+            )
         known[c] = v
     eqs = equations(truth, codebooks)
     changed = True

@@ -9,12 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalkit.analysis.convergence import (add_convergence_values, check_activity_links, code_id,
-                                          convergence)
-from evalkit.analysis.fieldwork import (add_fieldwork_values, add_response_rate_value, data_collection,
-                                        response_rate, table2_frame)
-from evalkit.analysis.workshops import (add_workshop_values, order_matches, workshop_counts,
-                                        workshop_priorities)
+from evalkit.analysis.convergence import add_convergence_values, check_activity_links, code_id, convergence
+from evalkit.analysis.fieldwork import (
+    add_fieldwork_values,
+    add_response_rate_value,
+    data_collection,
+    response_rate,
+    table2_frame,
+)
+from evalkit.analysis.workshops import add_workshop_values, order_matches, workshop_counts, workshop_priorities
 from evalkit.steps.common import read_clean
 from evalkit.values.store import ValueStore
 
@@ -168,8 +171,8 @@ def test_workshop_priorities_real_data(clean, codebooks):
         row = p.iloc[i - 1]
         n = sum(counts)
         assert row["n"] == n
-        assert row["mean"] == pytest.approx(sum(c * k for c, k in zip(range(1, 6), counts)) / n)
-    values = [c for c, k in zip(range(1, 6), RATINGS[1]) for _ in range(k)]
+        assert row["mean"] == pytest.approx(sum(c * k for c, k in zip(range(1, 6), counts, strict=True)) / n)
+    values = [c for c, k in zip(range(1, 6), RATINGS[1], strict=True) for _ in range(k)]
     r1 = p.iloc[0]
     assert r1["sd"] == pytest.approx(statistics.stdev(values))
     assert r1["median"] == statistics.median(values) == 5
@@ -279,15 +282,29 @@ def test_large_inputs_give_exact_results(codebooks):
     sh = [c["key"] for c in cbl.variable("stakeholder")["categories"]]
     men = rng.integers(0, 5, n)
     women = rng.integers(1, 5, n)
-    log = pd.DataFrame({"activity_id": [f"A{i}" for i in range(n)], "method": rng.choice(["kii", "fgd"], n),
-                        "date": rng.choice(["2023-11-09", "2024-01-10"], n), "mode": rng.choice(["in_person", "remote"], n),
-                        "state": rng.choice(["cdmx", "puebla"], n), "stakeholder": rng.choice(sh, n),
-                        "participants": (men + women).astype(str), "participants_men": men.astype(str),
-                        "participants_women": women.astype(str)})
+    log = pd.DataFrame(
+        {
+            "activity_id": [f"A{i}" for i in range(n)],
+            "method": rng.choice(["kii", "fgd"], n),
+            "date": rng.choice(["2023-11-09", "2024-01-10"], n),
+            "mode": rng.choice(["in_person", "remote"], n),
+            "state": rng.choice(["cdmx", "puebla"], n),
+            "stakeholder": rng.choice(sh, n),
+            "participants": (men + women).astype(str),
+            "participants_men": men.astype(str),
+            "participants_women": women.astype(str),
+        }
+    )
     levels = np.array(["p1", "p2", "p3", "p4", "p5", ""])
     forms = _forms(cbw, {f"rec_{i}": rng.choice(levels, n).tolist() for i in range(1, 10)})
-    seg = pd.DataFrame({"segment_id": [f"S{i}" for i in range(n)], "activity_id": log["activity_id"],
-                        "stakeholder": log["stakeholder"], "code": rng.choice([f"c-{i}" for i in range(300)], n)})
+    seg = pd.DataFrame(
+        {
+            "segment_id": [f"S{i}" for i in range(n)],
+            "activity_id": log["activity_id"],
+            "stakeholder": log["stakeholder"],
+            "code": rng.choice([f"c-{i}" for i in range(300)], n),
+        }
+    )
     r = data_collection(log, cbl)
     p = workshop_priorities(forms, cbw)
     c = convergence(seg, 3)

@@ -14,8 +14,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from evalkit.analysis.indicators import (add_indicator_values, indicator_table, load_indicator_config, period_table,
-                                         rollup, slug)
+from evalkit.analysis.indicators import (
+    add_indicator_values,
+    indicator_table,
+    load_indicator_config,
+    period_table,
+    rollup,
+    slug,
+)
 from evalkit.core.errors import ConfigError
 from evalkit.model.evaluation import families
 from evalkit.steps.common import read_clean

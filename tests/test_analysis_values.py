@@ -12,7 +12,6 @@ from evalkit.model.context import analysis_tables
 from evalkit.steps.analysis import compute_values
 
 
-
 @pytest.fixture(scope="module")
 def built(ctx, cleaned_files, tmp_path_factory):
     out = tmp_path_factory.mktemp("analysis")
@@ -35,7 +34,11 @@ def test_data_collection_tables_agree_with_each_other(built):
     _, doc, _ = built
     v = {k: x["value"] for k, x in doc["values"].items()}
     keys = ["academia_cso", "business", "grantee", "host_government", "unions", "us_canada", "workers"]
-    assert sum(v[f"engagement_log.by_stakeholder.{k}.participants"] for k in keys) == v["engagement_log.participants"] == 179
+    assert (
+        sum(v[f"engagement_log.by_stakeholder.{k}.participants"] for k in keys)
+        == v["engagement_log.participants"]
+        == 179
+    )
     assert sum(v[f"engagement_log.by_stakeholder.{k}.kii"] for k in keys) == v["engagement_log.kii"] == 49
     assert v["engagement_log.in_person.participants"] + v["engagement_log.remote.participants"] == 179
     assert (v["engagement_log.in_person.fgd"], v["engagement_log.in_person.fgd_participants"]) == (24, 94)
@@ -63,15 +66,25 @@ def test_convergence_flags_findings_with_too_few_stakeholder_types(built):
 
 def test_monitoring_figures(built):
     _, doc, _ = built
-    expected = {"monitoring.map.map_01.total": "4,494", "monitoring.map.indicators": "13",
-                "monitoring.map.disaggregated.ethnicity": "7", "monitoring.ewcs.sc_01.total": "2,846",
-                "monitoring.ewcs.sc_02.total": "1,928", "monitoring.ewcs.sc_03.total": "186,015",
-                "monitoring.ewcs.sc_04.total": "280,079", "monitoring.aggregate.lr_cap.total": "3,221",
-                "monitoring.aggregate.lr_beh.total": "199", "monitoring.auto_employers.ae_01.total": "120",
-                "monitoring.auto_employers.ae_03.total": "752", "monitoring.auto_employers.ae_04.total": "1,726",
-                "monitoring.auto_employers.ae_05.total": "70%", "monitoring.calle.calle_01.total": "675",
-                "monitoring.calle.calle_01.women": "294", "monitoring.calle.calle_03.total": "89",
-                "monitoring.calle.calle_04.total": "170"}
+    expected = {
+        "monitoring.map.map_01.total": "4,494",
+        "monitoring.map.indicators": "13",
+        "monitoring.map.disaggregated.ethnicity": "7",
+        "monitoring.ewcs.sc_01.total": "2,846",
+        "monitoring.ewcs.sc_02.total": "1,928",
+        "monitoring.ewcs.sc_03.total": "186,015",
+        "monitoring.ewcs.sc_04.total": "280,079",
+        "monitoring.aggregate.lr_cap.total": "3,221",
+        "monitoring.aggregate.lr_beh.total": "199",
+        "monitoring.auto_employers.ae_01.total": "120",
+        "monitoring.auto_employers.ae_03.total": "752",
+        "monitoring.auto_employers.ae_04.total": "1,726",
+        "monitoring.auto_employers.ae_05.total": "70%",
+        "monitoring.calle.calle_01.total": "675",
+        "monitoring.calle.calle_01.women": "294",
+        "monitoring.calle.calle_03.total": "89",
+        "monitoring.calle.calle_04.total": "170",
+    }
     assert {k: d(doc, k) for k in expected} == expected
 
 
@@ -133,8 +146,11 @@ def test_the_default_registry_passes_every_integrity_check_against_the_build(bui
     assert len(reg.data["outcomes"]) == 16 and len(reg.data["learning_questions"]) == 4
     assert 35 <= sum(1 for _ in reg.leverage_points()) <= 45
     # recommendations 1-9 are in the order of priority the workshops gave them
-    ranks = [doc["values"][f"workshop_forms.{r['priority']}.rank"]["value"]
-             for r in reg.data["recommendations"] if r["priority"] != "evaluation_team"]
+    ranks = [
+        doc["values"][f"workshop_forms.{r['priority']}.rank"]["value"]
+        for r in reg.data["recommendations"]
+        if r["priority"] != "evaluation_team"
+    ]
     assert ranks == list(range(1, 10))
     assert reg.data["recommendations"][-1]["priority"] == "evaluation_team"
 
@@ -147,14 +163,20 @@ def test_chapters_from_the_registry_use_generated_numbers_and_computed_values(bu
     ctx, doc, _ = built
     clean = cleaned_files
     reg = load_content(ctx, doc, clean)
-    stakeholders = {c["key"]: c["label"]["es-MX"] for c in
-                    ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]}
+    stakeholders = {
+        c["key"]: c["label"]["es-MX"]
+        for c in ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]
+    }
     es = findings_chapter(reg, doc, "es-MX", value_names(ctx, "es-MX"), stakeholders)
     numbers = reg.finding_numbers()
     for f in reg.data["findings"]:
         assert f"### Hallazgo {numbers[f['id']]}: {f['title']['es-MX']}" in es
     # evidence comes from values.json, in the document's language; small cells stay hidden
-    assert "Encuesta posterior a la entrevista, Conocimiento de leyes y derechos laborales (Superior a moderada o Alta): 72%" in es
+    assert (
+        "Encuesta posterior a la entrevista, Conocimiento de leyes y derechos laborales (Superior a moderada o "
+        "Alta): 72%"
+        in es
+    )
     assert "> — Sindicatos" in es  # quotations attributed by stakeholder type only
     en = recommendations_chapter(reg, doc, "en-US", "workshop_forms")
     assert "## Recommendation 1: " in en and "Mean priority given by the validation workshops: 4.55." in en
@@ -183,21 +205,26 @@ def test_cases_and_the_independent_unionism_table_in_the_findings_chapter(built,
     stakeholder type, journal entries by id); the independent-unionism table follows its finding with
     the share of unions that report their finances from the desk review, in both languages."""
     from evalkit.documents.chapters import findings_chapter
-    from evalkit.steps.content import load_content
+    from evalkit.steps.content import content_references, load_content
     from evalkit.steps.report import value_names
-    from evalkit.steps.content import content_references
 
     ctx, doc, _ = built
     reg = load_content(ctx, doc, cleaned_files)
     assert [c["id"] for c in reg.data["cases"]] == [
-        "case-vu-manufacturas", "case-gm-silao-sinttia", "case-goodyear-tire-plant", "case-saint-gobain-cuautla",
-        "case-auto-employers-firms"]
+        "case-vu-manufacturas",
+        "case-gm-silao-sinttia",
+        "case-goodyear-tire-plant",
+        "case-saint-gobain-cuautla",
+        "case-auto-employers-firms",
+    ]
     segments = content_references(ctx, doc, cleaned_files).segments
     fnum = reg.finding_numbers()
     out = {}
     for lang in ("en-US", "es-MX"):
-        types = {c["key"]: c["label"][lang] for c in
-                 ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]}
+        types = {
+            c["key"]: c["label"][lang]
+            for c in ctx.evaluation.codebooks["engagement_log"].variable("stakeholder")["categories"]
+        }
         seg_types = {s: types[v["stakeholder"]] for s, v in segments.items()}
         out[lang] = findings_chapter(reg, doc, lang, value_names(ctx, lang), types, seg_types)
     en, es = out["en-US"], out["es-MX"]
@@ -209,38 +236,60 @@ def test_cases_and_the_independent_unionism_table_in_the_findings_chapter(built,
             # right after the first finding it supports (in report order), before the next finding
             first_id = min(c["findings"], key=list(fnum).index)
             first = text.index(f"### {'Finding' if word == 'Case' else 'Hallazgo'} {fnum[first_id]}: ")
-            assert first < text.index(box) and "\n### " not in text[first + 4:text.index(box)]
+            assert first < text.index(box) and "\n### " not in text[first + 4 : text.index(box)]
     # the cases are spread over the findings they illustrate
     assert {c["id"]: min(c["findings"], key=list(fnum).index) for c in reg.data["cases"]} == {
-        "case-vu-manufacturas": "rapid-response-effective-but-narrow", "case-gm-silao-sinttia": "gender-equity-in-unions",
+        "case-vu-manufacturas": "rapid-response-effective-but-narrow",
+        "case-gm-silao-sinttia": "gender-equity-in-unions",
         "case-goodyear-tire-plant": "independent-unions-emerging",
         "case-saint-gobain-cuautla": "union-organizing-and-representation",
-        "case-auto-employers-firms": "business-understanding-of-reform"}
-    goodyear = en[en.index("{#case-goodyear-tire-plant}"):]
-    goodyear = goodyear[:goodyear.index("\n:::\n")]
-    assert ("Figures: Goodyear San Luis Potosí: votes against the existing agreement: 727; Goodyear San Luis Potosí: "
-            "votes for the existing agreement: 140;") in goodyear
+        "case-auto-employers-firms": "business-understanding-of-reform",
+    }
+    goodyear = en[en.index("{#case-goodyear-tire-plant}") :]
+    goodyear = goodyear[: goodyear.index("\n:::\n")]
+    assert (
+        "Figures: Goodyear San Luis Potosí: votes against the existing agreement: 727; Goodyear San Luis Potosí: "
+        "votes for the existing agreement: 140;"
+    ) in goodyear
     assert "When: from April 2023 to August 2023. Where: San Luis Potosí." in goodyear
-    assert (f"Supports findings {fnum['independent-unions-emerging']}, {fnum['union-organizing-and-representation']}, "
-            f"and {fnum['transparency-of-company-information']}.") in goodyear
-    assert "Sources: interviews and focus groups with Academia, CSOs, media outlets and other organizations and " \
-           "Grantee and implementing partners; outcome journal entries OJ-03 and OJ-05." in goodyear
+    assert (
+        f"Supports findings {fnum['independent-unions-emerging']}, {fnum['union-organizing-and-representation']}, "
+        f"and {fnum['transparency-of-company-information']}."
+    ) in goodyear
+    assert (
+        "Sources: interviews and focus groups with Academia, CSOs, media outlets and other organizations and "
+        "Grantee and implementing partners; outcome journal entries OJ-03 and OJ-05." in goodyear
+    )
     assert "Cuándo: de abril de 2023 a agosto de 2023. Dónde: San Luis Potosí." in es
     assert "Cuándo: octubre de 2022. Dónde: Cuautla, Morelos." in es
     assert "Aumento en salario y prestaciones logrado en la primera negociación en Saint-Gobain Cuautla: 11%" in es
-    assert ("Participating businesses that legitimized their CBA: 70%; Automotive businesses estimated to have "
-            "legitimized their CBA (whole sector): 47%") in en
-    assert "Smallest pay rise reported at participating businesses: 8.8%; Largest pay rise reported at " \
-           "participating businesses: 26%" in en
-    assert (f"Respalda los hallazgos {fnum['business-understanding-of-reform']} y {fnum['enterprise-size-capacity-gap']}. "
-            "Fuentes: entrevistas y grupos focales con Asociaciones empresariales y Gobierno del país anfitrión; "
-            "entradas del diario de resultados OJ-15 y OJ-10.") in es
+    assert (
+        "Participating businesses that legitimized their CBA: 70%; Automotive businesses estimated to have "
+        "legitimized their CBA (whole sector): 47%"
+    ) in en
+    assert (
+        "Smallest pay rise reported at participating businesses: 8.8%; Largest pay rise reported at "
+        "participating businesses: 26%" in en
+    )
+    assert (
+        f"Respalda los hallazgos {fnum['business-understanding-of-reform']} y {fnum['enterprise-size-capacity-gap']}. "
+        "Fuentes: entrevistas y grupos focales con Asociaciones empresariales y Gobierno del país anfitrión; "
+        "entradas del diario de resultados OJ-15 y OJ-10."
+    ) in es
     assert "entrada del diario de resultados OJ-01." in es
     # the table follows its finding, captioned, with the figure from the desk review
-    for text, caption, share in ((en, "Independent unionism: opportunities", "(Share of unions that publish their "
-                                  "semi-annual financial reports: 4.2%)"),
-                                 (es, "Sindicalismo independiente: oportunidades", "(Proporción de sindicatos que "
-                                  "publican sus informes financieros semestrales: 4.2%)")):
+    for text, caption, share in (
+        (
+            en,
+            "Independent unionism: opportunities",
+            "(Share of unions that publish their semi-annual financial reports: 4.2%)",
+        ),
+        (
+            es,
+            "Sindicalismo independiente: oportunidades",
+            "(Proporción de sindicatos que publican sus informes financieros semestrales: 4.2%)",
+        ),
+    ):
         at = text.index("{#tbl-independent-unionism}")
         assert text[:at].rsplit("\n: ", 1)[1].startswith(caption)
         header = text[:at].rsplit("\n\n", 2)[-2].splitlines()[0]

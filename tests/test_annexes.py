@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from evalkit.documents.annexes import HEAT, annexes_fragment, linkage_counts
-from evalkit.core.colour import contrast_ratio
-from evalkit.documents.charts import TEXT_COLOR
 from evalkit.content.registry import Registry
+from evalkit.core.colour import contrast_ratio
+from evalkit.documents.annexes import HEAT, annexes_fragment, linkage_counts
+from evalkit.documents.charts import TEXT_COLOR
 
 from .test_content import TOSC, registry
 

@@ -116,23 +116,34 @@ def test_no_import_cycles():
 
 
 def test_no_module_over_the_size_limit():
-    big = {name: n for p in PACKAGE.rglob("*.py")
-           if (n := len(p.read_text(encoding="utf-8").splitlines())) > NOT_YET_SPLIT.get(name := str(p.relative_to(SRC)),
-                                                                                      MAX_LINES)}
-    assert not big, f"modules over {MAX_LINES} lines, or grown beyond their NOT_YET_SPLIT size (split them by job): {big}"
+    big = {
+        name: n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines()))
+        > NOT_YET_SPLIT.get(name := str(p.relative_to(SRC)), MAX_LINES)
+    }
+    assert not big, (
+        f"modules over {MAX_LINES} lines, or grown beyond their NOT_YET_SPLIT size (split them by job): {big}"
+    )
 
 
 def test_the_not_yet_split_list_only_names_modules_still_too_big():
-    stale = {name: n for name, limit in NOT_YET_SPLIT.items()
-             if (n := len((SRC / name).read_text(encoding="utf-8").splitlines())) <= MAX_LINES}
+    stale = {
+        name: n
+        for name, limit in NOT_YET_SPLIT.items()
+        if (n := len((SRC / name).read_text(encoding="utf-8").splitlines())) <= MAX_LINES
+    }
     assert not stale, f"split already; remove from NOT_YET_SPLIT: {stale}"
 
 
-@pytest.mark.parametrize("planted,expected", [
-    ("from evalkit.steps.common import read_clean\n", "evalkit.core.planted imports evalkit.steps.common"),
-    ("def f():\n    from evalkit.documents import charts\n", "evalkit.core.planted imports evalkit.documents"),
-    ("from evalkit.analysis.survey import rating_values\n", "evalkit.core.planted imports evalkit.analysis.survey"),
-])
+@pytest.mark.parametrize(
+    "planted,expected",
+    [
+        ("from evalkit.steps.common import read_clean\n", "evalkit.core.planted imports evalkit.steps.common"),
+        ("def f():\n    from evalkit.documents import charts\n", "evalkit.core.planted imports evalkit.documents"),
+        ("from evalkit.analysis.survey import rating_values\n", "evalkit.core.planted imports evalkit.analysis.survey"),
+    ],
+)
 def test_the_layering_check_catches_a_planted_upward_import(tmp_path, planted, expected):
     shutil.copytree(PACKAGE, tmp_path / "evalkit", ignore=shutil.ignore_patterns("__pycache__"))
     assert upward_imports(tmp_path) == []
@@ -143,4 +154,6 @@ def test_the_layering_check_catches_a_planted_upward_import(tmp_path, planted, e
 def test_a_sideways_import_within_a_layer_is_refused(tmp_path):
     shutil.copytree(PACKAGE, tmp_path / "evalkit", ignore=shutil.ignore_patterns("__pycache__"))
     (tmp_path / "evalkit" / "intake" / "planted.py").write_text("from evalkit.content import registry\n")
-    assert "evalkit.intake.planted imports evalkit.content.registry (content is not below intake)" in upward_imports(tmp_path)
+    assert "evalkit.intake.planted imports evalkit.content.registry (content is not below intake)" in upward_imports(
+        tmp_path
+    )

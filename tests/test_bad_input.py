@@ -18,9 +18,9 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pyreadstat
 import pytest
@@ -210,229 +210,608 @@ DECLARE = ("declare it there (with privacy: direct_identifier or free_text if it
 
 CASES = [
     # --- wrong type, out of range ------------------------------------------------------------
-    Case("csv-integer-is-text", EL, cells((3, "Participants", "four")),
-         [f"{FGD1}, column 'Participants' (participants): 'four' is not a whole number"]),
-    Case("csv-integer-has-fraction", EL, cells((3, "Participants", "4.5")),
-         [f"{FGD1}, column 'Participants' (participants): '4.5' is not a whole number"]),
-    Case("csv-integer-below-min-0", EL, cells((3, "Men", "-1"), (3, "Women", "5")),
-         [f"{FGD1}, column 'Men' (participants_men): '-1' is below the allowed minimum 0"]),
-    Case("csv-integer-below-min-1", EL, cells((3, "Participants", "0"), (3, "Women", "0")),
-         [f"{FGD1}, column 'Participants' (participants): '0' is below the allowed minimum 1"]),
-    Case("csv-number-is-text", MAP, cells((2, "Target", "n/a")),
-         [f"{MAP2}, column 'Target' (target): 'n/a' is not a number"]),
-    Case("csv-number-below-min-0", MAP, cells((2, "Target", "-52")),
-         [f"{MAP2}, column 'Target' (target): '-52' is below the allowed minimum 0"]),
-
+    Case(
+        "csv-integer-is-text",
+        EL,
+        cells((3, "Participants", "four")),
+        [f"{FGD1}, column 'Participants' (participants): 'four' is not a whole number"],
+    ),
+    Case(
+        "csv-integer-has-fraction",
+        EL,
+        cells((3, "Participants", "4.5")),
+        [f"{FGD1}, column 'Participants' (participants): '4.5' is not a whole number"],
+    ),
+    Case(
+        "csv-integer-below-min-0",
+        EL,
+        cells((3, "Men", "-1"), (3, "Women", "5")),
+        [f"{FGD1}, column 'Men' (participants_men): '-1' is below the allowed minimum 0"],
+    ),
+    Case(
+        "csv-integer-below-min-1",
+        EL,
+        cells((3, "Participants", "0"), (3, "Women", "0")),
+        [f"{FGD1}, column 'Participants' (participants): '0' is below the allowed minimum 1"],
+    ),
+    Case(
+        "csv-number-is-text",
+        MAP,
+        cells((2, "Target", "n/a")),
+        [f"{MAP2}, column 'Target' (target): 'n/a' is not a number"],
+    ),
+    Case(
+        "csv-number-below-min-0",
+        MAP,
+        cells((2, "Target", "-52")),
+        [f"{MAP2}, column 'Target' (target): '-52' is below the allowed minimum 0"],
+    ),
     # --- unknown labels and codes ------------------------------------------------------------
-    Case("csv-unknown-category-label", EL, cells((3, "Mode", "Online")),
-         [f"{FGD1}, column 'Mode' (mode): 'Online' is not a code in the codebook; expected one of "
-          f"In person (in_person), Remote (remote)"]),
-    Case("csv-unknown-stakeholder-label", OJ, cells((2, "Who changed", "Workers")),
-         [f"line 2 (entry_id 'OJ-01'), column 'Who changed' (who_changed): 'Workers' is not a code in the codebook; "
-          f"expected one of {STAKEHOLDERS}"]),
-    Case("csv-unknown-workshop-code", WF, cells((2, "Workshop", "W7")),
-         [Has("line 2 (form_id 'VW-001'), column 'Workshop' (workshop): 'W7' is not a code in the codebook; expected one of "
-              "W1 (w1), W2 (w2), W3 (w3), W4 (w4), W5 (w5), W6 (w6)")]),
-    Case("csv-rating-out-of-scale", WF, cells((2, "Recommendation 3", "7")),
-         [f"line 2 (form_id 'VW-001'), column 'Recommendation 3' (rec_3): '7' is not a value of scale 'priority' in the codebook; "
-          f"{PRIORITY}"]),
-    Case("csv-rating-zero", WF, cells((3, "Recommendation 9", "0")),
-         [f"line 3 (form_id 'VW-002'), column 'Recommendation 9' (rec_9): '0' is not a value of scale 'priority' in the codebook; "
-          f"{PRIORITY}"]),
-    Case("spss-unknown-category-code", SAV, sav(_set("gender", 10, 3.0)),
-         ["row 10 (resp_id 'PIS-0011'), column 'gender': 3 is not a code in the codebook; "
-          "expected one of 1 (man), 2 (woman)"]),
-    Case("spss-rating-out-of-scale", SAV, sav(_set("awareness", 5, 5.0)),
-         [f"row 5 (resp_id 'PIS-0005'), column 'awareness': 5 is not a value of scale 'effectiveness' in the "
-          f"codebook; {EFFECTIVENESS}"]),
-    Case("stata-unknown-category-code", DTA, dta(_set("state", 4, 9)),
-         ["row 4 (id 'WS-004'), column 'state': 9 is not a code in the codebook; expected one of 1 (aguascalientes), "
-          "2 (coahuila), 3 (edomex), 4 (guanajuato), 5 (puebla), 6 (san_luis_potosi)"]),
-    Case("stata-rating-out-of-scale", DTA, dta(_set("cba_knowledge", 1, 5)),
-         [f"row 1 (id 'WS-001'), column 'cba_knowledge': 5 is not a value of scale 'level' in the codebook; {LEVEL}"]),
-
+    Case(
+        "csv-unknown-category-label",
+        EL,
+        cells((3, "Mode", "Online")),
+        [
+            f"{FGD1}, column 'Mode' (mode): 'Online' is not a code in the codebook; expected one of "
+            f"In person (in_person), Remote (remote)"
+        ],
+    ),
+    Case(
+        "csv-unknown-stakeholder-label",
+        OJ,
+        cells((2, "Who changed", "Workers")),
+        [
+            f"line 2 (entry_id 'OJ-01'), column 'Who changed' (who_changed): 'Workers' is not a code in the codebook; "
+            f"expected one of {STAKEHOLDERS}"
+        ],
+    ),
+    Case(
+        "csv-unknown-workshop-code",
+        WF,
+        cells((2, "Workshop", "W7")),
+        [
+            Has(
+                "line 2 (form_id 'VW-001'), column 'Workshop' (workshop): 'W7' is not a code in the codebook; "
+                "expected one of "
+                "W1 (w1), W2 (w2), W3 (w3), W4 (w4), W5 (w5), W6 (w6)"
+            )
+        ],
+    ),
+    Case(
+        "csv-rating-out-of-scale",
+        WF,
+        cells((2, "Recommendation 3", "7")),
+        [
+            "line 2 (form_id 'VW-001'), column 'Recommendation 3' (rec_3): '7' is not a value of scale 'priority' "
+            "in the codebook; "
+            f"{PRIORITY}"
+        ],
+    ),
+    Case(
+        "csv-rating-zero",
+        WF,
+        cells((3, "Recommendation 9", "0")),
+        [
+            "line 3 (form_id 'VW-002'), column 'Recommendation 9' (rec_9): '0' is not a value of scale 'priority' "
+            "in the codebook; "
+            f"{PRIORITY}"
+        ],
+    ),
+    Case(
+        "spss-unknown-category-code",
+        SAV,
+        sav(_set("gender", 10, 3.0)),
+        [
+            "row 10 (resp_id 'PIS-0011'), column 'gender': 3 is not a code in the codebook; "
+            "expected one of 1 (man), 2 (woman)"
+        ],
+    ),
+    Case(
+        "spss-rating-out-of-scale",
+        SAV,
+        sav(_set("awareness", 5, 5.0)),
+        [
+            f"row 5 (resp_id 'PIS-0005'), column 'awareness': 5 is not a value of scale 'effectiveness' in the "
+            f"codebook; {EFFECTIVENESS}"
+        ],
+    ),
+    Case(
+        "stata-unknown-category-code",
+        DTA,
+        dta(_set("state", 4, 9)),
+        [
+            "row 4 (id 'WS-004'), column 'state': 9 is not a code in the codebook; expected one of 1 (aguascalientes), "
+            "2 (coahuila), 3 (edomex), 4 (guanajuato), 5 (puebla), 6 (san_luis_potosi)"
+        ],
+    ),
+    Case(
+        "stata-rating-out-of-scale",
+        DTA,
+        dta(_set("cba_knowledge", 1, 5)),
+        [f"row 1 (id 'WS-001'), column 'cba_knowledge': 5 is not a value of scale 'level' in the codebook; {LEVEL}"],
+    ),
     # --- empty cells and keys ----------------------------------------------------------------
-    Case("csv-empty-required-category", EL, cells((3, "Method", "")),
-         [f"{FGD1}, column 'Method' (method): empty; expected one of KII (kii), FGD (fgd)"]),
-    Case("csv-empty-required-integer", EL, cells((3, "Participants", "")),
-         [f"{FGD1}, column 'Participants' (participants): empty; expected a whole number"]),
-    Case("csv-empty-key", EL, cells((3, "Activity ID", "")),
-         ["line 3, column 'Activity ID' (activity_id): empty key; expected a value identifying the record"]),
-    Case("csv-empty-part-of-composite-key", MAP, cells((2, "Indicator code", "")),
-         ["line 2, column 'project', 'Indicator code' (indicator), 'Reporting period' (period): empty key; expected a value identifying the record"]),
-    Case("spss-empty-key", SAV, sav(_set("resp_id", 3, "")),
-         ["row 3, column 'resp_id': empty key; expected a value identifying the record"]),
-    Case("stata-system-missing-category", DTA, dta(_set("gender", 2, float("nan"))),
-         ["row 2 (id 'WS-002'), column 'gender': empty; expected one of 1 (man), 2 (woman)"]),
-
+    Case(
+        "csv-empty-required-category",
+        EL,
+        cells((3, "Method", "")),
+        [f"{FGD1}, column 'Method' (method): empty; expected one of KII (kii), FGD (fgd)"],
+    ),
+    Case(
+        "csv-empty-required-integer",
+        EL,
+        cells((3, "Participants", "")),
+        [f"{FGD1}, column 'Participants' (participants): empty; expected a whole number"],
+    ),
+    Case(
+        "csv-empty-key",
+        EL,
+        cells((3, "Activity ID", "")),
+        ["line 3, column 'Activity ID' (activity_id): empty key; expected a value identifying the record"],
+    ),
+    Case(
+        "csv-empty-part-of-composite-key",
+        MAP,
+        cells((2, "Indicator code", "")),
+        [
+            "line 2, column 'project', 'Indicator code' (indicator), 'Reporting period' (period): empty key; "
+            "expected a value identifying the record"
+        ],
+    ),
+    Case(
+        "spss-empty-key",
+        SAV,
+        sav(_set("resp_id", 3, "")),
+        ["row 3, column 'resp_id': empty key; expected a value identifying the record"],
+    ),
+    Case(
+        "stata-system-missing-category",
+        DTA,
+        dta(_set("gender", 2, float("nan"))),
+        ["row 2 (id 'WS-002'), column 'gender': empty; expected one of 1 (man), 2 (woman)"],
+    ),
     # --- patterns ----------------------------------------------------------------------------
-    Case("csv-period-pattern", MAP, cells((2, "Reporting period", "2021-H3")),
-         [f"{MAP2}, column 'Reporting period' (period): '2021-H3' does not have the expected form (pattern ^[0-9]{{4}}-H[12]$)"]),
-    Case("csv-id-pattern", EL, cells((3, "Activity ID", "FGD-1")),
-         ["line 3 (activity_id 'FGD-1'), column 'Activity ID' (activity_id): 'FGD-1' does not have the expected form "
-          "(pattern ^(KII|FGD)-[0-9]{3}$)"]),
-    Case("csv-code-pattern", CS, cells((2, "Code", "Underserved groups")),
-         ["line 2 (segment_id 'SEG-0001'), column 'Code' (code): 'Underserved groups' does not have the expected form "
-          "(pattern ^[a-z]+(-[a-z]+)*$)"]),
-    Case("spss-timestamp-pattern", SAV, sav(_set("submitted", 1, "09/11/2023 10:36")),
-         ["row 1 (resp_id 'PIS-0001'), column 'submitted': '09/11/2023 10:36' does not have the expected form "
-          "(pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$)"]),
-
+    Case(
+        "csv-period-pattern",
+        MAP,
+        cells((2, "Reporting period", "2021-H3")),
+        [
+            f"{MAP2}, column 'Reporting period' (period): '2021-H3' does not have the expected form (pattern "
+            f"^[0-9]{{4}}-H[12]$)"
+        ],
+    ),
+    Case(
+        "csv-id-pattern",
+        EL,
+        cells((3, "Activity ID", "FGD-1")),
+        [
+            "line 3 (activity_id 'FGD-1'), column 'Activity ID' (activity_id): 'FGD-1' does not have the expected form "
+            "(pattern ^(KII|FGD)-[0-9]{3}$)"
+        ],
+    ),
+    Case(
+        "csv-code-pattern",
+        CS,
+        cells((2, "Code", "Underserved groups")),
+        [
+            "line 2 (segment_id 'SEG-0001'), column 'Code' (code): 'Underserved groups' does not have the expected "
+            "form "
+            "(pattern ^[a-z]+(-[a-z]+)*$)"
+        ],
+    ),
+    Case(
+        "spss-timestamp-pattern",
+        SAV,
+        sav(_set("submitted", 1, "09/11/2023 10:36")),
+        [
+            "row 1 (resp_id 'PIS-0001'), column 'submitted': '09/11/2023 10:36' does not have the expected form "
+            "(pattern ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}$)"
+        ],
+    ),
     # --- dates -------------------------------------------------------------------------------
-    Case("csv-date-not-in-calendar", EL, cells((3, "Date", "2023-02-30")),
-         [f"{FGD1}, column 'Date' (date): '2023-02-30' {NOT_DATE}"]),
-    Case("csv-date-day-first", EL, cells((3, "Date", "14/11/2023")),
-         [f"{FGD1}, column 'Date' (date): '14/11/2023' {NOT_DATE}"]),
-    Case("csv-date-as-text", EL, cells((3, "Date", "9 de noviembre")),
-         [f"{FGD1}, column 'Date' (date): '9 de noviembre' {NOT_DATE}"]),
-    Case("csv-date-with-time", OJ, cells((3, "Submitted", "2023-11-09 14:02")),
-         [f"line 3 (entry_id 'OJ-02'), column 'Submitted' (submitted): '2023-11-09 14:02' {NOT_DATE}"]),
-    Case("csv-date-empty", OJ, cells((4, "Outcome date", "")),
-         ["line 4 (entry_id 'OJ-03'), column 'Outcome date' (date): empty; expected a date YYYY-MM-DD"]),
-
+    Case(
+        "csv-date-not-in-calendar",
+        EL,
+        cells((3, "Date", "2023-02-30")),
+        [f"{FGD1}, column 'Date' (date): '2023-02-30' {NOT_DATE}"],
+    ),
+    Case(
+        "csv-date-day-first",
+        EL,
+        cells((3, "Date", "14/11/2023")),
+        [f"{FGD1}, column 'Date' (date): '14/11/2023' {NOT_DATE}"],
+    ),
+    Case(
+        "csv-date-as-text",
+        EL,
+        cells((3, "Date", "9 de noviembre")),
+        [f"{FGD1}, column 'Date' (date): '9 de noviembre' {NOT_DATE}"],
+    ),
+    Case(
+        "csv-date-with-time",
+        OJ,
+        cells((3, "Submitted", "2023-11-09 14:02")),
+        [f"line 3 (entry_id 'OJ-02'), column 'Submitted' (submitted): '2023-11-09 14:02' {NOT_DATE}"],
+    ),
+    Case(
+        "csv-date-empty",
+        OJ,
+        cells((4, "Outcome date", "")),
+        ["line 4 (entry_id 'OJ-03'), column 'Outcome date' (date): empty; expected a date YYYY-MM-DD"],
+    ),
     # --- sex splits ----------------------------------------------------------------------------
     # The parts' sum and the total are pinned loosely: see test_sum_problem_shows_plain_numbers.
-    Case("csv-participants-not-men-plus-women", EL, cells((3, "Men", "1")),
-         [Has(f"{FGD1}, column 'Participants' (participants): ", "but 'Men' (participants_men) + 'Women' (participants_women) = ",
-              "; expected the total to equal the sum of its parts")]),
-    Case("csv-participants-one-part-only", EL, cells((3, "Women", "")),
-         [f"{FGD1}, columns 'Men' (participants_men), 'Women' (participants_women): only some are filled; expected all of them or none",
-          f"{FGD1}, column 'Women' (participants_women): empty; expected a whole number"], count=2),
-    Case("csv-actual-not-men-plus-women", MAP, cells((2, "Actual", "63")),
-         [Has(f"{MAP2}, column 'Actual' (actual): ", "but 'Actual (men)' (actual_men) + 'Actual (women)' (actual_women) = 62; expected the total to equal the "
-              "sum of its parts")]),
-    Case("csv-actual-one-part-only", MAP, cells((2, "Actual (women)", "")),
-         [f"{MAP2}, columns 'Actual (men)' (actual_men), 'Actual (women)' (actual_women): only some are filled; expected all of them or none"]),
-
+    Case(
+        "csv-participants-not-men-plus-women",
+        EL,
+        cells((3, "Men", "1")),
+        [
+            Has(
+                f"{FGD1}, column 'Participants' (participants): ",
+                "but 'Men' (participants_men) + 'Women' (participants_women) = ",
+                "; expected the total to equal the sum of its parts",
+            )
+        ],
+    ),
+    Case(
+        "csv-participants-one-part-only",
+        EL,
+        cells((3, "Women", "")),
+        [
+            f"{FGD1}, columns 'Men' (participants_men), 'Women' (participants_women): only some are filled; "
+            "expected all of them or none",
+            f"{FGD1}, column 'Women' (participants_women): empty; expected a whole number",
+        ],
+        count=2,
+    ),
+    Case(
+        "csv-actual-not-men-plus-women",
+        MAP,
+        cells((2, "Actual", "63")),
+        [
+            Has(
+                f"{MAP2}, column 'Actual' (actual): ",
+                "but 'Actual (men)' (actual_men) + 'Actual (women)' (actual_women) = 62; expected the total to "
+                "equal the "
+                "sum of its parts",
+            )
+        ],
+    ),
+    Case(
+        "csv-actual-one-part-only",
+        MAP,
+        cells((2, "Actual (women)", "")),
+        [
+            f"{MAP2}, columns 'Actual (men)' (actual_men), 'Actual (women)' (actual_women): only some are filled; "
+            "expected all of them or none"
+        ],
+    ),
     # --- monitoring series -------------------------------------------------------------------
     # CALLE reports cumulatively: 2020-H2 37 (21 men, 16 women); 2021-H1 becomes 30 (21 men, 9 women).
-    Case("csv-cumulative-series-decreases", CALLE,
-         cells((4, "Actual", "30"), (4, "Actual (men)", "21"), (4, "Actual (women)", "9")),
-         ["line 4 (indicator 'LR-CAP'), column 'Actual' (actual): cumulative value 30 for 2021-H1 is below the previous "
-          "period's 37; expected a cumulative series never to decrease",
-          "line 4 (indicator 'LR-CAP'), column 'Actual (women)' (actual_women): cumulative value 9 for 2021-H1 is below the previous "
-          "period's 16; expected a cumulative series never to decrease"], count=2),
-    Case("csv-indicator-mixes-period-and-cumulative", CALLE, cells((3, "Value type", "Period")),
-         ["line 2 (indicator 'LR-CAP'), column 'Value type' (value_type): indicator 'LR-CAP' is reported both per period and "
-          "cumulatively; expected one value type per indicator"]),
+    Case(
+        "csv-cumulative-series-decreases",
+        CALLE,
+        cells((4, "Actual", "30"), (4, "Actual (men)", "21"), (4, "Actual (women)", "9")),
+        [
+            "line 4 (indicator 'LR-CAP'), column 'Actual' (actual): cumulative value 30 for 2021-H1 is below the "
+            "previous "
+            "period's 37; expected a cumulative series never to decrease",
+            "line 4 (indicator 'LR-CAP'), column 'Actual (women)' (actual_women): cumulative value 9 for 2021-H1 "
+            "is below the previous "
+            "period's 16; expected a cumulative series never to decrease",
+        ],
+        count=2,
+    ),
+    Case(
+        "csv-indicator-mixes-period-and-cumulative",
+        CALLE,
+        cells((3, "Value type", "Period")),
+        [
+            "line 2 (indicator 'LR-CAP'), column 'Value type' (value_type): indicator 'LR-CAP' is reported both "
+            "per period and "
+            "cumulatively; expected one value type per indicator"
+        ],
+    ),
     # count=None: a second, contradictory problem follows (see test_column_set_by_evaluation_is_reported_once).
-    Case("csv-project-in-file-and-set-by-evaluation", MAP, rows(lambda r: [x.append("MAP" if i else "project")
-                                                                        for i, x in enumerate(r)]),
-         ["column 'project' is in the file, but the evaluation also sets 'project' for this file; expected one or "
-          "the other"], count=None),
-
+    Case(
+        "csv-project-in-file-and-set-by-evaluation",
+        MAP,
+        rows(lambda r: [x.append("MAP" if i else "project") for i, x in enumerate(r)]),
+        [
+            "column 'project' is in the file, but the evaluation also sets 'project' for this file; expected one or "
+            "the other"
+        ],
+        count=None,
+    ),
     # --- columns -------------------------------------------------------------------------------
-    Case("csv-missing-column", EL, rows(lambda r: [x.pop(3) for x in r]),
-         [f"column 'Mode' is missing (the codebook {CODEBOOKS}/engagement_log.yaml declares it as 'mode')"]),
-    Case("csv-missing-identifier-column", OJ, rows(lambda r: [x.pop() for x in r]),
-         [f"column 'Contact e-mail' is missing (the codebook {CODEBOOKS}/outcome_journal.yaml declares it as "
-          f"'contact_email')"]),
-    Case("csv-extra-undeclared-column", EL, rows(lambda r: [x.insert(1, "Nombre" if i == 0 else f"Persona {i}")
-                                                         for i, x in enumerate(r)]),
-         [f"column 'Nombre' is not in the codebook {CODEBOOKS}/engagement_log.yaml; {DECLARE}"]),
-    Case("csv-duplicate-header-column", EL, cells((1, "Women", "Men")),
-         ["line 1: column 'Men' appears more than once in the header"]),
-    Case("spss-missing-column", SAV, sav(lambda df, m: (df.drop(columns=["state"]), m)),
-         [f"column 'state' is missing (the codebook {CODEBOOKS}/post_interview_survey.yaml declares it)"]),
-    Case("spss-extra-undeclared-column", SAV, sav(lambda df, m: (df.assign(Nombre="Persona"), m)),
-         [f"column 'Nombre' is not in the codebook {CODEBOOKS}/post_interview_survey.yaml; {DECLARE}"]),
-    Case("stata-missing-column", DTA, dta(lambda df, m: (df.drop(columns=["sector"]), m)),
-         [f"column 'sector' is missing (the codebook {CODEBOOKS}/worker_survey.yaml declares it)"]),
-
+    Case(
+        "csv-missing-column",
+        EL,
+        rows(lambda r: [x.pop(3) for x in r]),
+        [f"column 'Mode' is missing (the codebook {CODEBOOKS}/engagement_log.yaml declares it as 'mode')"],
+    ),
+    Case(
+        "csv-missing-identifier-column",
+        OJ,
+        rows(lambda r: [x.pop() for x in r]),
+        [
+            f"column 'Contact e-mail' is missing (the codebook {CODEBOOKS}/outcome_journal.yaml declares it as "
+            f"'contact_email')"
+        ],
+    ),
+    Case(
+        "csv-extra-undeclared-column",
+        EL,
+        rows(lambda r: [x.insert(1, "Nombre" if i == 0 else f"Persona {i}") for i, x in enumerate(r)]),
+        [f"column 'Nombre' is not in the codebook {CODEBOOKS}/engagement_log.yaml; {DECLARE}"],
+    ),
+    Case(
+        "csv-duplicate-header-column",
+        EL,
+        cells((1, "Women", "Men")),
+        ["line 1: column 'Men' appears more than once in the header"],
+    ),
+    Case(
+        "spss-missing-column",
+        SAV,
+        sav(lambda df, m: (df.drop(columns=["state"]), m)),
+        [f"column 'state' is missing (the codebook {CODEBOOKS}/post_interview_survey.yaml declares it)"],
+    ),
+    Case(
+        "spss-extra-undeclared-column",
+        SAV,
+        sav(lambda df, m: (df.assign(Nombre="Persona"), m)),
+        [f"column 'Nombre' is not in the codebook {CODEBOOKS}/post_interview_survey.yaml; {DECLARE}"],
+    ),
+    Case(
+        "stata-missing-column",
+        DTA,
+        dta(lambda df, m: (df.drop(columns=["sector"]), m)),
+        [f"column 'sector' is missing (the codebook {CODEBOOKS}/worker_survey.yaml declares it)"],
+    ),
     # --- duplicates ------------------------------------------------------------------------------
-    Case("csv-duplicate-key-unresolved", EL, cells((4, "Activity ID", "FGD-001")),
-         [Has("key 'FGD-001' appears 2 times (line 3 (activity_id 'FGD-001'), line 4 (activity_id 'FGD-001')); "
-              "the copies differ in: method, ", "Unresolved: data row(s) 2, 3. Add an entry per copy to "
-              "duplicates.yaml (instrument: engagement_log, key: 'FGD-001', row: <data row>, action: "
-              "keep | drop | new_id, by, date, reason)")]),
-    Case("csv-duplicate-composite-key", MAP, cells((3, "Reporting period", "2021-H1")),
-         [Has("key 'MAP | LR-CAP | 2021-H1' appears 2 times (line 2 (indicator 'LR-CAP'), line 3 (indicator "
-              "'LR-CAP')); the copies differ in: target, actual, actual_men, actual_women.",
-              "Unresolved: data row(s) 1, 2.")]),
-    Case("csv-real-duplicate-without-resolutions", WF, unchanged,
-         [Has("key 'VW-059' appears 2 times (line 60 (form_id 'VW-059'), line 64 (form_id 'VW-059')); the copies "
-              "differ in: ", "Unresolved: data row(s) 59, 63.")], resolutions=[]),
-    Case("spss-real-duplicate-without-resolutions", SAV, unchanged,
-         ["key 'PIS-0015' appears 2 times (row 19 (resp_id 'PIS-0015'), row 20 (resp_id 'PIS-0015')); the copies "
-          "differ in: submitted, inspections. Unresolved: data row(s) 19, 20. Add an entry per copy to "
-          "duplicates.yaml (instrument: post_interview, key: 'PIS-0015', row: <data row>, action: "
-          "keep | drop | new_id, by, date, reason)"], resolutions=[]),
+    Case(
+        "csv-duplicate-key-unresolved",
+        EL,
+        cells((4, "Activity ID", "FGD-001")),
+        [
+            Has(
+                "key 'FGD-001' appears 2 times (line 3 (activity_id 'FGD-001'), line 4 (activity_id 'FGD-001')); "
+                "the copies differ in: method, ",
+                "Unresolved: data row(s) 2, 3. Add an entry per copy to "
+                "duplicates.yaml (instrument: engagement_log, key: 'FGD-001', row: <data row>, action: "
+                "keep | drop | new_id, by, date, reason)",
+            )
+        ],
+    ),
+    Case(
+        "csv-duplicate-composite-key",
+        MAP,
+        cells((3, "Reporting period", "2021-H1")),
+        [
+            Has(
+                "key 'MAP | LR-CAP | 2021-H1' appears 2 times (line 2 (indicator 'LR-CAP'), line 3 (indicator "
+                "'LR-CAP')); the copies differ in: target, actual, actual_men, actual_women.",
+                "Unresolved: data row(s) 1, 2.",
+            )
+        ],
+    ),
+    Case(
+        "csv-real-duplicate-without-resolutions",
+        WF,
+        unchanged,
+        [
+            Has(
+                "key 'VW-059' appears 2 times (line 60 (form_id 'VW-059'), line 64 (form_id 'VW-059')); the copies "
+                "differ in: ",
+                "Unresolved: data row(s) 59, 63.",
+            )
+        ],
+        resolutions=[],
+    ),
+    Case(
+        "spss-real-duplicate-without-resolutions",
+        SAV,
+        unchanged,
+        [
+            "key 'PIS-0015' appears 2 times (row 19 (resp_id 'PIS-0015'), row 20 (resp_id 'PIS-0015')); the copies "
+            "differ in: submitted, inspections. Unresolved: data row(s) 19, 20. Add an entry per copy to "
+            "duplicates.yaml (instrument: post_interview, key: 'PIS-0015', row: <data row>, action: "
+            "keep | drop | new_id, by, date, reason)"
+        ],
+        resolutions=[],
+    ),
     # The team's file resolves PIS-0015 at data rows 19 and 20; a re-export without the earlier copy
     # leaves both entries pointing at nothing.
-    Case("spss-stale-resolutions", SAV, sav(lambda df, m: (df.drop(index=18).reset_index(drop=True), m)),
-         [f"duplicates.yaml: the resolution for key 'PIS-0015', data row {n} matches no duplicate in {EVAL}/{SAV}; "
-          f"remove it or correct key/row" for n in (19, 20)], count=2),
-    Case("csv-stale-resolution", EL, unchanged,
-         [f"duplicates.yaml: the resolution for key 'KII-001', data row 1 matches no duplicate in {EVAL}/{EL}; "
-          f"remove it or correct key/row"], resolutions=[resolution("engagement_log", "KII-001", 1, "drop")]),
-    Case("csv-resolution-at-wrong-row", WF, unchanged,
-         [Has("key 'VW-059' appears 2 times", "Unresolved: data row(s) 63."),
-          f"duplicates.yaml: key 'VW-059' has no copy at data row 62 in {EVAL}/{WF}"], count=2,
-         resolutions=[resolution("workshop_forms", "VW-059", 59, "drop"),
-                      resolution("workshop_forms", "VW-059", 62, "keep")]),
-    Case("csv-both-copies-kept", WF, unchanged,
-         ["key 'VW-059': 2 copies are marked 'keep' in duplicates.yaml (data rows 59, 63); expected at most one"],
-         resolutions=[resolution("workshop_forms", "VW-059", 59, "keep"),
-                      resolution("workshop_forms", "VW-059", 63, "keep")]),
-
+    Case(
+        "spss-stale-resolutions",
+        SAV,
+        sav(lambda df, m: (df.drop(index=18).reset_index(drop=True), m)),
+        [
+            f"duplicates.yaml: the resolution for key 'PIS-0015', data row {n} matches no duplicate in {EVAL}/{SAV}; "
+            f"remove it or correct key/row"
+            for n in (19, 20)
+        ],
+        count=2,
+    ),
+    Case(
+        "csv-stale-resolution",
+        EL,
+        unchanged,
+        [
+            f"duplicates.yaml: the resolution for key 'KII-001', data row 1 matches no duplicate in {EVAL}/{EL}; "
+            f"remove it or correct key/row"
+        ],
+        resolutions=[resolution("engagement_log", "KII-001", 1, "drop")],
+    ),
+    Case(
+        "csv-resolution-at-wrong-row",
+        WF,
+        unchanged,
+        [
+            Has("key 'VW-059' appears 2 times", "Unresolved: data row(s) 63."),
+            f"duplicates.yaml: key 'VW-059' has no copy at data row 62 in {EVAL}/{WF}",
+        ],
+        count=2,
+        resolutions=[
+            resolution("workshop_forms", "VW-059", 59, "drop"),
+            resolution("workshop_forms", "VW-059", 62, "keep"),
+        ],
+    ),
+    Case(
+        "csv-both-copies-kept",
+        WF,
+        unchanged,
+        ["key 'VW-059': 2 copies are marked 'keep' in duplicates.yaml (data rows 59, 63); expected at most one"],
+        resolutions=[
+            resolution("workshop_forms", "VW-059", 59, "keep"),
+            resolution("workshop_forms", "VW-059", 63, "keep"),
+        ],
+    ),
     # --- SPSS and Stata metadata -------------------------------------------------------------------
-    Case("spss-wrong-declared-missing-codes", SAV, sav(lambda df, m: (df, {**m, "awareness": [7.0, 9.0]})),
-         ["column 'awareness': declared SPSS missing codes are 7, 9; the codebook expects 8, 9"]),
-    Case("spss-missing-range", SAV, sav(lambda df, m: (df, {**m, "coordination": [{"lo": 8.0, "hi": 9.0}]})),
-         ["column 'coordination': missing range 8-9; evalkit expects discrete missing codes"]),
-    Case("stata-extended-missing-not-in-codebook", DTA,
-         dta(lambda df, m: (_set("vote_confidence", 3, "c")(df, m)[0], {**m, "vote_confidence": ["a", "b", "c"]})),
-         [f"row 3 (id 'WS-003'), column 'vote_confidence': 'c' is not a value of scale 'level' in the codebook; "
-          f"{LEVEL}",
-          "column 'vote_confidence': Stata extended missing values used are 'a', 'b', 'c'; the codebook expects "
-          "'a', 'b'"], count=2),
-
+    Case(
+        "spss-wrong-declared-missing-codes",
+        SAV,
+        sav(lambda df, m: (df, {**m, "awareness": [7.0, 9.0]})),
+        ["column 'awareness': declared SPSS missing codes are 7, 9; the codebook expects 8, 9"],
+    ),
+    Case(
+        "spss-missing-range",
+        SAV,
+        sav(lambda df, m: (df, {**m, "coordination": [{"lo": 8.0, "hi": 9.0}]})),
+        ["column 'coordination': missing range 8-9; evalkit expects discrete missing codes"],
+    ),
+    Case(
+        "stata-extended-missing-not-in-codebook",
+        DTA,
+        dta(lambda df, m: (_set("vote_confidence", 3, "c")(df, m)[0], {**m, "vote_confidence": ["a", "b", "c"]})),
+        [
+            f"row 3 (id 'WS-003'), column 'vote_confidence': 'c' is not a value of scale 'level' in the codebook; "
+            f"{LEVEL}",
+            "column 'vote_confidence': Stata extended missing values used are 'a', 'b', 'c'; the codebook expects "
+            "'a', 'b'",
+        ],
+        count=2,
+    ),
     # --- unreadable, truncated, empty, wrong encoding ----------------------------------------------
-    Case("spss-truncated", SAV, content(lambda b: b[: len(b) // 2]),
-         ["cannot be read as an SPSS .sav file (File did not contain the expected number of rows); the file may be "
-          "truncated or of another format"]),
-    Case("spss-header-only", SAV, content(lambda b: b[:300]),
-         [Has("cannot be read as an SPSS .sav file (", "); the file may be truncated or of another format")]),
-    Case("spss-file-is-a-csv", SAV, content(lambda b: (RAW / EL).read_bytes()),
-         ["cannot be read as an SPSS .sav file (Invalid file, or file has unsupported features); the file may be "
-          "truncated or of another format"]),
-    Case("stata-truncated", DTA, content(lambda b: b[: len(b) // 2]),
-         ["cannot be read as a Stata .dta file (Invalid file, or file has unsupported features); the file may be "
-          "truncated or of another format"]),
-    Case("stata-file-is-an-spss-file", DTA, content(lambda b: (RAW / SAV).read_bytes()),
-         [Has("cannot be read as a Stata .dta file (", "); the file may be truncated or of another format")]),
-    Case("csv-last-line-cut-mid-row", EL, text(_truncate_last_line),
-         ["line 78: 2 field(s); expected 10 as in the header (is the file truncated, or does a text contain an "
-          "unquoted comma?)"]),
-    Case("csv-cut-inside-quoted-text", OJ, text(lambda t: t[: len(t) // 2]),
-         ["line 9: 8 field(s); expected 11 as in the header (is the file truncated, or does a text contain an "
-          "unquoted comma?)"]),
-    Case("csv-unquoted-comma-in-text", CS, text(lambda t: t.replace(
-        "Nobody is looking at workers with disabilities", "Nobody, really, is looking at workers with disabilities")),
-         ["line 2: 7 field(s); expected 5 as in the header (is the file truncated, or does a text contain an "
-          "unquoted comma?)"]),
-    Case("csv-empty-file", EL, content(lambda b: b""),
-         ["the file is empty; expected a header line and data lines"]),
-    Case("csv-only-blank-lines", EL, content(lambda b: b"\n \n\n"),
-         ["the file is empty; expected a header line and data lines"]),
-    Case("csv-utf16-without-bom", EL, text(lambda t: t.replace("í", "i").replace("é", "e").replace("ó", "o"),
-                                           encoding="utf-16-le"),
-         ["the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet (.xlsx), an SPSS/Stata file or another binary file? Export it as CSV"]),
+    Case(
+        "spss-truncated",
+        SAV,
+        content(lambda b: b[: len(b) // 2]),
+        [
+            "cannot be read as an SPSS .sav file (File did not contain the expected number of rows); the file may be "
+            "truncated or of another format"
+        ],
+    ),
+    Case(
+        "spss-header-only",
+        SAV,
+        content(lambda b: b[:300]),
+        [Has("cannot be read as an SPSS .sav file (", "); the file may be truncated or of another format")],
+    ),
+    Case(
+        "spss-file-is-a-csv",
+        SAV,
+        content(lambda b: (RAW / EL).read_bytes()),
+        [
+            "cannot be read as an SPSS .sav file (Invalid file, or file has unsupported features); the file may be "
+            "truncated or of another format"
+        ],
+    ),
+    Case(
+        "stata-truncated",
+        DTA,
+        content(lambda b: b[: len(b) // 2]),
+        [
+            "cannot be read as a Stata .dta file (Invalid file, or file has unsupported features); the file may be "
+            "truncated or of another format"
+        ],
+    ),
+    Case(
+        "stata-file-is-an-spss-file",
+        DTA,
+        content(lambda b: (RAW / SAV).read_bytes()),
+        [Has("cannot be read as a Stata .dta file (", "); the file may be truncated or of another format")],
+    ),
+    Case(
+        "csv-last-line-cut-mid-row",
+        EL,
+        text(_truncate_last_line),
+        [
+            "line 78: 2 field(s); expected 10 as in the header (is the file truncated, or does a text contain an "
+            "unquoted comma?)"
+        ],
+    ),
+    Case(
+        "csv-cut-inside-quoted-text",
+        OJ,
+        text(lambda t: t[: len(t) // 2]),
+        [
+            "line 9: 8 field(s); expected 11 as in the header (is the file truncated, or does a text contain an "
+            "unquoted comma?)"
+        ],
+    ),
+    Case(
+        "csv-unquoted-comma-in-text",
+        CS,
+        text(
+            lambda t: t.replace(
+                "Nobody is looking at workers with disabilities",
+                "Nobody, really, is looking at workers with disabilities",
+            )
+        ),
+        [
+            "line 2: 7 field(s); expected 5 as in the header (is the file truncated, or does a text contain an "
+            "unquoted comma?)"
+        ],
+    ),
+    Case("csv-empty-file", EL, content(lambda b: b""), ["the file is empty; expected a header line and data lines"]),
+    Case(
+        "csv-only-blank-lines",
+        EL,
+        content(lambda b: b"\n \n\n"),
+        ["the file is empty; expected a header line and data lines"],
+    ),
+    Case(
+        "csv-utf16-without-bom",
+        EL,
+        text(lambda t: t.replace("í", "i").replace("é", "e").replace("ó", "o"), encoding="utf-16-le"),
+        [
+            "the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet (.xlsx), an SPSS/Stata "
+            "file or another binary file? Export it as CSV"
+        ],
+    ),
     # Line 24: KII-010 in Querétaro; cp1252 writes é as the single byte 0xe9.
-    Case("csv-saved-as-windows-1252", EL, text(lambda t: t, encoding="cp1252"),
-         [f"line 24: byte 0xe9 {NOT_UTF8}"]),
+    Case("csv-saved-as-windows-1252", EL, text(lambda t: t, encoding="cp1252"), [f"line 24: byte 0xe9 {NOT_UTF8}"]),
     # Line 2: OJ-01, whose text has "votó"; cp1252 writes ó as the single byte 0xf3.
-    Case("csv-spanish-text-saved-as-windows-1252", OJ, text(lambda t: t, encoding="cp1252"),
-         [f"line 2: byte 0xf3 {NOT_UTF8}"]),
-
+    Case(
+        "csv-spanish-text-saved-as-windows-1252",
+        OJ,
+        text(lambda t: t, encoding="cp1252"),
+        [f"line 2: byte 0xf3 {NOT_UTF8}"],
+    ),
     # --- many problems ---------------------------------------------------------------------------
-    Case("spss-many-problems-summarized", SAV, sav(lambda df, m: (df.assign(awareness=7.0), m)),
-         [Has("row 1 (resp_id 'PIS-0001'), column 'awareness': 7 is not a value of scale 'effectiveness'"),
-          "... and 74 more problem(s)"], count=21),
-    Case("csv-many-problems-summarized", WF, rows(lambda r: [x.__setitem__(1, "W0") for x in r[1:]]),
-         [Has("line 2 (form_id 'VW-001'), column 'Workshop' (workshop): 'W0' is not a code in the codebook"),
-          Has("line 21 (form_id 'VW-020'), column 'Workshop' (workshop): 'W0'"),
-          "... and 42 more problem(s)"], count=21),
+    Case(
+        "spss-many-problems-summarized",
+        SAV,
+        sav(lambda df, m: (df.assign(awareness=7.0), m)),
+        [
+            Has("row 1 (resp_id 'PIS-0001'), column 'awareness': 7 is not a value of scale 'effectiveness'"),
+            "... and 74 more problem(s)",
+        ],
+        count=21,
+    ),
+    Case(
+        "csv-many-problems-summarized",
+        WF,
+        rows(lambda r: [x.__setitem__(1, "W0") for x in r[1:]]),
+        [
+            Has("line 2 (form_id 'VW-001'), column 'Workshop' (workshop): 'W0' is not a code in the codebook"),
+            Has("line 21 (form_id 'VW-020'), column 'Workshop' (workshop): 'W0'"),
+            "... and 42 more problem(s)",
+        ],
+        count=21,
+    ),
 ]
 
 
@@ -456,9 +835,16 @@ def test_malformed_file_stops_the_intake(case, evaluation, tmp_path):
         assert len(err.problems) == case.count, listed
 
 
-@pytest.mark.parametrize("source, make", [(EL, rows(lambda r: None)), (MAP, rows(lambda r: None)),
-                                          (SAV, sav(lambda df, m: (df, m))), (DTA, dta(lambda df, m: (df, m)))],
-                         ids=["csv", "csv-monitoring", "spss", "stata"])
+@pytest.mark.parametrize(
+    "source, make",
+    [
+        (EL, rows(lambda r: None)),
+        (MAP, rows(lambda r: None)),
+        (SAV, sav(lambda df, m: (df, m))),
+        (DTA, dta(lambda df, m: (df, m))),
+    ],
+    ids=["csv", "csv-monitoring", "spss", "stata"],
+)
 def test_unedited_variants_are_clean(source, make, evaluation, tmp_path):
     """The writers of the variants change nothing by themselves: every problem above comes from the edit."""
     path = make(RAW / source, tmp_path)
@@ -468,6 +854,7 @@ def test_unedited_variants_are_clean(source, make, evaluation, tmp_path):
 
 
 # --- known gaps: what the issue asks, not yet what the intake does (strict: a fix makes them fail) --
+
 
 def _problems(evaluation, source, make, tmp_path, resolutions=None) -> list[str]:
     with pytest.raises(DataError) as exc:
@@ -490,31 +877,41 @@ def test_infinite_number_is_rejected(evaluation, tmp_path):
 
 def test_sum_problem_shows_plain_numbers(evaluation, tmp_path):
     problems = _problems(evaluation, EL, cells((3, "Men", "1")), tmp_path)
-    assert problems == [f"{FGD1}, column 'Participants' (participants): 4 but 'Men' (participants_men) + 'Women' (participants_women) = 5; "
-                        f"expected the total to equal the sum of its parts"]
+    assert problems == [
+        f"{FGD1}, column 'Participants' (participants): 4 but 'Men' (participants_men) + 'Women' "
+        "(participants_women) = 5; "
+        f"expected the total to equal the sum of its parts"
+    ]
 
 
 @pytest.mark.parametrize("other", [SAV, DTA], ids=["spss-file", "stata-file"])
 def test_binary_file_given_as_csv_is_called_binary(other, evaluation, tmp_path):
     problems = _problems(evaluation, EL, content(lambda b: (RAW / other).read_bytes()), tmp_path)
-    assert problems == ["the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet (.xlsx), an SPSS/Stata file or another binary file? Export it as CSV"]
+    assert problems == [
+        "the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet (.xlsx), an SPSS/Stata file "
+        "or another binary file? Export it as CSV"
+    ]
 
 
 def test_line_numbers_count_line_breaks_inside_quoted_text(evaluation, tmp_path):
     def edit(r):
-        r[1][7] = r[1][7][:50] + "\n" + r[1][7][50:]   # OJ-01's 'What changed' on two lines
+        r[1][7] = r[1][7][:50] + "\n" + r[1][7][50:]  # OJ-01's 'What changed' on two lines
         r[4][r[0].index("Outcome date")] = "2023-02-30"  # OJ-04, now on line 6 of the file
+
     problems = _problems(evaluation, OJ, rows(edit), tmp_path)
     assert problems == [f"line 6 (entry_id 'OJ-04'), column 'Outcome date' (date): '2023-02-30' {NOT_DATE}"]
 
 
 def test_reader_says_how_many_more_ragged_lines(evaluation, tmp_path):
-    def stray_comma(t):   # at the end of each of the 77 data lines
+    def stray_comma(t):  # at the end of each of the 77 data lines
         header, body = t.split("\n", 1)
         return header + "\n" + body.replace("\n", ",\n")
+
     problems = _problems(evaluation, EL, text(stray_comma), tmp_path)
-    assert problems[0] == ("line 2: 11 field(s); expected 10 as in the header (is the file truncated, or does a text "
-                           "contain an unquoted comma?)")
+    assert problems[0] == (
+        "line 2: 11 field(s); expected 10 as in the header (is the file truncated, or does a text "
+        "contain an unquoted comma?)"
+    )
     assert len(problems) == 21 and problems[-1] == "... and 57 more line(s) with the wrong number of fields"
 
 
@@ -524,21 +921,28 @@ def test_csv_with_header_only_is_a_data_error(evaluation, tmp_path):
 
 
 def test_column_set_by_evaluation_is_reported_once(evaluation, tmp_path):
-    problems = _problems(evaluation, MAP, rows(lambda r: [x.append("MAP" if i else "project")
-                                                          for i, x in enumerate(r)]), tmp_path)
-    assert problems == ["column 'project' is in the file, but the evaluation also sets 'project' for this file; "
-                        "expected one or the other"]
+    problems = _problems(
+        evaluation, MAP, rows(lambda r: [x.append("MAP" if i else "project") for i, x in enumerate(r)]), tmp_path
+    )
+    assert problems == [
+        "column 'project' is in the file, but the evaluation also sets 'project' for this file; "
+        "expected one or the other"
+    ]
 
 
 def test_spss_category_stored_as_text_names_the_type(evaluation, tmp_path):
     def edit(df, m):
         return df.assign(gender=df["gender"].map(lambda v: str(int(v)))), m
+
     problems = _problems(evaluation, SAV, sav(edit), tmp_path)
-    assert problems == ["column 'gender': holds text; expected the numeric codes of the codebook (is the variable "
-                        "stored as a string in the SPSS file?)"]
+    assert problems == [
+        "column 'gender': holds text; expected the numeric codes of the codebook (is the variable "
+        "stored as a string in the SPSS file?)"
+    ]
 
 
 # --- end to end: clean_instrument writes both outputs or none --------------------------------------
+
 
 @pytest.fixture(scope="module")
 def copied(tmp_path_factory):
@@ -584,16 +988,34 @@ def test_good_file_writes_clean_table_and_intake_report(project):
     assert '"rows": 77' in report.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("instrument, source, make, message", [
-    ("engagement_log", EL, cells((3, "Date", "2023-02-30")), f"{FGD1}, column 'Date' (date): '2023-02-30' {NOT_DATE}"),
-    # the last of the four monitoring files is bad: the three good ones before it must not be written either
-    ("monitoring", CALLE, cells((3, "Value type", "Period")),
-     "line 2 (indicator 'LR-CAP'), column 'Value type' (value_type): indicator 'LR-CAP' is reported both per period and "
-     "cumulatively; expected one value type per indicator"),
-    ("post_interview", SAV, content(lambda b: b[: len(b) // 2]),
-     "cannot be read as an SPSS .sav file (File did not contain the expected number of rows); the file may be "
-     "truncated or of another format"),
-], ids=["csv-bad-date", "fourth-monitoring-file", "truncated-spss"])
+@pytest.mark.parametrize(
+    "instrument, source, make, message",
+    [
+        (
+            "engagement_log",
+            EL,
+            cells((3, "Date", "2023-02-30")),
+            f"{FGD1}, column 'Date' (date): '2023-02-30' {NOT_DATE}",
+        ),
+        # the last of the four monitoring files is bad: the three good ones before it must not be written either
+        (
+            "monitoring",
+            CALLE,
+            cells((3, "Value type", "Period")),
+            "line 2 (indicator 'LR-CAP'), column 'Value type' (value_type): indicator 'LR-CAP' is reported both "
+            "per period and "
+            "cumulatively; expected one value type per indicator",
+        ),
+        (
+            "post_interview",
+            SAV,
+            content(lambda b: b[: len(b) // 2]),
+            "cannot be read as an SPSS .sav file (File did not contain the expected number of rows); the file may be "
+            "truncated or of another format",
+        ),
+    ],
+    ids=["csv-bad-date", "fourth-monitoring-file", "truncated-spss"],
+)
 def test_bad_file_leaves_no_output(instrument, source, make, message, project):
     from evalkit.steps.intake import clean_instrument
 
@@ -602,7 +1024,7 @@ def test_bad_file_leaves_no_output(instrument, source, make, message, project):
     with pytest.raises(DataError) as exc:
         clean_instrument(ctx, instrument, out / f"{instrument}.csv", out / f"{instrument}.intake.json")
     assert str(exc.value) == f"{EVAL}/{source}: 1 problem(s):\n  - {message}"
-    assert _files(out) == []   # neither output, nor a temporary file
+    assert _files(out) == []  # neither output, nor a temporary file
 
 
 def test_unresolved_duplicate_names_the_evaluations_resolutions_file(project):
@@ -613,9 +1035,11 @@ def test_unresolved_duplicate_names_the_evaluations_resolutions_file(project):
     with pytest.raises(DataError) as exc:
         clean_instrument(ctx, "post_interview", out / "post_interview.csv", out / "post_interview.intake.json")
     [problem] = exc.value.problems
-    assert problem.endswith("Add an entry per copy to config/evaluations/mexico-auto-2024/duplicates.yaml "
-                            "(instrument: post_interview, key: 'PIS-0015', row: <data row>, action: "
-                            "keep | drop | new_id, by, date, reason)")
+    assert problem.endswith(
+        "Add an entry per copy to config/evaluations/mexico-auto-2024/duplicates.yaml "
+        "(instrument: post_interview, key: 'PIS-0015', row: <data row>, action: "
+        "keep | drop | new_id, by, date, reason)"
+    )
     assert _files(out) == []
 
 

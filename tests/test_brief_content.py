@@ -7,27 +7,49 @@ import pandas as pd
 import pytest
 import yaml
 
-from evalkit.documents.chapters import performance_ratings_fragment, recommendations_by_addressee, recommendations_chapter
 from evalkit.content.integrity import check_registry
 from evalkit.content.registry import Registry, load_registry
 from evalkit.core.errors import ConfigError
+from evalkit.documents.chapters import (
+    performance_ratings_fragment,
+    recommendations_by_addressee,
+    recommendations_chapter,
+)
 from evalkit.values.store import ValueStore, display
 
 from .test_content import LANGS, REFS, TOSC, bi, registry
 
-LEVELS = [("low", "Low", "Baja"), ("moderate", "Moderate", "Moderada"), ("above-moderate", "Above moderate",
-                                                                            "Superior a moderada"), ("high", "High", "Alta")]
+LEVELS = [
+    ("low", "Low", "Baja"),
+    ("moderate", "Moderate", "Moderada"),
+    ("above-moderate", "Above moderate", "Superior a moderada"),
+    ("high", "High", "Alta"),
+]
 
 
 def ratings() -> dict:
     return {
         "scale": [{"id": k, "name": {"en-US": en, "es-MX": es}} for k, en, es in LEVELS],
-        "criteria": [{"id": "achievement", "name": {"en-US": "Achievement", "es-MX": "Logro"}},
-                     {"id": "equity", "name": {"en-US": "Equity", "es-MX": "Equidad"}}],
-        "outcomes": [{"id": "lto-dialogue", "label": {"en-US": "LTO", "es-MX": "RLP"}, "number": "3",
-                      "text": bi("Sustained dialogue"), "ratings": {"achievement": "low", "equity": "low"}},
-                     {"id": "outcome-capacity", "label": {"en-US": "Outcome", "es-MX": "Resultado"}, "number": "1A",
-                      "text": bi("Capacity"), "ratings": {"achievement": "above-moderate", "equity": "high"}}],
+        "criteria": [
+            {"id": "achievement", "name": {"en-US": "Achievement", "es-MX": "Logro"}},
+            {"id": "equity", "name": {"en-US": "Equity", "es-MX": "Equidad"}},
+        ],
+        "outcomes": [
+            {
+                "id": "lto-dialogue",
+                "label": {"en-US": "LTO", "es-MX": "RLP"},
+                "number": "3",
+                "text": bi("Sustained dialogue"),
+                "ratings": {"achievement": "low", "equity": "low"},
+            },
+            {
+                "id": "outcome-capacity",
+                "label": {"en-US": "Outcome", "es-MX": "Resultado"},
+                "number": "1A",
+                "text": bi("Capacity"),
+                "ratings": {"achievement": "above-moderate", "equity": "high"},
+            },
+        ],
     }
 
 
@@ -67,7 +89,8 @@ def test_leverage_points_are_refused_when_the_registry_identifies_none():
         "findings[knowledge-grew].leverage_points: the registry says identifies_leverage_points: false; expected no "
         "leverage_points (or set identifies_leverage_points: true)",
         "findings[inspectors-trained].no_leverage_point: the registry says identifies_leverage_points: false; "
-        "expected no no_leverage_point (or set identifies_leverage_points: true)"]
+        "expected no no_leverage_point (or set identifies_leverage_points: true)",
+    ]
 
 
 def test_by_default_a_finding_still_needs_a_leverage_point_or_a_reason():
@@ -75,7 +98,8 @@ def test_by_default_a_finding_still_needs_a_leverage_point_or_a_reason():
     del data["findings"][1]["no_leverage_point"]
     assert check_registry(data, TOSC, LANGS, REFS) == [
         "findings[inspectors-trained]: no leverage point and no `no_leverage_point` reason; expected at least one or "
-        "the reason"]
+        "the reason"
+    ]
 
 
 def test_bad_ratings_are_reported_with_outcome_criterion_and_expectation():
@@ -90,7 +114,8 @@ def test_bad_ratings_are_reported_with_outcome_criterion_and_expectation():
         "performance_ratings.outcomes[lto-dialogue].ratings.achievement: 'very low' is not a level of "
         "performance_ratings.scale (levels: low, moderate, above-moderate, high, low)",
         "performance_ratings.outcomes[lto-dialogue].ratings.sustainability: 'sustainability' is not a criterion of "
-        "performance_ratings.criteria (criteria: achievement, equity)"]
+        "performance_ratings.criteria (criteria: achievement, equity)",
+    ]
 
 
 def test_a_typed_number_in_a_rated_outcome_text_is_refused_but_its_framework_number_is_not():
@@ -118,20 +143,36 @@ def test_ratings_table_gives_levels_as_words_in_each_language():
     assert "| Resultado | Logro | Equidad |" in es
     assert "| RLP 3: Sustained dialogue (es) | Baja | Baja |" in es
     assert "{#tbl-performance-ratings}" in en
-    assert "Performance ratings of each outcome, on a scale from lowest to highest: Low, Moderate, Above moderate, High" in en
+    assert (
+        "Performance ratings of each outcome, on a scale from lowest to highest: Low, Moderate, Above moderate, High"
+        in en
+    )
     assert "de menor a mayor: Baja, Moderada, Superior a moderada, Alta" in es
 
 
 def test_recommendations_grouped_by_first_addressee_keep_their_numbers():
     data = brief_registry()
-    data["recommendations"].insert(0, {"id": "rec-first", "title": bi("First"), "text": bi("Do it."),
-                                       "findings": ["knowledge-grew"], "addressees": ["stps", "ilab"],
-                                       "priority": "evaluation_team"})
+    data["recommendations"].insert(
+        0,
+        {
+            "id": "rec-first",
+            "title": bi("First"),
+            "text": bi("Do it."),
+            "findings": ["knowledge-grew"],
+            "addressees": ["stps", "ilab"],
+            "priority": "evaluation_team",
+        },
+    )
     reg = Registry("registry.yaml", data, TOSC)
     md = recommendations_by_addressee(reg, {"values": {}}, "en-US", None)
     heads = [line for line in md.splitlines() if line.startswith("#")]
-    assert heads == ["## ILAB", "### Recommendation 2: Train", "## Labor ministry", "### Recommendation 1: First",
-                     "### Recommendation 3: Coordinate"]
+    assert heads == [
+        "## ILAB",
+        "### Recommendation 2: Train",
+        "## Labor ministry",
+        "### Recommendation 1: First",
+        "### Recommendation 3: Coordinate",
+    ]
     assert "Addressed to: Labor ministry, ILAB. Rests on findings 1.1." in md
     # without validation workshops, nothing is said about where priorities come from
     assert "validation workshops" not in md
@@ -157,22 +198,52 @@ def test_month_values_display_in_each_language_and_bad_months_are_refused():
 
 def test_engagement_log_months_states_and_places(root):
     from evalkit.analysis.fieldwork import add_fieldwork_values, data_collection
-    from evalkit.model.evaluation import load_evaluation
     from evalkit.documents.fragments import fieldwork_places
+    from evalkit.model.evaluation import load_evaluation
 
     ev = load_evaluation(root, "sc2-mexico-2024", LANGS)
     cb = ev.codebooks["engagement_log"]
-    log = pd.DataFrame([
-        {"method": "kii", "date": "2024-04-09", "mode": "remote", "state": "outside_mexico", "stakeholder": "us_government",
-         "participants": "1", "participants_men": "1", "participants_women": "0"},
-        {"method": "fgd", "date": "2024-05-07", "mode": "in_person", "state": "san_luis_potosi", "stakeholder": "workers",
-         "participants": "3", "participants_men": "1", "participants_women": "2"},
-        {"method": "kii", "date": "2024-06-14", "mode": "in_person", "state": "cdmx", "stakeholder": "unions",
-         "participants": "1", "participants_men": "0", "participants_women": "1"},
-    ])
+    log = pd.DataFrame(
+        [
+            {
+                "method": "kii",
+                "date": "2024-04-09",
+                "mode": "remote",
+                "state": "outside_mexico",
+                "stakeholder": "us_government",
+                "participants": "1",
+                "participants_men": "1",
+                "participants_women": "0",
+            },
+            {
+                "method": "fgd",
+                "date": "2024-05-07",
+                "mode": "in_person",
+                "state": "san_luis_potosi",
+                "stakeholder": "workers",
+                "participants": "3",
+                "participants_men": "1",
+                "participants_women": "2",
+            },
+            {
+                "method": "kii",
+                "date": "2024-06-14",
+                "mode": "in_person",
+                "state": "cdmx",
+                "stakeholder": "unions",
+                "participants": "1",
+                "participants_men": "0",
+                "participants_women": "1",
+            },
+        ]
+    )
     result = data_collection(log, cb)
-    assert result.modes["in_person"].activities_by_state == {"san_luis_potosi": 1, "queretaro": 0, "cdmx": 1,
-                                                             "outside_mexico": 0}
+    assert result.modes["in_person"].activities_by_state == {
+        "san_luis_potosi": 1,
+        "queretaro": 0,
+        "cdmx": 1,
+        "outside_mexico": 0,
+    }
     store = ValueStore("sc2-mexico-2024", LANGS)
     add_fieldwork_values(store, "engagement_log", result, {})
     v = store.values
@@ -182,6 +253,8 @@ def test_engagement_log_months_states_and_places(root):
     assert v["engagement_log.remote.by_state.cdmx.activities"]["value"] == 0
     doc = {"values": v}
     assert fieldwork_places(doc, "engagement_log", cb, "en-US") == {
-        "in_person": "San Luis Potosí and Mexico City", "remote": "United States",
-        "all": "San Luis Potosí, Mexico City, and United States"}
+        "in_person": "San Luis Potosí and Mexico City",
+        "remote": "United States",
+        "all": "San Luis Potosí, Mexico City, and United States",
+    }
     assert fieldwork_places(doc, "engagement_log", cb, "es-MX")["in_person"] == "San Luis Potosí y Ciudad de México"

@@ -12,10 +12,10 @@ from dataclasses import replace
 
 import pytest
 
-from evalkit.documents.briefs import brief_fragment, brief_fragments, question_projects, spotlight_indicators
-from evalkit.core.i18n import translator
 from evalkit.content.integrity import check_registry
 from evalkit.content.registry import Registry, load_registry
+from evalkit.core.i18n import translator
+from evalkit.documents.briefs import brief_fragment, brief_fragments, question_projects, spotlight_indicators
 
 from .conftest import ROOT
 from .test_content import LANGS, REFS, TOSC, bi, registry
@@ -31,40 +31,74 @@ def data() -> dict:
     d["projects"].append({"id": "calle", "name": bi("CALLE"), "implementer": bi("AIR"), "summary": bi("Inspection.")})
     d["findings"][0]["evidence"]["values"].append("monitoring.map.map_01.total")
     d["findings"][1]["evidence"]["projects"] = ["calle"]
-    d["findings"][1]["quote"] = {"segment": "SEG-0003", "stakeholder": "workers", "text": bi("The inspectors finally came.")}
-    d["good_practices"].append({"id": "gp-inspection-tools", "title": bi("Inspection tools"), "text": bi("Tools help."),
-                                "findings": ["inspectors-trained"], "projects": ["calle"],
-                                "learning_questions": ["lq-capacity"]})
+    d["findings"][1]["quote"] = {
+        "segment": "SEG-0003",
+        "stakeholder": "workers",
+        "text": bi("The inspectors finally came."),
+    }
+    d["good_practices"].append(
+        {
+            "id": "gp-inspection-tools",
+            "title": bi("Inspection tools"),
+            "text": bi("Tools help."),
+            "findings": ["inspectors-trained"],
+            "projects": ["calle"],
+            "learning_questions": ["lq-capacity"],
+        }
+    )
     d["learning_questions"][0].update(
         short=bi("Knowledge"),
         insights=[{"id": "in-forums", "text": bi("Forums reach many people."), "findings": ["knowledge-grew"]}],
-        lessons=[{"id": "le-follow-up", "text": bi("Follow forums up."),
-                  "findings": ["inspectors-trained", "knowledge-grew"]}])
-    d["learning_questions"].append({
-        "id": "lq-capacity", "question": bi("Who is able to act?"), "short": bi("Capacity"), "themes": ["capacity"],
-        "insights": [{"id": "in-inspectors", "text": bi("Inspectors learned."), "findings": ["inspectors-trained"]}],
-        "lessons": [{"id": "le-tools", "text": bi("Tools need staff."), "findings": ["inspectors-trained"]}]})
+        lessons=[
+            {
+                "id": "le-follow-up",
+                "text": bi("Follow forums up."),
+                "findings": ["inspectors-trained", "knowledge-grew"],
+            }
+        ],
+    )
+    d["learning_questions"].append(
+        {
+            "id": "lq-capacity",
+            "question": bi("Who is able to act?"),
+            "short": bi("Capacity"),
+            "themes": ["capacity"],
+            "insights": [
+                {"id": "in-inspectors", "text": bi("Inspectors learned."), "findings": ["inspectors-trained"]}
+            ],
+            "lessons": [{"id": "le-tools", "text": bi("Tools need staff."), "findings": ["inspectors-trained"]}],
+        }
+    )
     return d
 
 
-REFS_BRIEFS = replace(REFS, value_ids=REFS.value_ids | {"monitoring.map.map_01.total"},
-                      segments={**REFS.segments, "SEG-0003": {"stakeholder": "workers", "code": "inspectors-trained"}})
+REFS_BRIEFS = replace(
+    REFS,
+    value_ids=REFS.value_ids | {"monitoring.map.map_01.total"},
+    segments={**REFS.segments, "SEG-0003": {"stakeholder": "workers", "code": "inspectors-trained"}},
+)
 
 
 def value(display: str) -> dict:
     return {"value": 0, "display": {"en-US": display, "es-MX": display}}
 
 
-VALUES = {"values": {
-    "post_interview.awareness.top_box_share": value("72%"),
-    "monitoring.map.map_01.total": value("4,494"), "monitoring.map.map_01.target": value("4,010"),
-    "monitoring.map.map_01.achievement": value("112%"), "monitoring.map.map_01.women": value("2,067"),
-    "monitoring.calle.calle_01.total": value("675"),
-}}
+VALUES = {
+    "values": {
+        "post_interview.awareness.top_box_share": value("72%"),
+        "monitoring.map.map_01.total": value("4,494"),
+        "monitoring.map.map_01.target": value("4,010"),
+        "monitoring.map.map_01.achievement": value("112%"),
+        "monitoring.map.map_01.women": value("2,067"),
+        "monitoring.calle.calle_01.total": value("675"),
+    }
+}
 NAMES = {"monitoring.map.map_01.total": "People at public forums", "monitoring.calle.calle_01.total": "Staff trained"}
 CITED = {"calle": ["monitoring.calle.calle_01"], "map": ["monitoring.map.map_02"]}
-STAKEHOLDERS = {"en-US": {"unions": "Labor unions", "workers": "Workers"},
-                "es-MX": {"unions": "Sindicatos", "workers": "Personas trabajadoras"}}
+STAKEHOLDERS = {
+    "en-US": {"unions": "Labor unions", "workers": "Workers"},
+    "es-MX": {"unions": "Sindicatos", "workers": "Personas trabajadoras"},
+}
 
 
 def reg() -> Registry:
@@ -85,15 +119,22 @@ def test_insight_or_lesson_resting_on_an_unknown_or_no_finding_is_reported():
     d["learning_questions"][1]["lessons"][0]["findings"] = []
     d["learning_questions"][1]["insights"].append(copy.deepcopy(d["learning_questions"][1]["insights"][0]))
     problems = check_registry(d, TOSC, LANGS, REFS_BRIEFS)
-    assert ("learning_questions[lq-know].insights[in-forums].findings: 'annex-x' is not a finding "
-            "(known: inspectors-trained, knowledge-grew)") in problems
-    assert ("learning_questions[lq-capacity].lessons[le-tools].findings: empty; expected at least one finding it "
-            "rests on") in problems
-    assert "learning_questions[lq-capacity].insights: id 'in-inspectors' is used 2 times; expected unique ids" in problems
+    assert (
+        "learning_questions[lq-know].insights[in-forums].findings: 'annex-x' is not a finding "
+        "(known: inspectors-trained, knowledge-grew)"
+    ) in problems
+    assert (
+        "learning_questions[lq-capacity].lessons[le-tools].findings: empty; expected at least one finding it rests on"
+    ) in problems
+    assert (
+        "learning_questions[lq-capacity].insights: id 'in-inspectors' is used 2 times; expected unique ids" in problems
+    )
     d = data()
     d["learning_questions"][0]["lessons"][0]["text"]["en-US"] = "Follow up within 3 months."
-    assert any(p.startswith("learning_questions[lq-know].lessons[le-follow-up].text.en-US: typed number")
-               for p in check_registry(d, TOSC, LANGS, REFS_BRIEFS))
+    assert any(
+        p.startswith("learning_questions[lq-know].lessons[le-follow-up].text.en-US: typed number")
+        for p in check_registry(d, TOSC, LANGS, REFS_BRIEFS)
+    )
 
 
 def test_brief_has_its_question_insights_and_lessons_in_both_languages():
@@ -133,32 +174,66 @@ def rich() -> Registry:
     """The test registry with every part a brief can carry on the first question."""
     d = data()
     d["learning_questions"][0].update(
-        insights=[{"id": "in-forums", "text": bi("Forums reach many people."), "detail": bi("They drew crowds in every state."),
-                   "findings": ["knowledge-grew"]}],
+        insights=[
+            {
+                "id": "in-forums",
+                "text": bi("Forums reach many people."),
+                "detail": bi("They drew crowds in every state."),
+                "findings": ["knowledge-grew"],
+            }
+        ],
         context=["context.rrm_requests"],
         donor_levers=[{"id": "dl-fund", "text": bi("Fund more forums."), "findings": ["knowledge-grew"]}],
-        quotes=[{"id": "q-forum", "segment": "SEG-0002", "stakeholder": "workers", "finding": "knowledge-grew",
-                 "text": bi("After the forum I knew where to go.")}],
-        spotlights=[{"id": "sp-forums", "project": "map", "title": bi("Forums in every state"), "text": bi("It ran forums."),
-                     "values": ["context.rrm_requests"], "outcomes": ["oc-forum"]}])
+        quotes=[
+            {
+                "id": "q-forum",
+                "segment": "SEG-0002",
+                "stakeholder": "workers",
+                "finding": "knowledge-grew",
+                "text": bi("After the forum I knew where to go."),
+            }
+        ],
+        spotlights=[
+            {
+                "id": "sp-forums",
+                "project": "map",
+                "title": bi("Forums in every state"),
+                "text": bi("It ran forums."),
+                "values": ["context.rrm_requests"],
+                "outcomes": ["oc-forum"],
+            }
+        ],
+    )
     return Registry("registry.yaml", d, TOSC)
 
 
-RICH_VALUES = {"values": {**VALUES["values"], "context.rrm_requests": {"value": 22, "display": {"en-US": "22", "es-MX": "22"}}}}
+RICH_VALUES = {
+    "values": {**VALUES["values"], "context.rrm_requests": {"value": 22, "display": {"en-US": "22", "es-MX": "22"}}}
+}
 SOURCES = {"context.rrm_requests": {"as_of": "2024-04", "source": "USTR", "url": "https://ustr.gov"}}
 
 
 def test_brief_carries_context_insight_detail_levers_quotes_and_spotlight_detail_in_both_languages():
     names = {**NAMES, "context.rrm_requests": "Requests under the mechanism"}
-    en = brief_fragment(rich(), RICH_VALUES, "en-US", "lq-know", names, STAKEHOLDERS["en-US"], FORMATS, "monitoring",
-                        CITED, SOURCES)
-    es = brief_fragment(rich(), RICH_VALUES, "es-MX", "lq-know", names, STAKEHOLDERS["es-MX"], FORMATS, "monitoring",
-                        CITED, SOURCES)
-    assert "# The context in figures" in en and "| Requests under the mechanism | 22 | April 2024 | [USTR](https://ustr.gov) |" in en
+    en = brief_fragment(
+        rich(), RICH_VALUES, "en-US", "lq-know", names, STAKEHOLDERS["en-US"], FORMATS, "monitoring", CITED, SOURCES
+    )
+    es = brief_fragment(
+        rich(), RICH_VALUES, "es-MX", "lq-know", names, STAKEHOLDERS["es-MX"], FORMATS, "monitoring", CITED, SOURCES
+    )
+    assert (
+        "# The context in figures" in en
+        and "| Requests under the mechanism | 22 | April 2024 | [USTR](https://ustr.gov) |" in en
+    )
     assert "# El contexto en cifras" in es and "| abril de 2024 |" in es
-    assert ("## Key insight 1: Forums reach many people.\n\nThey drew crowds in every state. "
-            "(Finding 1.1 of the evaluation report.)") in en
-    assert "## Aprendizaje clave 1: Forums reach many people. (es)\n\nThey drew crowds in every state. (es) (Hallazgo 1.1" in es
+    assert (
+        "## Key insight 1: Forums reach many people.\n\nThey drew crowds in every state. "
+        "(Finding 1.1 of the evaluation report.)"
+    ) in en
+    assert (
+        "## Aprendizaje clave 1: Forums reach many people. (es)\n\nThey drew crowds in every state. (es) (Hallazgo 1.1"
+        in es
+    )
     assert "# What donors can do\n\n1. Fund more forums. (Finding 1.1 of the evaluation report.)" in en
     assert "# Lo que pueden hacer los donantes\n\n1. Fund more forums. (es)" in es
     assert "> After the forum I knew where to go.\n>\n> \u2014 Workers\n" in en
@@ -179,8 +254,16 @@ def test_the_default_registry_refuses_a_brief_quote_from_a_bad_segment():
     av = next(q for q in data["learning_questions"] if q["id"] == "addressing-violations")
     assert av["quotes"]
     segs = {"SEG-0094": {"stakeholder": "unions", "code": "rapid-response-effective-but-narrow"}}
-    refs = replace(REFS, segments=segs, stakeholders={"unions", "grantee", "host_government"}, value_ids=None,
-                   segment_codes=None, projects=None, journal_entries=None, priority_items=None)
+    refs = replace(
+        REFS,
+        segments=segs,
+        stakeholders={"unions", "grantee", "host_government"},
+        value_ids=None,
+        segment_codes=None,
+        projects=None,
+        journal_entries=None,
+        priority_items=None,
+    )
     from evalkit.content.integrity import check_registry as check
 
     found = check(data, {"domains": []}, [], refs)
@@ -188,15 +271,17 @@ def test_the_default_registry_refuses_a_brief_quote_from_a_bad_segment():
     assert any(p.startswith(f"{where}[av-quote-constraints].segment: 'SEG-0157' is not a coded segment") for p in found)
     assert not any(p.startswith(f"{where}[av-quote-comply]") for p in found)
     av["quotes"][0]["stakeholder"] = "grantee"
-    assert any(p.startswith(f"{where}[av-quote-comply].stakeholder: 'grantee', but segment SEG-0094 is from 'unions'")
-               for p in check(data, {"domains": []}, [], refs))
+    assert any(
+        p.startswith(f"{where}[av-quote-comply].stakeholder: 'grantee', but segment SEG-0094 is from 'unions'")
+        for p in check(data, {"domains": []}, [], refs)
+    )
 
 
 def test_quotations_are_attributed_by_stakeholder_type_only():
     en, es = brief("lq-know"), brief("lq-know", "es-MX")
     assert "> We learned a lot.\n>\n> \u2014 Labor unions\n" in en
     assert "> We learned a lot. (es)\n>\n> \u2014 Sindicatos\n" in es
-    assert "The inspectors finally came." not in en          # a quotation of another question's finding
+    assert "The inspectors finally came." not in en  # a quotation of another question's finding
     assert "> The inspectors finally came.\n>\n> \u2014 Workers\n" in brief("lq-capacity")
     attributions = re.findall(r"^> \u2014 (.*)$", en, flags=re.M)
     assert attributions == ["Labor unions"]
@@ -206,15 +291,19 @@ def test_good_practices_of_the_question_only():
     en, cap = brief("lq-know"), brief("lq-capacity")
     assert "## Forums\n\nForums work. (Finding 1.1 of the evaluation report.)" in en
     assert "Inspection tools" not in en
-    assert "## Inspection tools\n\nTools help. (Finding 2.1 of the evaluation report.)" in cap and "Forums work" not in cap
+    assert (
+        "## Inspection tools\n\nTools help. (Finding 2.1 of the evaluation report.)" in cap and "Forums work" not in cap
+    )
 
 
 def test_introduction_lists_the_questions_and_links_every_brief_in_every_format():
     frags = brief_fragments(reg(), VALUES, "es-MX", NAMES, STAKEHOLDERS["es-MX"], FORMATS, "monitoring", CITED)
     assert set(frags) == {"introduction", "lq-know", "lq-capacity"}
     intro = frags["introduction"]
-    assert "1. **[Knowledge (es)](lq-know.html)**: What do people know? (es) También en [PDF](lq-know.pdf), " \
-           "[DOCX](lq-know.docx)." in intro
+    assert (
+        "1. **[Knowledge (es)](lq-know.html)**: What do people know? (es) También en [PDF](lq-know.pdf), "
+        "[DOCX](lq-know.docx)." in intro
+    )
     assert "2. **[Capacity (es)](lq-capacity.html)**" in intro
     assert "- **MAP (es)**, ejecutado por Partners (es)." in intro
     assert "{#tbl-briefs-contents}" in intro
@@ -223,6 +312,7 @@ def test_introduction_lists_the_questions_and_links_every_brief_in_every_format(
 
 
 # --- the briefs of the default evaluation, built end to end ------------------------------------
+
 
 def text_of(path) -> str:
     """The visible text of an HTML document, with typographic quotes made straight (pandoc's smart
@@ -271,9 +361,14 @@ def test_published_briefs_carry_the_registry_content_in_both_languages(built):
         intro = text_of(a / f"results/mexico-auto-2024/publish/{sub}/briefs/introduction.html")
         for q in r.data["learning_questions"]:
             page = text_of(a / f"results/mexico-auto-2024/publish/{sub}/briefs/{q['id']}.html")
-            frag = (a / f"results/mexico-auto-2024/report/{sub}/fragments/briefs/{q['id']}.md").read_text(encoding="utf-8")
+            frag = (a / f"results/mexico-auto-2024/report/{sub}/fragments/briefs/{q['id']}.md").read_text(
+                encoding="utf-8"
+            )
             assert flat(q["question"][lang]) in page and flat(q["question"][lang]) in intro
-            assert f'href="{q["id"]}.html"' in (a / f"results/mexico-auto-2024/publish/{sub}/briefs/introduction.html").read_text()
+            assert (
+                f'href="{q["id"]}.html"'
+                in (a / f"results/mexico-auto-2024/publish/{sub}/briefs/introduction.html").read_text()
+            )
             assert q["insights"] and q["lessons"]
             for s in q["insights"] + q["lessons"]:
                 assert flat(s["text"][lang]) in page, (lang, s["id"])
@@ -281,7 +376,9 @@ def test_published_briefs_carry_the_registry_content_in_both_languages(built):
             for p in question_projects(r, q):
                 assert flat(p["name"][lang]) in page
                 for base in spotlight_indicators(r, q, p["id"], values, "monitoring", {}):
-                    assert f" | {values['values'][base + '.total']['display'][lang]} |" in frag.split(p["name"][lang])[1]
+                    assert (
+                        f" | {values['values'][base + '.total']['display'][lang]} |" in frag.split(p["name"][lang])[1]
+                    )
             # quotations of the question's findings, attributed by stakeholder type only
             quoted = [f for f in r.data["findings"] if f["theme"] in q["themes"] and f.get("quote")]
             assert quoted
@@ -291,8 +388,10 @@ def test_published_briefs_carry_the_registry_content_in_both_languages(built):
                 assert flat(x["text"][lang]) in page, (lang, x["id"])
             attributions = re.findall(r"^> \u2014 (.*)$", frag, flags=re.M)
             # the default evaluation's quotations are paraphrases (provenance.quotations), and say so
-            assert attributions == [translator(lang)("{who} (paraphrased)", who=stakeholders[x["stakeholder"]])
-                                    for x in [f["quote"] for f in quoted] + q.get("quotes", [])]
+            assert attributions == [
+                translator(lang)("{who} (paraphrased)", who=stakeholders[x["stakeholder"]])
+                for x in [f["quote"] for f in quoted] + q.get("quotes", [])
+            ]
             # insights with their substance, donor levers, spotlight detail and context figures
             for i in q["insights"]:
                 if i.get("detail"):
@@ -315,7 +414,9 @@ def test_published_briefs_carry_the_registry_content_in_both_languages(built):
     assert {sp["project"] for sp in av["spotlights"]} >= {"calle", "ewcs"}
     hours = values["values"]["context.calle_diploma_hours"]["display"]
     for sub, lang in (("en", "en-US"), ("es", "es-MX")):
-        frag = (a / f"results/mexico-auto-2024/report/{sub}/fragments/briefs/addressing-violations.md").read_text(encoding="utf-8")
+        frag = (a / f"results/mexico-auto-2024/report/{sub}/fragments/briefs/addressing-violations.md").read_text(
+            encoding="utf-8"
+        )
         assert f"**{hours[lang]}**" in frag
     intro = text_of(a / "results/mexico-auto-2024/publish/en/briefs/introduction.html")
     assert values["values"]["context.usmca_ta_usd_millions"]["display"]["en-US"] in intro

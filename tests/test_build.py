@@ -15,7 +15,6 @@ import pyreadstat
 import pytest
 
 from evalkit.model.context import Context
-
 from evalkit.steps.checks import GateFailed, gate_published
 
 from .conftest import make_clone, snakemake
@@ -152,7 +151,8 @@ def test_every_analysis_is_in_the_report_in_both_languages(builds):
     alts_es = re.findall(r'<img [^>]*alt="([^"]+)"', es)
     # ratings, two aggregates, workshop priorities, three theory-of-change figures, two linkage annex figures
     assert len(alts_en) == len(alts_es) == 9
-    assert any("aims at the most groups" in t for t in alts_en) and any("ciclo de retroalimentación" in t for t in alts_es)
+    assert any("aims at the most groups" in t for t in alts_en)
+    assert any("ciclo de retroalimentación" in t for t in alts_es)
     assert any("1. Knowledge transfer and capacity building has the highest mean (4.55)" in t for t in alts_en)
     assert any("tiene el promedio más alto (4.55)" in t for t in alts_es)
     assert any("3,221 in all, by project" in t for t in alts_en) and any("3,221 en total" in t for t in alts_es)
@@ -165,7 +165,9 @@ def test_every_analysis_is_in_the_report_in_both_languages(builds):
 def test_gate_report_is_written(builds):
     a, _ = builds
     report = json.loads((a / "results/mexico-auto-2024/checks/accessibility.json").read_text())
-    assert report["passed"] is True and len(report["checked"]) == 37  # report and five briefs, 3 formats, 2 languages (36) + codebook
+    assert (
+        report["passed"] is True and len(report["checked"]) == 37
+    )  # report and five briefs, 3 formats, 2 languages (36) + codebook
     assert report["rules"] == "wcag2a, wcag2aa, wcag21a, wcag21aa, best-practice"
     assert (a / "results/mexico-auto-2024/checks/accessibility.md").exists()
     env = json.loads((a / "results/mexico-auto-2024/checks/environment.json").read_text())
@@ -182,7 +184,9 @@ def test_the_508_report_answers_every_item_for_every_document(builds):
     assert len(conformance["documents"]) == 37
     by_id = {item["id"]: item for item in conformance["items"]}
     # every PDF: tagged (decided by the gate and outloud), colour left to a person
-    assert len(by_id["PDF-1"]["results"]) == 12 and {r["status"] for r in by_id["PDF-1"]["results"].values()} == {"pass"}
+    assert len(by_id["PDF-1"]["results"]) == 12 and {r["status"] for r in by_id["PDF-1"]["results"].values()} == {
+        "pass"
+    }
     assert {r["status"] for r in by_id["PDF-12"]["results"].values()} == {"person"}
     # figures only in the reports: alt text decided there, not applicable in the briefs
     figures = by_id["HTML-1"]["results"]
@@ -231,8 +235,12 @@ def test_gate_fails_on_our_documents_with_missing_alt_or_language(builds, tmp_pa
             del pdf.Root["/Lang"]
             pdf.save(dst)
 
-    cases = [("en", "html", no_alt_html, "axe:image-alt"), ("es", "html", no_lang_html, "html-lang"),
-             ("en", "docx", no_alt_docx, "docx-image-alt"), ("es", "pdf", no_lang_pdf, "pdf-lang")]
+    cases = [
+        ("en", "html", no_alt_html, "axe:image-alt"),
+        ("es", "html", no_lang_html, "html-lang"),
+        ("en", "docx", no_alt_docx, "docx-image-alt"),
+        ("es", "pdf", no_lang_pdf, "pdf-lang"),
+    ]
     for lang, fmt, edit, check in cases:
         bad = broken_copy(a, tmp_path, lang, fmt, edit)
         report = tmp_path / "checks" / f"{check}.json"
@@ -257,15 +265,22 @@ def test_bad_raw_data_stops_the_build_and_leaves_no_output(builds, tmp_path):
     raw = clone / "raw/mexico-auto-2024/post_interview_survey.sav"
     df, meta = pyreadstat.read_sav(str(raw), user_missing=True)
     df.loc[6, "coordination"] = 6
-    pyreadstat.write_sav(df, str(raw), column_labels=meta.column_names_to_labels,
-                         variable_value_labels=meta.variable_value_labels,
-                         missing_ranges={k: [r["lo"] for r in v] for k, v in meta.missing_ranges.items()})
+    pyreadstat.write_sav(
+        df,
+        str(raw),
+        column_labels=meta.column_names_to_labels,
+        variable_value_labels=meta.variable_value_labels,
+        missing_ranges={k: [r["lo"] for r in v] for k, v in meta.missing_ranges.items()},
+    )
     proc = snakemake(clone)
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
     assert "raw/mexico-auto-2024/post_interview_survey.sav: 1 problem(s)" in out
-    assert re.search(r"row 7 \(resp_id 'PIS-\d{4}'\), column 'coordination': 6 is not a value of scale "
-                     r"'effectiveness' in the codebook; expected one of 1 \(low\)", out)
+    assert re.search(
+        r"row 7 \(resp_id 'PIS-\d{4}'\), column 'coordination': 6 is not a value of scale "
+        r"'effectiveness' in the codebook; expected one of 1 \(low\)",
+        out,
+    )
     assert not (clone / "results/mexico-auto-2024/clean/post_interview.csv").exists()
     assert not (clone / "results/mexico-auto-2024/publish").exists()
 
@@ -277,7 +292,7 @@ def test_every_internal_link_and_cross_reference_resolves(builds):
     a, _ = builds
     pub = a / "results/mexico-auto-2024/publish"
     pages = sorted(pub.glob("*/**/*.html"))
-    assert len(pages) == 13   # report and five briefs in two languages, and the codebook
+    assert len(pages) == 13  # report and five briefs in two languages, and the codebook
     for page in pages:
         text = page.read_text(encoding="utf-8")
         ids = set(re.findall(r'\sid="([^"]+)"', text))
@@ -301,11 +316,14 @@ def test_html_pages_have_one_h1_a_main_a_skip_link_and_the_other_language(builds
         rel = page.relative_to(pub)
         assert html_text.count("<h1") == 1, rel
         assert html_text.count('<main id="main">') == 1 and '<a class="skip-link" href="#main">' in html_text, rel
-        assert re.search(r'<nav id="TOC" role="doc-toc" aria-label(ledby)?="[^"]+"', html_text) or "<nav" not in html_text
+        assert (
+            re.search(r'<nav id="TOC" role="doc-toc" aria-label(ledby)?="[^"]+"', html_text) or "<nav" not in html_text
+        )
         other = "es" if rel.parts[0] == "en" else "en"
         link = re.search(r'<p class="other-languages"><a href="([^"]+)" hreflang="([^"]+)"', html_text)
         assert link and link.group(2).startswith(other), rel
         assert (page.parent / link.group(1)).resolve() == (pub / other / Path(*rel.parts[1:])).resolve()
-        regions = re.findall(r'<div class="table-scroll" role="region" tabindex="0"\s+aria-label="[^"]+">\n<table',
-                             html_text)
+        regions = re.findall(
+            r'<div class="table-scroll" role="region" tabindex="0"\s+aria-label="[^"]+">\n<table', html_text
+        )
         assert len(regions) == html_text.count("<table") > 0, rel

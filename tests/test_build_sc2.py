@@ -11,7 +11,6 @@ import zipfile
 import pikepdf
 import pytest
 
-
 pytestmark = pytest.mark.slow
 
 
@@ -73,7 +72,10 @@ def test_data_collection_from_the_engagement_log(sc2):
     assert ("Between April 2024 and June 2024, the team held 41 key informant interviews and 17 focus group "
             "discussions with 86 people (42 men and 44 women)") in en
     assert "in person in San Luis Potosí, Querétaro, and Mexico City" in en
-    assert "Entre abril de 2024 y junio de 2024, el equipo realizó 41 entrevistas a informantes clave y 17 grupos focales" in es
+    assert (
+        "Entre abril de 2024 y junio de 2024, el equipo realizó 41 entrevistas a informantes clave y 17 grupos focales"
+        in es
+    )
     assert "en San Luis Potosí, Querétaro y Ciudad de México" in es
     assert "Workers 4 9 13 15 28 33%" in en and "Total 41 17 42 44 86" in en
     assert "Personas trabajadoras 4 9 13 15 28 33%" in es
@@ -99,18 +101,32 @@ def test_figures_come_from_the_monitoring_data(sc2):
 def test_findings_grouped_by_criterion_and_recommendations_by_addressee(sc2):
     en = text(sc2 / "results/sc2-mexico-2024/publish/en/report.html")
     es = text(sc2 / "results/sc2-mexico-2024/publish/es/report.html")
-    body = en[en.index("The findings follow the evaluation criteria"):]  # after the table of contents
-    order = [body.index(h) for h in ("Finding 1.1: The strategy targets", "Effectiveness The project is on course",
-                                   "Finding 2.5: Few Labor Centers", "Coherence and alignment The project",
-                                   "Equity and inclusion The project reaches", "Sustainability Knowledge",
-                                   "Impact Research", "Finding 6.2: Legal assistance")]
+    body = en[en.index("The findings follow the evaluation criteria") :]  # after the table of contents
+    order = [
+        body.index(h)
+        for h in (
+            "Finding 1.1: The strategy targets",
+            "Effectiveness The project is on course",
+            "Finding 2.5: Few Labor Centers",
+            "Coherence and alignment The project",
+            "Equity and inclusion The project reaches",
+            "Sustainability Knowledge",
+            "Impact Research",
+            "Finding 6.2: Legal assistance",
+        )
+    ]
     assert order == sorted(order)
     assert "Leverage point" not in en and "apalancamiento" not in es
-    recs = en[en.index("The recommendations are grouped"):]
-    heads = [recs.index(h) for h in ("Solidarity Center and implementing partners Recommendation 1: Strengthen",
-                                     "Recommendation 8: Enhance the communication strategy",
-                                     "Bureau of International Labor Affairs (USDOL-ILAB) Recommendation 9: Plan",
-                                     "Mexican government (federal level) Recommendation 10: Promote existing")]
+    recs = en[en.index("The recommendations are grouped") :]
+    heads = [
+        recs.index(h)
+        for h in (
+            "Solidarity Center and implementing partners Recommendation 1: Strengthen",
+            "Recommendation 8: Enhance the communication strategy",
+            "Bureau of International Labor Affairs (USDOL-ILAB) Recommendation 9: Plan",
+            "Mexican government (federal level) Recommendation 10: Promote existing",
+        )
+    ]
     assert heads == sorted(heads)
     assert "validation workshops" not in en
     assert "Gobierno de México (nivel federal) Recomendación 10: Promover los marcos existentes" in es

@@ -9,8 +9,19 @@ import pytest
 from PIL import Image
 
 from evalkit.core.colour import contrast_ratio
-from evalkit.documents.charts import (BACKGROUND, BAR_COLOR, FIGURE_WIDTH_IN, MIN_FONT_PT, ORDINAL_PALETTE, SUPPRESSED_COLOR,
-                            TEXT_COLOR, bar_chart, figure_ref, save_figure, stacked_share_chart)
+from evalkit.documents.charts import (
+    BACKGROUND,
+    BAR_COLOR,
+    FIGURE_WIDTH_IN,
+    MIN_FONT_PT,
+    ORDINAL_PALETTE,
+    SUPPRESSED_COLOR,
+    TEXT_COLOR,
+    bar_chart,
+    figure_ref,
+    save_figure,
+    stacked_share_chart,
+)
 
 
 def test_contrast_ratio_of_black_and_white():
@@ -105,10 +116,14 @@ def test_charts_are_the_same_bytes_each_time(tmp_path):
 def test_an_embedded_image_keeps_one_text_alternative():
     from evalkit.render.embedded import single_text_alternative
 
-    html = ('<img role="img" aria-label="Bars: A &amp; B" src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
-            '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />')
-    assert single_text_alternative(html) == ('<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
-                                             '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />')
+    html = (
+        '<img role="img" aria-label="Bars: A &amp; B" src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
+        '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />'
+    )
+    assert single_text_alternative(html) == (
+        '<img src="data:image/svg+xml;base64,PHN2Zz4=" alt="Bars: A &amp; B" />'
+        '<img role="img" aria-label="Other" src="x.svg" alt="Not the same" />'
+    )
 
 
 def test_a_label_is_drawn_as_written_never_as_math(tmp_path):

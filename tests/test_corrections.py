@@ -23,10 +23,15 @@ def bi(en: str, es: str) -> dict:
 
 
 def evaluation(**over) -> SimpleNamespace:
-    c = {"id": "in_person_share", "published": {"value": 0.52, "kind": "share"},
-         "source": bi("The source says {published}.", "La fuente dice {published}."),
-         "data": bi("The log gives {log.share}: {log.n} activities.", "El registro da {log.share}: {log.n} actividades."),
-         "why": bi("We print what the counts give.", "Publicamos lo que dan los conteos.")}
+    c = {
+        "id": "in_person_share",
+        "published": {"value": 0.52, "kind": "share"},
+        "source": bi("The source says {published}.", "La fuente dice {published}."),
+        "data": bi(
+            "The log gives {log.share}: {log.n} activities.", "El registro da {log.share}: {log.n} actividades."
+        ),
+        "why": bi("We print what the counts give.", "Publicamos lo que dan los conteos."),
+    }
     c.update(over)
     return SimpleNamespace(data={"corrections": [c]})
 
@@ -43,19 +48,33 @@ def test_notes_are_filled_from_values_in_each_language():
     ev = evaluation()
     doc = values(ev)
     assert doc["values"]["corrections.in_person_share.published"]["display"]["en-US"] == "52%"
-    assert edition_notes(ev, doc, "en-US", "e.yaml") == \
-        "1. The source says 52%. The log gives 56%: 1,043 activities. We print what the counts give.\n"
-    assert edition_notes(ev, doc, "es-MX", "e.yaml") == \
-        "1. La fuente dice 52%. El registro da 56%: 1,043 actividades. Publicamos lo que dan los conteos.\n"
+    assert (
+        edition_notes(ev, doc, "en-US", "e.yaml")
+        == "1. The source says 52%. The log gives 56%: 1,043 activities. We print what the counts give.\n"
+    )
+    assert (
+        edition_notes(ev, doc, "es-MX", "e.yaml")
+        == "1. La fuente dice 52%. El registro da 56%: 1,043 actividades. Publicamos lo que dan los conteos.\n"
+    )
     refs = note_references(ev, "es-MX")
     assert refs == {"in_person_share": f"(véase la [nota 1](#{SECTION_ID}))"}
 
 
-@pytest.mark.parametrize("field, text, expected", [
-    ("data", bi("The log gives {log.sahre}.", "El registro da {log.share}."),
-     "corrections[in_person_share].data.en-US: {log.sahre} is not a value id of results/values.json"),
-    ("why", bi("We counted 43 of 77.", "Contamos."), "corrections[in_person_share].why.en-US: typed number in the text"),
-])
+@pytest.mark.parametrize(
+    "field, text, expected",
+    [
+        (
+            "data",
+            bi("The log gives {log.sahre}.", "El registro da {log.share}."),
+            "corrections[in_person_share].data.en-US: {log.sahre} is not a value id of results/values.json",
+        ),
+        (
+            "why",
+            bi("We counted 43 of 77.", "Contamos."),
+            "corrections[in_person_share].why.en-US: typed number in the text",
+        ),
+    ],
+)
 def test_a_bad_note_is_refused_with_its_location(field, text, expected):
     ev = evaluation(**{field: text})
     with pytest.raises(ConfigError) as exc:

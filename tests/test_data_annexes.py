@@ -13,8 +13,8 @@ import pytest
 from evalkit.analysis.documents import add_document_values, document_table, type_counts
 from evalkit.analysis.fieldwork import itinerary
 from evalkit.analysis.workshops import schedule_problems
-from evalkit.documents.data_annexes import documents_annex, itinerary_annex, workshops_annex
 from evalkit.core.errors import DataError
+from evalkit.documents.data_annexes import documents_annex, itinerary_annex, workshops_annex
 from evalkit.intake.clean import clean_table
 from evalkit.intake.readers import read_raw
 from evalkit.steps.analysis import compute_values
@@ -111,22 +111,28 @@ def test_document_log_intake_names_file_line_id_and_column(evaluation, tmp_path)
         clean(evaluation, "documents", bad, DOCS)
     text = str(exc.value)
     assert DOCS in text
-    assert "line 5 (document_id 'AIR 04'), column 'Document type' (doc_type): 'Memo' is not a code in the codebook" in text
+    assert (
+        "line 5 (document_id 'AIR 04'), column 'Document type' (doc_type): 'Memo' is not a code in the codebook" in text
+    )
     bad = edited(DOCS, tmp_path, 3, "Year", "twenty")
-    with pytest.raises(DataError, match=r"line 3 \(document_id 'AIR 02'\), column 'Year' \(year\): 'twenty' is not a whole number"):
+    with pytest.raises(
+        DataError, match=r"line 3 \(document_id 'AIR 02'\), column 'Year' \(year\): 'twenty' is not a whole number"
+    ):
         clean(evaluation, "documents", bad, DOCS)
 
 
 # --- Annex D: fieldwork itinerary --------------------------------------------------------------
 
-@pytest.mark.parametrize("lang,first,last", [("en-US", "Nov 9, 2023", "Nov 30, 2023"),
-                                             ("es-MX", "9 nov 2023", "30 nov 2023")])
+
+@pytest.mark.parametrize(
+    "lang,first,last", [("en-US", "Nov 9, 2023", "Nov 30, 2023"), ("es-MX", "9 nov 2023", "30 nov 2023")]
+)
 def test_itinerary_gives_counts_and_dates_per_place_in_each_language(evaluation, values, lang, first, last):
     md = itinerary_annex(values, "engagement_log", evaluation.codebooks["engagement_log"], lang)
     city = "Mexico City" if lang == "en-US" else "Ciudad de México"
     mode = "In person" if lang == "en-US" else "Presencial"
     assert f"| {city} | {mode} | 8 | 9 | 47 | {first} | {last} |" in md
-    assert "| 49 | 28 | 179 |" in md   # the total row agrees with Table 2
+    assert "| 49 | 28 | 179 |" in md  # the total row agrees with Table 2
 
 
 def test_itinerary_pools_places_under_min_cell_and_keeps_the_totals(evaluation, cleaned_files):
@@ -150,6 +156,7 @@ def test_date_values_are_shown_with_babel():
 
 
 # --- Annex E: validation workshops -------------------------------------------------------------
+
 
 def test_schedule_totals_equal_the_forms(values):
     v = values["values"]
@@ -193,12 +200,16 @@ def test_schedule_intake_names_file_line_id_and_column(evaluation, tmp_path):
     assert SCHEDULE in str(exc.value)
     assert "line 4 (workshop 'W3'), column 'Mode' (mode): 'Hybrid' is not a code in the codebook" in str(exc.value)
     bad = edited(SCHEDULE, tmp_path, 2, "Date", "2024-02-31")
-    with pytest.raises(DataError, match=r"line 2 \(workshop 'W1'\), column 'Date' \(date\): '2024-02-31' is not a date"):
+    with pytest.raises(
+        DataError, match=r"line 2 \(workshop 'W1'\), column 'Date' \(date\): '2024-02-31' is not a date"
+    ):
         clean(evaluation, "workshop_schedule", bad, SCHEDULE)
 
 
-@pytest.mark.parametrize("lang,date,start,state", [("en-US", "Feb 20, 2024", "9:00 AM", "San Luis Potosí"),
-                                                   ("es-MX", "20 feb 2024", "9:00 a.m.", "San Luis Potosí")])
+@pytest.mark.parametrize(
+    "lang,date,start,state",
+    [("en-US", "Feb 20, 2024", "9:00 AM", "San Luis Potosí"), ("es-MX", "20 feb 2024", "9:00 a.m.", "San Luis Potosí")],
+)
 def test_workshops_annex_has_the_schedule_and_the_agenda(evaluation, cleaned_files, values, lang, date, start, state):
     from evalkit.analysis.workshops import schedule_table
 
@@ -209,9 +220,9 @@ def test_workshops_annex_has_the_schedule_and_the_agenda(evaluation, cleaned_fil
     mode = "In person" if lang == "en-US" else "Presencial"
     assert f"| 1 | {date} | {state} | {mode} | 12 |" in md
     assert "| 62 |" in md
-    assert f"| {start} |" in md.replace("\u202f", " ").replace("\u00a0", " ")   # Babel's narrow spaces
+    assert f"| {start} |" in md.replace("\u202f", " ").replace("\u00a0", " ")  # Babel's narrow spaces
     assert agenda[0]["activity"][lang] in md
-    assert md.count("\n| ") == 6 + 1 + 1 + len(agenda) + 1   # header + rows + total, header + agenda rows
+    assert md.count("\n| ") == 6 + 1 + 1 + len(agenda) + 1  # header + rows + total, header + agenda rows
     assert "{#tbl-annex-workshop-schedule-agenda}" in md
 
 
@@ -224,10 +235,11 @@ def test_agenda_texts_have_no_digits(evaluation):
 
 # --- Annex F and the report sources -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("sub", ["en", "es"])
 def test_report_sources_include_the_annexes_and_cite_their_numbers(sub):
     text = (ROOT / "report/mexico-auto-2024" / sub / "report.qmd").read_text(encoding="utf-8")
-    annexes = text[text.index("{.annexes}"):]
+    annexes = text[text.index("{.annexes}") :]
     for fragment in ("documents-annex.md", "engagement_log-itinerary.md", "workshop_schedule-annex.md"):
         assert f"fragments/{fragment}" in annexes
     assert "@tbl-annex-questions" in annexes and "fragments/annex-questions.md" in annexes

@@ -148,13 +148,16 @@ def test_the_default_survey_published_with_its_state_would_give_answers_away(cod
     next(v for v in data["variables"] if v["name"] == "state")["publish"] = True
     data["disclosure"]["generalize"].append({"variable": "state", "reason": {}, "groups": [
         {"code": 1, "key": "central", "label": {}, "members": ["cdmx", "edomex", "morelos"]},
-        {"code": 2, "key": "bajio_other", "label": {}, "members": ["guanajuato", "san_luis_potosi", "outside_mexico"]}]})
+        {"code": 2, "key": "bajio_other", "label": {},
+         "members": ["guanajuato", "san_luis_potosi", "outside_mexico"]}]})
     with_state = dataclasses.replace(codebook, data=data)
     with pytest.raises(DisclosureError) as err:
         release_microdata(clean, with_state, "post_interview", 5, 2)
     message = str(err.value)
-    assert message.startswith(f"published microdata of post_interview ({codebook.source}): l-diversity l=2 is not "
-                              f"reached on stakeholder, gender, state: class stakeholder ")
+    assert message.startswith(
+        f"published microdata of post_interview ({codebook.source}): l-diversity l=2 is not "
+        f"reached on stakeholder, gender, state: class stakeholder "
+    )
     assert "coordination has 1 distinct valid answer(s)" in message
     assert "violations has 1 distinct valid answer(s)" in message
     assert "Coarsen a quasi-identifier" in message and "lower privacy.l in config/config.yaml" in message

@@ -20,14 +20,14 @@ import yaml
 from evalkit.cli import main
 from evalkit.content.overlays import overlay_path, read_registry, split_registry
 from evalkit.core.colour import contrast_ratio
+from evalkit.core.errors import ConfigError, ProblemsError
+from evalkit.core.i18n import catalog_path
 from evalkit.review.changes import compare_drafts, word_segments
 from evalkit.review.comments import check_comments, load_comments, registry_ids, render_matrix_html
 from evalkit.review.drafts import take_draft, write_change_report
 from evalkit.review.prose import split_sections, strip_front_matter
 from evalkit.review.report import DEL_COLORS, INS_COLORS, TEXT_COLORS, dele, ins, render_html
 from evalkit.review.snapshot import DraftError, load_draft
-from evalkit.core.errors import ConfigError, ProblemsError
-from evalkit.core.i18n import catalog_path
 from evalkit.values.store import ValueStore
 
 from .conftest import LANGS, ROOT
@@ -271,17 +271,18 @@ def test_change_report_html_marks_changes_in_text_not_only_colour(two_drafts):
     page = render_html(ch, "en-US")
     assert page.startswith('<!DOCTYPE html>\n<html lang="en-US">')
     assert "<title>Changes from draft v1 of August 1, 2024 to draft v2 of August 15, 2024</title>" in page
-    row = re.search(r"<tr><th scope=\"row\"><code>survey\.awareness\.top_box_share</code></th>(.*?)</tr>", page).group(1)
+    row = re.search(r"<tr><th scope=\"row\"><code>survey\.awareness\.top_box_share</code></th>(.*?)</tr>",
+                    page).group(1)
     assert "50%" in row and "55%" in row and "+5.0 percentage points" in row and "+10.0%" in row
     row = re.search(r"<tr><th scope=\"row\"><code>survey\.respondents</code></th>(.*?)</tr>", page).group(1)
     assert ">94<" in row and ">96<" in row and ">+2<" in row and "+2.1%" in row
     # a suppressed small cell shows neither its values nor its change
     row = re.search(r"<tr><th scope=\"row\"><code>survey\.small_cell</code></th>(.*?)</tr>", page).group(1)
     assert "suppressed" in row and not re.search(r">[34]<", row)
-    assert f"{dele('32')} \u2192 {ins('35')}" in page                      # the daff cell
-    assert f"{dele(edited['first_word'])}{ins('Clearly')}" in page        # finding, word level
+    assert f"{dele('32')} \u2192 {ins('35')}" in page  # the daff cell
+    assert f"{dele(edited['first_word'])}{ins('Clearly')}" in page  # finding, word level
     assert ins("A closing sentence was added.") in page
-    assert f"{dele('met')}{ins('interviewed')}" in page                   # prose paragraph
+    assert f"{dele('met')}{ins('interviewed')}" in page  # prose paragraph
     assert "[+\u00a0" in ins("x") and "\u00a0+]" in ins("x") and "[-\u00a0" in dele("x")
     assert "<ins>" in ins("x") and "<del>" in dele("x")
     assert page.count("<table>") == page.count("<caption>") and 'scope="col"' in page
@@ -329,19 +330,28 @@ def test_cli_take_and_codebook_export_still_there(project, capsys):
 
 # --- unit pieces ------------------------------------------------------------------------------
 
+
 def test_word_diff_and_sections():
     # the diff of evalkit.review.diff, as in the redline: a short unchanged word between two changes
     # joins them (the semantic clean-up of diff-match-patch); a figure is one word
     assert word_segments("The share rose in every region.", "The share fell in most regions.") == [
-        ["=", "The share "], ["-", "rose in every region"], ["+", "fell in most regions"], ["=", "."]]
-    assert word_segments("The share rose in every region of the country.",
-                         "The share fell in every region of the country.") == [
-        ["=", "The share "], ["-", "rose"], ["+", "fell"], ["=", " in every region of the country."]]
+        ["=", "The share "],
+        ["-", "rose in every region"],
+        ["+", "fell in most regions"],
+        ["=", "."],
+    ]
+    assert word_segments(
+        "The share rose in every region of the country.", "The share fell in every region of the country."
+    ) == [["=", "The share "], ["-", "rose"], ["+", "fell"], ["=", " in every region of the country."]]
     assert word_segments("It rose to 12.5% of 1,234 people.", "It rose to 13.1% of 1,234 people.") == [
-        ["=", "It rose to "], ["-", "12.5%"], ["+", "13.1%"], ["=", " of 1,234 people."]]
+        ["=", "It rose to "],
+        ["-", "12.5%"],
+        ["+", "13.1%"],
+        ["=", " of 1,234 people."],
+    ]
     assert word_segments("one two", "one three four") == [["=", "one "], ["-", "two"], ["+", "three four"]]
-    assert word_segments("a  b\nc", "a b c") == [["=", "a b c"]]          # re-wrapping is no change
-    assert word_segments("x y z", "x\n\ny z") == [["=", "x"], ["+", "\n\n"], ["=", "y z"]]   # a paragraph split shows
+    assert word_segments("a  b\nc", "a b c") == [["=", "a b c"]]  # re-wrapping is no change
+    assert word_segments("x y z", "x\n\ny z") == [["=", "x"], ["+", "\n\n"], ["=", "y z"]]  # a paragraph split shows
     assert word_segments("", "new text") == [["+", "new text"]] and word_segments("old", "") == [["-", "old"]]
     body = strip_front_matter("---\ntitle: x\n---\n\n# One {#sec-one}\n\nText.\n\n```\n# code\n```\n## Two\n\nMore.\n")
     secs = split_sections(body)
@@ -350,6 +360,7 @@ def test_word_diff_and_sections():
 
 
 # --- comment matrix -----------------------------------------------------------------------------
+
 
 def write_comments(root: Path, comments: list[dict]) -> Path:
     path = root / "config" / "evaluations" / "mexico-auto-2024" / "comments.yaml"
@@ -362,22 +373,58 @@ def comments_for(root: Path) -> list[dict]:
     f, r = reg["findings"][0], reg["recommendations"][0]
     lp = f["leverage_points"][0]
     return [
-        {"id": "C-01", "organization": "Ministry of Labor (example)", "draft": "v1",
-         "location": {"section": "Results"}, "comment": "Say how the share was computed.",
-         "disposition": "accepted", "response": "Added a sentence."},
-        {"id": "C-02", "organization": "Sindicato de ejemplo", "draft": "v1", "language": "es-MX",
-         "location": {"finding": f["id"]}, "comment": "Falta la región norte."},
-        {"id": "C-03", "organization": "Partner organization (example)", "draft": "v1",
-         "location": {"recommendation": "rec-that-was-removed"}, "comment": "Too broad.",
-         "disposition": "not_accepted", "response": "Kept as is."},
-        {"id": "C-04", "organization": "Partner organization (example)", "draft": "v1",
-         "location": {"leverage_point": lp["id"]}, "comment": "Rate it high.", "disposition": "partly",
-         "response": "Described better; rating kept."},
-        {"id": "C-05", "organization": "Ministry of Labor (example)", "draft": "v1",
-         "location": {"section": "Acerca de este informe"}, "comment": "Fine.", "disposition": "accepted",
-         "response": "Thank you."},
-        {"id": "C-06", "organization": "Ministry of Labor (example)", "draft": "v1",
-         "location": {"recommendation": r["id"]}, "comment": "Name the inspectors.", "disposition": "accepted"},
+        {
+            "id": "C-01",
+            "organization": "Ministry of Labor (example)",
+            "draft": "v1",
+            "location": {"section": "Results"},
+            "comment": "Say how the share was computed.",
+            "disposition": "accepted",
+            "response": "Added a sentence.",
+        },
+        {
+            "id": "C-02",
+            "organization": "Sindicato de ejemplo",
+            "draft": "v1",
+            "language": "es-MX",
+            "location": {"finding": f["id"]},
+            "comment": "Falta la región norte.",
+        },
+        {
+            "id": "C-03",
+            "organization": "Partner organization (example)",
+            "draft": "v1",
+            "location": {"recommendation": "rec-that-was-removed"},
+            "comment": "Too broad.",
+            "disposition": "not_accepted",
+            "response": "Kept as is.",
+        },
+        {
+            "id": "C-04",
+            "organization": "Partner organization (example)",
+            "draft": "v1",
+            "location": {"leverage_point": lp["id"]},
+            "comment": "Rate it high.",
+            "disposition": "partly",
+            "response": "Described better; rating kept.",
+        },
+        {
+            "id": "C-05",
+            "organization": "Ministry of Labor (example)",
+            "draft": "v1",
+            "location": {"section": "Acerca de este informe"},
+            "comment": "Fine.",
+            "disposition": "accepted",
+            "response": "Thank you.",
+        },
+        {
+            "id": "C-06",
+            "organization": "Ministry of Labor (example)",
+            "draft": "v1",
+            "location": {"recommendation": r["id"]},
+            "comment": "Name the inspectors.",
+            "disposition": "accepted",
+        },
     ]
 
 
@@ -390,8 +437,9 @@ def test_check_comments_names_comment_and_field(project):
         "comment C-03: location.recommendation: 'rec-that-was-removed' is not a recommendation id of the content "
         "registry; it may have been renamed or removed",
     ]
-    assert check_comments(comments, registry_ids(reg), ["Results", "Acerca de este informe"], final=False) == \
-        problems[1:]
+    assert (
+        check_comments(comments, registry_ids(reg), ["Results", "Acerca de este informe"], final=False) == problems[1:]
+    )
     dup = comments + [dict(comments[0], location={"section": "Gone"})]
     problems = check_comments(dup, registry_ids(reg), ["  results ", "Acerca de este informe"], final=False)
     assert problems == [
@@ -399,7 +447,8 @@ def test_check_comments_names_comment_and_field(project):
         "comment C-03: location.recommendation: 'rec-that-was-removed' is not a recommendation id of the content "
         "registry; it may have been renamed or removed",
         "comment C-01: location.section: no section headed 'Gone' in the report (in any language); the heading may "
-        "have changed"]
+        "have changed",
+    ]
     path = write_comments(project, [dict(comments[0], disposition="maybe")])
     with pytest.raises(ConfigError, match=r"\[0\]\.disposition"):
         load_comments(path)
@@ -410,7 +459,9 @@ def test_final_draft_refused_until_comments_are_resolved(project, ctx_loader, ca
     write_comments(project, comments)
     with pytest.raises(ProblemsError) as exc:
         take_draft(ctx_loader(project), "final", final=True)
-    assert "comment C-02: disposition: missing" in str(exc.value) and "comment C-03: location.recommendation" in str(exc.value)
+    assert "comment C-02: disposition: missing" in str(exc.value) and "comment C-03: location.recommendation" in str(
+        exc.value
+    )
     assert not (project / "drafts" / "final").exists()
     assert main(["draft", "--root", str(project), "take", "final", "--final"]) == 1
     err = capsys.readouterr().err
@@ -437,6 +488,7 @@ def test_comment_matrix_html(project):
 
 # --- accessibility gate -------------------------------------------------------------------------
 
+
 def test_change_report_and_matrix_pass_the_accessibility_gate(two_drafts, tmp_path):
     from evalkit.checks.accessibility import run_gate
 
@@ -455,9 +507,12 @@ def test_change_report_and_matrix_pass_the_accessibility_gate(two_drafts, tmp_pa
 
 # --- speed and translations ---------------------------------------------------------------------
 
-@pytest.mark.skipif(not (ROOT / "results" / "mexico-auto-2024" / "values.json").is_file() or
-                    not (ROOT / "results" / "mexico-auto-2024" / "build" / "en" / "report.md").is_file(),
-                    reason="needs a finished build of the default evaluation (./run build)")
+
+@pytest.mark.skipif(
+    not (ROOT / "results" / "mexico-auto-2024" / "values.json").is_file()
+    or not (ROOT / "results" / "mexico-auto-2024" / "build" / "en" / "report.md").is_file(),
+    reason="needs a finished build of the default evaluation (./run build)",
+)
 def test_comparing_two_drafts_of_the_default_evaluation(project, ctx_loader):
     """Speed: tools/benchmark/drafts.py."""
     res = project / "results" / "mexico-auto-2024"
@@ -468,7 +523,9 @@ def test_comparing_two_drafts_of_the_default_evaluation(project, ctx_loader):
     for lang in LANGS:
         sub = lang.split("-")[0]
         (res / "build" / sub).mkdir(parents=True)
-        shutil.copyfile(ROOT / "results" / "mexico-auto-2024" / "build" / sub / "report.md", res / "build" / sub / "report.md")
+        shutil.copyfile(
+            ROOT / "results" / "mexico-auto-2024" / "build" / sub / "report.md", res / "build" / sub / "report.md"
+        )
     take_draft(ctx_loader(project), "v1")
     doc = json.loads((res / "values.json").read_text())
     for v in list(doc["values"].values())[::7]:
@@ -493,8 +550,12 @@ def test_every_draft_string_is_translated():
     ids = set()
     for name in ("review/report.py", "review/comments.py"):
         for node in ast.walk(ast.parse((src / name).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args \
-                    and isinstance(node.args[0], ast.Constant):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 ids.add(node.args[0].value)
     assert len(ids) > 50
     missing = sorted(i for i in ids if not (cat.get(i) and cat.get(i).string))

@@ -10,10 +10,10 @@ import yaml
 
 from evalkit.cli import export_codebook, main
 from evalkit.core.errors import ConfigError
-from evalkit.model.evaluation import _check_family
 from evalkit.intake.clean import clean_table
 from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
 from evalkit.intake.readers import read_raw
+from evalkit.model.evaluation import _check_family
 
 from .conftest import ROOT
 
@@ -74,7 +74,12 @@ def test_common_indicator_sums_across_projects(cleaned):
 
 def test_identifiers_and_free_text_removed_from_clean_tables(cleaned):
     tables, reports = cleaned
-    assert set(reports["post_interview"]["files"][0]["removed_for_privacy"]) == {"full_name", "email", "phone", "comment"}
+    assert set(reports["post_interview"]["files"][0]["removed_for_privacy"]) == {
+        "full_name",
+        "email",
+        "phone",
+        "comment",
+    }
     assert "contact_name" not in tables["outcome_journal"].columns
     assert "full_name" not in tables["worker"].columns
 
@@ -96,17 +101,25 @@ def test_new_id_resolution_and_stale_entries():
     df = pd.DataFrame({"id": ["a", "a"], "x": [1, 2]})
     dups = find_duplicates(df, key_strings(df, ["id"]))
     base = {"instrument": "s", "key": "a", "by": "me", "date": "2024-01-01", "reason": "r"}
-    res = [dict(base, row=1, action="keep"), dict(base, row=2, action="new_id", new_id="a2"),
-           dict(base, key="zz", row=5, action="drop")]
+    res = [
+        dict(base, row=1, action="keep"),
+        dict(base, row=2, action="new_id", new_id="a2"),
+        dict(base, key="zz", row=5, action="drop"),
+    ]
     drop, new_ids, problems, applied = resolve(dups, res, "s", "f.csv", lambda i: f"row {i + 1}", "dup.yaml")
     assert drop == [] and new_ids == {1: "a2"} and len(applied) == 2
-    assert problems == ["dup.yaml: the resolution for key 'zz', data row 5 matches no duplicate in f.csv; "
-                        "remove it or correct key/row"]
+    assert problems == [
+        "dup.yaml: the resolution for key 'zz', data row 5 matches no duplicate in f.csv; remove it or correct key/row"
+    ]
 
 
 def test_codebook_must_declare_what_the_family_needs():
-    cb = {"variables": [{"name": "activity_id", "role": "identifier", "label": {"en-US": "x"}},
-                        {"name": "method", "role": "text", "label": {"en-US": "x"}}]}
+    cb = {
+        "variables": [
+            {"name": "activity_id", "role": "identifier", "label": {"en-US": "x"}},
+            {"name": "method", "role": "text", "label": {"en-US": "x"}},
+        ]
+    }
     ins = {"id": "log", "kind": "engagement_log", "format": "csv"}
     with pytest.raises(ConfigError) as exc:
         _check_family(ins, cb, "codebooks/log.yaml")
@@ -123,8 +136,19 @@ def test_export_starting_codebook_from_spss(tmp_path):
     assert {c["code"] for c in by["awareness"]["categories"]} == {1, 2, 3, 4}
     assert by["full_name"]["label"] == {"en-US": "Respondent name"}
     out = tmp_path / "cb.yaml"
-    assert main(["codebook-export", str(ROOT / "raw/mexico-auto-2024/fieldwork/engagement_log.csv"),
-                 "--instrument", "log", "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "codebook-export",
+                str(ROOT / "raw/mexico-auto-2024/fieldwork/engagement_log.csv"),
+                "--instrument",
+                "log",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     exported = yaml.safe_load(out.read_text(encoding="utf-8"))
     by = {v["name"]: v for v in exported["variables"]}
     assert by["method"]["raw_name"] == "Method" and by["method"]["role"] == "category"

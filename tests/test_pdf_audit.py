@@ -35,7 +35,11 @@ def test_a_good_pdf_passes_and_leaves_a_person_the_checkpoints_no_machine_can_de
     audit = audit_pdf(good_pdf)
     findings, criteria = audit.findings, audit.criteria
     assert findings == []
-    assert audit.rules["HDG-002"] == "pass" and audit.rules["FIG-001"] == "pass" and audit.rules["FRM-001"] == "not-applicable"
+    assert (
+        audit.rules["HDG-002"] == "pass"
+        and audit.rules["FIG-001"] == "pass"
+        and audit.rules["FRM-001"] == "not-applicable"
+    )
     assert {c["framework"] for c in criteria} == {"PDF/UA-1 (Matterhorn Protocol 1.1)", "WCAG 2.2 A/AA"}
     matterhorn = {c["id"]: c["status"] for c in criteria if c["framework"].startswith("PDF/UA")}
     assert len(matterhorn) == 31 and matterhorn["14"] == "pass" and matterhorn["04"] == "manual"
@@ -63,8 +67,9 @@ def test_the_independent_checker_finds_what_our_own_pdf_checks_miss(good_pdf, tm
 def test_the_gate_report_lists_what_a_person_checks_once_for_all_pdfs(good_pdf, tmp_path):
     second = tmp_path / "copy.pdf"
     second.write_bytes(good_pdf.read_bytes())
-    docs = [{"path": str(p), "format": "pdf", "lang": "es-MX", "title": "Informe trimestral"}
-            for p in (good_pdf, second)]
+    docs = [
+        {"path": str(p), "format": "pdf", "lang": "es-MX", "title": "Informe trimestral"} for p in (good_pdf, second)
+    ]
     report = run_gate(docs, tmp_path / "a11y.json")
     assert report["passed"] is True and report["pdf_checker"] == VERSION
     assert all(len(doc["criteria"]) == 31 + 55 for doc in report["checked"])

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from evalkit.checks.privacy import (Identifier, svg_text, PrivacyError, looks_like_phone, name_tokens, person_name_variables,
-                                    raw_identifiers, run_scan, scan)
+from evalkit.checks.privacy import (
+    Identifier,
+    PrivacyError,
+    looks_like_phone,
+    name_tokens,
+    person_name_variables,
+    raw_identifiers,
+    run_scan,
+    scan,
+    svg_text,
+)
 from evalkit.model.context import Context
 
 from .conftest import ROOT
@@ -162,10 +170,16 @@ def test_rows_of_counts_pass_the_contact_check(tmp_path):
 def test_the_default_evaluation_scans_names_excerpts_and_journal_text(ctx, tmp_path):
     ids = raw_identifiers(ctx)
     kinds = {(i.instrument, i.variable, i.privacy) for i in ids}
-    assert {("coded_segments", "excerpt", "confidential_text"), ("outcome_journal", "what_changed", "confidential_text"),
-            ("outcome_journal", "contribution", "confidential_text")} <= kinds
-    assert person_name_variables(ctx) == {("post_interview", "full_name"), ("worker", "full_name"),
-                                          ("outcome_journal", "contact_name")}
+    assert {
+        ("coded_segments", "excerpt", "confidential_text"),
+        ("outcome_journal", "what_changed", "confidential_text"),
+        ("outcome_journal", "contribution", "confidential_text"),
+    } <= kinds
+    assert person_name_variables(ctx) == {
+        ("post_interview", "full_name"),
+        ("worker", "full_name"),
+        ("outcome_journal", "contact_name"),
+    }
     excerpt = next(i for i in ids if i.variable == "excerpt")
     hits = scan([page_with(tmp_path, excerpt.value.upper())], [excerpt])["hits"]
     assert [h["privacy"] for h in hits] == ["confidential_text"]
@@ -180,17 +194,25 @@ def svg_page(tmp_path, svg: str):
     return page
 
 
-@pytest.mark.parametrize("where", ["<text>María Fernanda López Ruiz</text>", "<!-- María Fernanda López Ruiz -->",
-                                   "<title>María Fernanda López Ruiz</title>",
-                                   '<g aria-label="María Fernanda López Ruiz"/>'])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "<text>María Fernanda López Ruiz</text>",
+        "<!-- María Fernanda López Ruiz -->",
+        "<title>María Fernanda López Ruiz</title>",
+        '<g aria-label="María Fernanda López Ruiz"/>',
+    ],
+)
 def test_a_name_in_an_embedded_svg_chart_is_found(tmp_path, where):
     svg = f'<svg xmlns="http://www.w3.org/2000/svg"><path d="M 0 0 L 1 1"/>{where}</svg>'
     assert [h["match"] for h in scan([svg_page(tmp_path, svg)], [NAME])["hits"]] == ["text"]
 
 
 def test_the_coordinates_of_an_svg_chart_are_no_phone_numbers(tmp_path):
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><path d="M 55 1234 L 5678 90 L 312 555 1234 5678"/>'
-           '<g transform="translate(55.12 345.678) scale(0.08 -0.08)"/><!-- Awareness of labor laws --></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><path d="M 55 1234 L 5678 90 L 312 555 1234 5678"/>'
+        '<g transform="translate(55.12 345.678) scale(0.08 -0.08)"/><!-- Awareness of labor laws --></svg>'
+    )
     assert scan([svg_page(tmp_path, svg)], [], any_contact=True)["hits"] == []
     leaking = svg.replace("Awareness of labor laws", "Call +52 55 0100 0042")
     assert [h["privacy"] for h in scan([svg_page(tmp_path, leaking)], [], any_contact=True)["hits"]] == ["phone number"]
@@ -198,9 +220,11 @@ def test_the_coordinates_of_an_svg_chart_are_no_phone_numbers(tmp_path):
 
 def test_a_number_split_over_two_lines_of_a_chart_label_is_found(tmp_path):
     # matplotlib writes each line of a label as its own comment, among glyph references with digits
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
-           '<g id="text_1"><!-- Call 55 0100 --><use xlink:href="#DejaVuSans-18"/><use xlink:href="#DejaVuSans-31"/>'
-           '<!-- 0042 &amp; Smith --></g></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        '<g id="text_1"><!-- Call 55 0100 --><use xlink:href="#DejaVuSans-18"/><use xlink:href="#DejaVuSans-31"/>'
+        "<!-- 0042 &amp; Smith --></g></svg>"
+    )
     text = svg_text(svg.encode())
     assert "Call 55 0100 0042 & Smith" in text and "DejaVuSans" not in text
     assert [h["privacy"] for h in scan([svg_page(tmp_path, svg)], [], any_contact=True)["hits"]] == ["phone number"]
@@ -209,16 +233,21 @@ def test_a_number_split_over_two_lines_of_a_chart_label_is_found(tmp_path):
 def test_docx_table_cells_stay_apart_so_a_name_next_to_a_place_is_found_and_a_place_passes(tmp_path):
     """Word table cells are paragraphs: their texts are not joined into one word (which would hide a
     name in 'LópezPresencial' and turn 'San Luis Potosí' + 'Remote' into a stray 'luis')."""
+
     def cells(*texts):
         docx = tmp_path / "table.docx"
-        row = "".join(f'<w:tc><w:tcPr /><w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr><w:r>'
-                      f'<w:t xml:space="preserve">{t}</w:t></w:r></w:p></w:tc>' for t in texts)
+        row = "".join(
+            f'<w:tc><w:tcPr /><w:p><w:pPr><w:pStyle w:val="Compact" /></w:pPr><w:r>'
+            f'<w:t xml:space="preserve">{t}</w:t></w:r></w:p></w:tc>'
+            for t in texts
+        )
         with zipfile.ZipFile(docx, "w") as z:
             z.writestr("word/document.xml", f"<w:document><w:tbl><w:tr>{row}</w:tr></w:tbl></w:document>")
         return docx
 
-    luis = name_tokens([Identifier("post_interview", "full_name", "direct_identifier", "Luis Ruiz")],
-                       {("post_interview", "full_name")})
+    luis = name_tokens(
+        [Identifier("post_interview", "full_name", "direct_identifier", "Luis Ruiz")], {("post_interview", "full_name")}
+    )
     assert scan([cells("San Luis Potosí", "Remote")], [], tokens=luis, public_names=["San Luis Potosí"])["hits"] == []
     hits = scan([cells("María", "López", "Presencial")], [], tokens=TOKENS)["hits"]
     assert [h["match"] for h in hits] == ["name"]

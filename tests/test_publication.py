@@ -65,21 +65,32 @@ def test_the_front_matter_comes_from_the_publication_block(evaluation):
     assert "contrato número 1605DC-18-A-0013" in es and "evalkit-contents" not in es
     bare = dataclasses.replace(evaluation, data={k: v for k, v in evaluation.data.items()
                                                  if k not in ("publication", "provenance")})
-    assert front_matter(bare, "en-US") == publication_note(bare, "en-US") == "" and publication_meta(bare, "en-US") == {}
+    assert (
+        front_matter(bare, "en-US") == publication_note(bare, "en-US") == "" and publication_meta(bare, "en-US") == {}
+    )
 
 
 def test_a_period_that_misses_the_fieldwork_of_the_log_stops_the_build(evaluation):
-    values = {"values": {"engagement_log.first_month": {"value": "2023-11"}, "engagement_log.last_month": {"value": "2024-02"}}}
+    values = {
+        "values": {
+            "engagement_log.first_month": {"value": "2023-11"},
+            "engagement_log.last_month": {"value": "2024-02"},
+        }
+    }
     check_period(evaluation, values)  # November 6, 2023 to February 29, 2024 holds the log's months
     late = dataclasses.replace(evaluation, data=copy.deepcopy(evaluation.data))
     late.data["publication"]["data_collection"] = {"start": "2023-12-01", "end": "2024-02-29"}
-    with pytest.raises(EvalkitError, match=r"publication.data_collection: expected a period that holds the "
-                                           r"activities of the engagement log 'engagement_log' \(2023-11 to 2024-02\)"):
+    with pytest.raises(
+        EvalkitError,
+        match=r"publication.data_collection: expected a period that holds the "
+        r"activities of the engagement log 'engagement_log' \(2023-11 to 2024-02\)",
+    ):
         check_period(late, values)
 
 
-@pytest.mark.parametrize("period", [{"start": "2024-13", "end": "2024-06"}, {"start": "2024-04-31x", "end": "2024-06"},
-                                    {"start": "2024-04"}])
+@pytest.mark.parametrize(
+    "period", [{"start": "2024-13", "end": "2024-06"}, {"start": "2024-04-31x", "end": "2024-06"}, {"start": "2024-04"}]
+)
 def test_the_schema_refuses_a_period_that_is_no_month_or_day(evaluation, period):
     data = copy.deepcopy(evaluation.data)
     data["publication"]["data_collection"] = period
@@ -136,12 +147,21 @@ def test_sections_are_numbered_two_deep_and_annexes_lettered(tmp_path):
 
 def test_html_and_word_list_the_tables_and_figures_with_links_to_them(tmp_path):
     src = tmp_path / "d.md"
-    src.write_text(SOURCE.replace("## Section\n", "## Section\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
-                                  ": Counts by *group* {#tbl-counts}\n"), encoding="utf-8")
-    html = " ".join(pypandoc.convert_file(str(src), "html5", format="markdown",
-                                          extra_args=["--lua-filter", str(LUA_FILTER)]).split())
-    assert '<h1 class="unnumbered" id="list-of-tables">List of tables</h1> <ul> <li><a href="#tbl-counts">' \
-           "Table 1: Counts by group</a></li> </ul>" in html
+    src.write_text(
+        SOURCE.replace(
+            "## Section\n", "## Section\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n: Counts by *group* {#tbl-counts}\n"
+        ),
+        encoding="utf-8",
+    )
+    html = " ".join(
+        pypandoc.convert_file(
+            str(src), "html5", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)]
+        ).split()
+    )
+    assert (
+        '<h1 class="unnumbered" id="list-of-tables">List of tables</h1> <ul> <li><a href="#tbl-counts">'
+        "Table 1: Counts by group</a></li> </ul>" in html
+    )
     assert "List of figures" not in html  # no figure, no list of figures
     assert html.index("list-of-tables") < html.index('id="results"')
 
@@ -158,7 +178,7 @@ def test_a_word_file_gets_a_running_header_page_numbers_and_a_contents_word_fill
     assert [p.text for p in section.footer.paragraphs] == ["Page 1"]
     with zipfile.ZipFile(out) as z:
         assert '<w:updateFields w:val="true"/>' in z.read("word/settings.xml").decode()
-        assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in z.read("word/footer-evalkit.xml").decode()
+        assert '<w:instrText xml:space="preserve"> PAGE </w:instrText>' in z.read("word/footer-evalkit.xml").decode()
         assert len({i.date_time for i in z.infolist()}) == 1  # every entry keeps pandoc's date
     first = out.read_bytes()
     finish_docx(out, "Evaluation report · Mexico & <Co>", "Page")  # finishing twice changes nothing
@@ -186,7 +206,9 @@ def test_the_house_style_for_word(tmp_path):
     assert "<w:pageBreakBefore/>" in heading1 and '<w:color w:val="1A4F8A"/>' in heading1
     assert '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:cs="Calibri" w:eastAsia="Calibri"/>' in heading1
     assert "pageBreakBefore" not in brief and brief.count('w:val="1A4F8A"') == report.count('w:val="1A4F8A"') == 6
-    assert reference_docx(default, tmp_path / "again.docx", True).read_bytes() == (tmp_path / "report.docx").read_bytes()
+    assert (
+        reference_docx(default, tmp_path / "again.docx", True).read_bytes() == (tmp_path / "report.docx").read_bytes()
+    )
     # pandoc dates its default reference document now: every entry gets the document's date instead
     with zipfile.ZipFile(reference_docx(default, tmp_path / "dated.docx", True, stamp=(2024, 8, 30, 0, 0, 0))) as z:
         assert {i.date_time for i in z.infolist()} == {(2024, 8, 30, 0, 0, 0)}
@@ -203,8 +225,22 @@ def test_the_evaluator_cannot_end_the_pdfs_author_string_and_run_code(tmp_path):
     src = tmp_path / "d.md"
     src.write_text("---\ntitle: T\nlang: en-US\n---\n\nText.\n", encoding="utf-8")
     typ = tmp_path / "d.typ"
-    subprocess.run([pypandoc.get_pandoc_path(), str(src), "-t", "typst", "-s", "--template", str(TYPST_TEMPLATE),
-                    "--variable", f"pdf-author={typst_string_text(evaluator)}", "-o", str(typ)], check=True)
+    subprocess.run(
+        [
+            pypandoc.get_pandoc_path(),
+            str(src),
+            "-t",
+            "typst",
+            "-s",
+            "--template",
+            str(TYPST_TEMPLATE),
+            "--variable",
+            f"pdf-author={typst_string_text(evaluator)}",
+            "-o",
+            str(typ),
+        ],
+        check=True,
+    )
     pdf = typst.compile(str(typ), pdf_standards=["ua-1"], ignore_system_fonts=True)  # no panic, no file read
     import pikepdf
 
@@ -212,16 +248,31 @@ def test_the_evaluator_cannot_end_the_pdfs_author_string_and_run_code(tmp_path):
         assert str(doc.docinfo["/Author"]) == 'ACME "+panic(1)+" Ltd \\ #read("/etc/passwd") next line'
 
 
-@pytest.mark.parametrize("change,problem", [
-    ({"funding": {"en-US": "See [the contract]({contract}).", "es-MX": "Véase {contract}."},
-      "contract": "javascript:alert(1)"}, "publication.funding.en-US with the contract number filled in: not allowed: a link"),
-    ({"funding": {"en-US": "Contract {contract}.", "es-MX": "Contrato {contract}."}, "contract": None},
-     "publication.funding.en-US: names {contract}, but publication.contract is not given"),
-    ({"data_collection": {"start": "2024-02-30", "end": "2024-03-31"}},
-     "publication.data_collection.start: expected a real day (YYYY-MM-DD) or month (YYYY-MM), found '2024-02-30'"),
-    ({"data_collection": {"start": "2024-06", "end": "2024-04"}},
-     "publication.data_collection: expected the start (2024-06) no later than the end (2024-04)"),
-])
+@pytest.mark.parametrize(
+    "change,problem",
+    [
+        (
+            {
+                "funding": {"en-US": "See [the contract]({contract}).", "es-MX": "Véase {contract}."},
+                "contract": "javascript:alert(1)",
+            },
+            "publication.funding.en-US with the contract number filled in: not allowed: a link",
+        ),
+        (
+            {"funding": {"en-US": "Contract {contract}.", "es-MX": "Contrato {contract}."}, "contract": None},
+            "publication.funding.en-US: names {contract}, but publication.contract is not given",
+        ),
+        (
+            {"data_collection": {"start": "2024-02-30", "end": "2024-03-31"}},
+            "publication.data_collection.start: expected a real day (YYYY-MM-DD) or month (YYYY-MM), found "
+            "'2024-02-30'",
+        ),
+        (
+            {"data_collection": {"start": "2024-06", "end": "2024-04"}},
+            "publication.data_collection: expected the start (2024-06) no later than the end (2024-04)",
+        ),
+    ],
+)
 def test_a_publication_block_that_would_print_wrong_or_unsafe_text_is_refused(evaluation, change, problem):
     from evalkit.model.evaluation import _check_publication
 
@@ -266,23 +317,44 @@ def test_a_document_without_the_reconstruction_notice_on_its_first_page_fails_th
     from evalkit.render.embedded import TYPST_TEMPLATE
 
     def make(name: str, abstract: str | None) -> Path:
-        head = "---\ntitle: Report\nlang: en-US\n" + (f"abstract: \"{abstract}\"\nabstract-title: About these data\n"
-                                                        if abstract else "") + "---\n\n"
+        head = (
+            "---\ntitle: Report\nlang: en-US\n"
+            + (f'abstract: "{abstract}"\nabstract-title: About these data\n' if abstract else "")
+            + "---\n\n"
+        )
         src = tmp_path / f"{name}.md"
         # the notice comes late: a later page in the PDF, a later chapter in HTML and Word
-        src.write_text(head + "# Chapter\n\nText.\n\n```{=typst}\n#pagebreak()\n```\n\n# Later\n\n" + NOTICE + "\n",
-                       encoding="utf-8")
+        src.write_text(
+            head + "# Chapter\n\nText.\n\n```{=typst}\n#pagebreak()\n```\n\n# Later\n\n" + NOTICE + "\n",
+            encoding="utf-8",
+        )
         out = tmp_path / f"{name}.{fmt}"
         if fmt == "pdf":
             typ = tmp_path / f"{name}.typ"
-            subprocess.run([pypandoc.get_pandoc_path(), str(src), "-t", "typst", "-s", "--template", str(TYPST_TEMPLATE),
-                            "-o", str(typ)], check=True)
+            subprocess.run(
+                [
+                    pypandoc.get_pandoc_path(),
+                    str(src),
+                    "-t",
+                    "typst",
+                    "-s",
+                    "--template",
+                    str(TYPST_TEMPLATE),
+                    "-o",
+                    str(typ),
+                ],
+                check=True,
+            )
             out.write_bytes(typst.compile(str(typ), pdf_standards=["ua-1"], ignore_system_fonts=True))
         else:
             # HTML as evalkit writes it: the title is the one h1, chapters are h2
-            pypandoc.convert_file(str(src), fmt, format="markdown", outputfile=str(out),
-                                  extra_args=["--standalone", "--shift-heading-level-by=1"] if fmt == "html"
-                                  else ["--standalone"])
+            pypandoc.convert_file(
+                str(src),
+                fmt,
+                format="markdown",
+                outputfile=str(out),
+                extra_args=["--standalone", "--shift-heading-level-by=1"] if fmt == "html" else ["--standalone"],
+            )
         return out
 
     with_notice, without = make("with", NOTICE), make("without", None)

@@ -165,6 +165,7 @@ def test_a_case_box_is_a_tinted_block_in_typst_and_a_classed_div_with_its_headin
     assert "Case: A plant" in box and "What happened." in box and box.index("What happened.") < box.index("\n]")
     html = to_html(md)
     # a section of its own, labelled by its heading
-    assert re.search(r'<section id="case-a" class="case-box">\s*<h4>Case: A plant</h4>\s*<p>What happened.</p>', html), html
+    assert re.search(r'<section id="case-a" class="case-box">\s*<h4>Case: A plant</h4>\s*<p>What happened.</p>',
+                     html), html
     docx_like = pypandoc.convert_text(md, "markdown", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
     assert "#block" not in docx_like  # other formats keep the plain blocks

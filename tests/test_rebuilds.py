@@ -107,34 +107,76 @@ def edit(path: Path, old: str, new: str):
 
 FILE_EDITS = {
     "the Spanish title in evaluation.yaml": (
-        f"config/evaluations/{EVAL}/evaluation.yaml", "es-MX: \"Evaluación sistémica", "es-MX: \"Evaluación sistemática",
-        {"report_inputs": 1, "render_report": 6, "dataset": 1, "accessibility_gate": 2, "privacy_scan": 2, **CHECKS_ALL}),
+        f"config/evaluations/{EVAL}/evaluation.yaml",
+        'es-MX: "Evaluación sistémica',
+        'es-MX: "Evaluación sistemática',
+        {
+            "report_inputs": 1,
+            "render_report": 6,
+            "dataset": 1,
+            "accessibility_gate": 2,
+            "privacy_scan": 2,
+            **CHECKS_ALL,
+        },
+    ),
     "the publication date": (
-        f"config/evaluations/{EVAL}/evaluation.yaml", "date: 2024-08-30", "date: 2024-08-31",
+        f"config/evaluations/{EVAL}/evaluation.yaml",
+        "date: 2024-08-30",
+        "date: 2024-08-31",
         # the intake too: no date in the data may come after the publication date
-        {"clean_instrument": 10, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
+        {"clean_instrument": 10, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES},
+    ),
     "the privacy scan's public names": (
-        f"config/evaluations/{EVAL}/evaluation.yaml", 'public_names: ["San Luis Potosí"]',
-        'public_names: ["San Luis Potosí", "Ciudad de México"]', {"privacy_scan": 3, "privacy_report": 1, "release": 1}),
+        f"config/evaluations/{EVAL}/evaluation.yaml",
+        'public_names: ["San Luis Potosí"]',
+        'public_names: ["San Luis Potosí", "Ciudad de México"]',
+        {"privacy_scan": 3, "privacy_report": 1, "release": 1},
+    ),
     "an instrument's entry (the triangulation survey is published)": (
-        f"config/evaluations/{EVAL}/evaluation.yaml", "publish: false   # triangulation", "publish: true   # triangulation",
-        None),  # the worker survey joins the dataset: new outputs, everything after intake
+        f"config/evaluations/{EVAL}/evaluation.yaml",
+        "publish: false   # triangulation",
+        "publish: true   # triangulation",
+        None,
+    ),  # the worker survey joins the dataset: new outputs, everything after intake
     "a label in the engagement log's codebook": (
-        f"config/evaluations/{EVAL}/codebooks/engagement_log.yaml", None, None,
-        {"clean_instrument": 1, "compute_values": 1, **AFTER_VALUES, "privacy_scan": 3}),
+        f"config/evaluations/{EVAL}/codebooks/engagement_log.yaml",
+        None,
+        None,
+        {"clean_instrument": 1, "compute_values": 1, **AFTER_VALUES, "privacy_scan": 3},
+    ),
     "an indicator label": (
-        f"config/evaluations/{EVAL}/indicators.yaml", None, None, {"compute_values": 1, **AFTER_VALUES}),
+        f"config/evaluations/{EVAL}/indicators.yaml",
+        None,
+        None,
+        {"compute_values": 1, **AFTER_VALUES},
+    ),
     "a Spanish registry text": (
-        f"report/{EVAL}/content/registry.es-MX.yaml", "long: Grupo focal", "long: Grupo de enfoque",
-        {"check_content": 1, "report_inputs": 1, "render_report": 6, "accessibility_gate": 1, "privacy_scan": 1,
-         **CHECKS_ALL}),
+        f"report/{EVAL}/content/registry.es-MX.yaml",
+        "long: Grupo focal",
+        "long: Grupo de enfoque",
+        {
+            "check_content": 1,
+            "report_inputs": 1,
+            "render_report": 6,
+            "accessibility_gate": 1,
+            "privacy_scan": 1,
+            **CHECKS_ALL,
+        },
+    ),
     "one Spanish document": (
-        f"report/{EVAL}/es/report.qmd", None, None,
-        {"render_report": 1, "accessibility_gate": 1, "privacy_scan": 1, **CHECKS_ALL}),
+        f"report/{EVAL}/es/report.qmd",
+        None,
+        None,
+        {"render_report": 1, "accessibility_gate": 1, "privacy_scan": 1, **CHECKS_ALL},
+    ),
     "review code no rule runs": ("src/evalkit/review/redline_docx.py", None, None, {}),
     "the embedded renderer": ("src/evalkit/render/embedded.py", None, None, {**AFTER_RENDER, **ALL_GATES}),
-    "the intake's reader": ("src/evalkit/intake/readers.py", None, None, {"clean_instrument": 10, "compute_values": 1,
-                                                                          **AFTER_VALUES, "dataset": 1, **ALL_GATES}),
+    "the intake's reader": (
+        "src/evalkit/intake/readers.py",
+        None,
+        None,
+        {"clean_instrument": 10, "compute_values": 1, **AFTER_VALUES, "dataset": 1, **ALL_GATES},
+    ),
 }
 
 
@@ -172,6 +214,7 @@ def test_file_edits_rerun_exactly_what_they_can_change(builds, tmp_path):
 
 
 # --- publish/ only ever holds what passed ---------------------------------------------------
+
 
 def plant(clone: Path, text: str, lang: str = "en") -> None:
     src = clone / f"report/{EVAL}/{lang}/report.qmd"

@@ -5,7 +5,6 @@ generated fragments, so renaming an entry renames it everywhere."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -51,14 +50,23 @@ def test_report_sources_copy_no_registry_name(evaluation):
 
 
 RENAMES = {  # (overlay, old text, new text): a recommendation, a project's name and its short name
-    "en-US": [("title: Knowledge transfer and capacity building", "title: Practical know-how for every actor"),
-              ("Engaging Workers and Civil Society to Strengthen Labor Law Enforcement", "Workers Enforce Their Rights"),
-              ("short: Engaging Workers and Civil Society", "short: Workers Enforce")],
-    "es-MX": [("title: Transferencia de conocimientos y fortalecimiento de capacidades",
-               "title: Saber práctico para cada actor"),
-              ("Participación de personas trabajadoras y sociedad civil para fortalecer la aplicación de la ley\n"
-               "      laboral", "Las personas trabajadoras hacen valer sus derechos"),
-              ("short: Participación de personas trabajadoras y sociedad civil", "short: Hacen valer sus derechos")],
+    "en-US": [
+        ("title: Knowledge transfer and capacity building", "title: Practical know-how for every actor"),
+        ("Engaging Workers and Civil Society to Strengthen Labor Law Enforcement", "Workers Enforce Their Rights"),
+        ("short: Engaging Workers and Civil Society", "short: Workers Enforce"),
+    ],
+    "es-MX": [
+        (
+            "title: Transferencia de conocimientos y fortalecimiento de capacidades",
+            "title: Saber práctico para cada actor",
+        ),
+        (
+            "Participación de personas trabajadoras y sociedad civil para fortalecer la aplicación de la ley\n"
+            "      laboral",
+            "Las personas trabajadoras hacen valer sus derechos",
+        ),
+        ("short: Participación de personas trabajadoras y sociedad civil", "short: Hacen valer sus derechos"),
+    ],
 }
 
 
@@ -84,8 +92,10 @@ def test_a_renamed_recommendation_and_project_are_renamed_everywhere(builds, tmp
         text = {d.name: _flat(expand(d).body) for d in docs}
         everything = " ".join(text.values())
         for old, new in RENAMES[lang]:
-            old, new = _flat(old.removeprefix("title: ").removeprefix("short: ")), \
-                _flat(new.removeprefix("title: ").removeprefix("short: "))
+            old, new = (
+                _flat(old.removeprefix("title: ").removeprefix("short: ")),
+                _flat(new.removeprefix("title: ").removeprefix("short: ")),
+            )
             assert old not in everything, (lang, old)
             assert new in text["report.qmd"], (lang, new)
         # the executive summary's generated list names the renamed recommendation first
@@ -98,15 +108,32 @@ def test_one_name_per_entity_across_codebooks():
     from evalkit.model.evaluation import Codebook, same_names
 
     def cb(source: str, es: str) -> Codebook:
-        return Codebook(source, {"variables": [{"name": "project", "role": "category", "categories": [
-            {"code": "EWCS", "key": "ewcs", "label": {"en-US": "Engaging Workers", "es-MX": es}}]}]})
+        return Codebook(
+            source,
+            {
+                "variables": [
+                    {
+                        "name": "project",
+                        "role": "category",
+                        "categories": [
+                            {"code": "EWCS", "key": "ewcs", "label": {"en-US": "Engaging Workers", "es-MX": es}}
+                        ],
+                    }
+                ]
+            },
+        )
 
-    same = same_names({"log": cb("log.yaml", "Participación"), "mon": cb("mon.yaml", "Participación")}, list(LANGS.values()))
+    same = same_names(
+        {"log": cb("log.yaml", "Participación"), "mon": cb("mon.yaml", "Participación")}, list(LANGS.values())
+    )
     assert same == []
-    problems = same_names({"log": cb("log.yaml", "Participación"), "mon": cb("mon.yaml", "Vinculación")},
-                          list(LANGS.values()))
-    assert problems == ["mon.yaml: variable 'project', category 'ewcs', es-MX: 'Vinculación' but log.yaml names it "
-                        "'Participación'; expected one name wherever it is used"]
+    problems = same_names(
+        {"log": cb("log.yaml", "Participación"), "mon": cb("mon.yaml", "Vinculación")}, list(LANGS.values())
+    )
+    assert problems == [
+        "mon.yaml: variable 'project', category 'ewcs', es-MX: 'Vinculación' but log.yaml names it "
+        "'Participación'; expected one name wherever it is used"
+    ]
     # the shipped evaluations load, so their codebooks agree
     from evalkit.model.evaluation import load_evaluation
 

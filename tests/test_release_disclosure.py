@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from evalkit.analysis import survey
-from evalkit.publish.dataset import build_dataset, write_dataset
 from evalkit.analysis.disclosure import release_microdata, suppress_table
+from evalkit.publish.dataset import build_dataset, write_dataset
 from evalkit.values.store import ValueStore
 
 from .disclosure_attack import cells, microdata_counts, recover
@@ -92,7 +92,9 @@ def finer_breakdown(clean: pd.DataFrame, codebook, folder: Path) -> tuple[dict, 
                                 released.data)
     data, variables, report = build_dataset(clean, codebook, "post_interview", 5, ["en-US"], 2)
     counted = {}
-    for f in write_dataset(data, variables, codebook, report, folder, "post_interview", ["en-US"], "x", date(2024, 8, 30)):
+    for f in write_dataset(
+        data, variables, codebook, report, folder, "post_interview", ["en-US"], "x", date(2024, 8, 30)
+    ):
         if f.suffix in (".csv", ".sav", ".dta"):
             counted.update(microdata_counts(f, codebook.data, "post_interview"))
     return json.loads(store.to_json())["values"], counted
@@ -103,7 +105,7 @@ def test_records_the_dataset_blanks_are_in_no_row_of_a_finer_table(codebook, cle
     the blanked records' category away (the dataset's group count plus them)."""
     clean = pd.read_csv(cleaned_files["post_interview"], dtype=str, keep_default_na=False)
     women = clean.index[(clean["stakeholder"] == "academia_cso") & (clean["gender"] == "woman")][:6]
-    clean.loc[women, "gender"] = "man"     # leaves a class of academia_cso women too small for k = 5
+    clean.loc[women, "gender"] = "man"  # leaves a class of academia_cso women too small for k = 5
     released = release_microdata(clean, codebook, "post_interview", 5, 2)
     assert sum(released.suppressed.values()) > 0
     values, counted = finer_breakdown(clean, codebook, tmp_path)
@@ -114,17 +116,19 @@ def test_records_the_dataset_blanks_are_in_no_row_of_a_finer_table(codebook, cle
 
 
 def test_a_breakdown_finer_than_the_dataset_hides_its_small_cells_against_the_dataset_groups(
-        codebook, cleaned_files, tmp_path, monkeypatch):
+    codebook, cleaned_files, tmp_path, monkeypatch
+):
     clean = pd.read_csv(cleaned_files["post_interview"], dtype=str, keep_default_na=False)
     values, counted = finer_breakdown(clean, codebook, tmp_path / "a")
     truth, withheld = cells(values)
     hidden_types = {c[4] for c in withheld if c[0] == "by_valid"}
-    assert {"us_canada", "workers"} <= hidden_types   # small types are hidden...
-    assert "academia_cso" not in hidden_types          # ...a type that is a group of its own in the dataset is not
+    assert {"us_canada", "workers"} <= hidden_types  # small types are hidden...
+    assert "academia_cso" not in hidden_types  # ...a type that is a group of its own in the dataset is not
     assert recover(truth, withheld, counted, {"post_interview": codebook.data}) == {}
     # without the dataset's group totals in the secondary suppression, the dataset gives cells away
-    monkeypatch.setattr(survey, "suppress_table", lambda table, min_cell, row_groups=None, known=None:
-                        suppress_table(table, min_cell))
+    monkeypatch.setattr(
+        survey, "suppress_table", lambda table, min_cell, row_groups=None, known=None: suppress_table(table, min_cell)
+    )
     values, counted = finer_breakdown(clean, codebook, tmp_path / "b")
     truth, withheld = cells(values)
     recovered = recover(truth, withheld, counted, {"post_interview": codebook.data})

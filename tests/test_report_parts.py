@@ -10,10 +10,15 @@ import pandas as pd
 import pytest
 
 from evalkit.analysis.secondary import add_ratio_values, add_secondary_values, decimals
-from evalkit.documents.chapters import acronyms_fragment, conclusions_chapter, evaluation_questions_fragment, lessons_chapter
 from evalkit.content.registry import Registry
-from evalkit.model.context import Context
 from evalkit.core.errors import ConfigError, DataError
+from evalkit.documents.chapters import (
+    acronyms_fragment,
+    conclusions_chapter,
+    evaluation_questions_fragment,
+    lessons_chapter,
+)
+from evalkit.model.context import Context
 from evalkit.values.store import ValueStore
 
 from .conftest import LANGS, ROOT
@@ -67,13 +72,17 @@ def test_theme_sections_and_key_figures():
 
 
 def test_conclusions_and_lessons_carry_the_numbers_of_their_findings():
-    r = reg(conclusions=[{"id": "c-a", "text": bi("Awareness grew."), "findings": ["knowledge-grew", "inspectors-trained"]}])
+    r = reg(
+        conclusions=[{"id": "c-a", "text": bi("Awareness grew."), "findings": ["knowledge-grew", "inspectors-trained"]}]
+    )
     assert conclusions_chapter(r, "en-US") == "1. Awareness grew. (Findings 1.1, 2.1.)\n"
     data = registry()
-    data["learning_questions"][0]["lessons"] = [{"id": "l-a", "text": bi("Start early."), "findings": ["knowledge-grew"]}]
+    data["learning_questions"][0]["lessons"] = [
+        {"id": "l-a", "text": bi("Start early."), "findings": ["knowledge-grew"]}
+    ]
     md = lessons_chapter(Registry("r", data, {"domains": []}), "es-MX")
     assert md.startswith("## What do people know? (es)\n") and "- Start early. (es) (Hallazgos 1.1.)" in md
-    assert lessons_chapter(reg(), "en-US") == ""     # no lessons yet: nothing, not an empty heading
+    assert lessons_chapter(reg(), "en-US") == ""  # no lessons yet: nothing, not an empty heading
 
 
 def store() -> ValueStore:
@@ -82,9 +91,13 @@ def store() -> ValueStore:
 
 def test_secondary_figures_keep_the_sources_decimals():
     s = store()
-    data = pd.DataFrame([{"figure": "unions_reporting", "value": "4.2", "unit": "percent", "as_of": "2023", "source": "CFCRL"},
-                         {"figure": "contracts", "value": "139000", "unit": "count", "as_of": "2022", "source": "STPS"},
-                         {"figure": "back_pay", "value": "5.25", "unit": "usd_millions", "as_of": "2024-04", "source": "USTR"}])
+    data = pd.DataFrame(
+        [
+            {"figure": "unions_reporting", "value": "4.2", "unit": "percent", "as_of": "2023", "source": "CFCRL"},
+            {"figure": "contracts", "value": "139000", "unit": "count", "as_of": "2022", "source": "STPS"},
+            {"figure": "back_pay", "value": "5.25", "unit": "usd_millions", "as_of": "2024-04", "source": "USTR"},
+        ]
+    )
     add_secondary_values(s, "context", data, {"file": "sheet.csv"})
     assert s.values["context.unions_reporting"]["value"] == pytest.approx(0.042)
     assert s.values["context.unions_reporting"]["display"] == {"en-US": "4.2%", "es-MX": "4.2%"}
@@ -99,11 +112,19 @@ def test_ratios_are_computed_and_bad_ratios_are_named():
     s.add("a.part", 30529, "count", {})
     s.add("a.whole", 139000, "count", {})
     s.add("a.none", 0, "count", {})
-    add_ratio_values(s, [{"id": "a.share", "numerator": "a.part", "denominator": "a.whole", "digits": 1}], "evaluation.yaml")
+    add_ratio_values(
+        s, [{"id": "a.share", "numerator": "a.part", "denominator": "a.whole", "digits": 1}], "evaluation.yaml"
+    )
     assert s.values["a.share"]["display"]["en-US"] == "22.0%"
     with pytest.raises(DataError) as exc:
-        add_ratio_values(s, [{"id": "a.x", "numerator": "a.parts", "denominator": "a.whole"},
-                             {"id": "a.y", "numerator": "a.part", "denominator": "a.none"}], "evaluation.yaml")
+        add_ratio_values(
+            s,
+            [
+                {"id": "a.x", "numerator": "a.parts", "denominator": "a.whole"},
+                {"id": "a.y", "numerator": "a.part", "denominator": "a.none"},
+            ],
+            "evaluation.yaml",
+        )
     assert "analysis.ratios[a.x].numerator: 'a.parts' is not a value id" in str(exc.value)
     assert "analysis.ratios[a.y].denominator: 'a.none' is zero" in str(exc.value)
 
@@ -116,8 +137,9 @@ def test_documents_are_every_qmd_and_must_match_across_languages(tmp_path):
         for d in docs:
             (report / sub / d).parent.mkdir(parents=True, exist_ok=True)
             (report / sub / d).write_text("---\ntitle: x\n---\n", encoding="utf-8")
-    ctx = dataclasses.replace(ctx, evaluation=dataclasses.replace(ctx.evaluation,
-                                                                  data=dict(ctx.evaluation.data, report=str(report))))
+    ctx = dataclasses.replace(
+        ctx, evaluation=dataclasses.replace(ctx.evaluation, data=dict(ctx.evaluation.data, report=str(report)))
+    )
     with pytest.raises(ConfigError) as exc:
         ctx.documents()
     assert "es: missing briefs/one (every language publishes the same documents)" in str(exc.value)
@@ -136,8 +158,15 @@ def test_a_cited_figure_without_a_readable_name_stops_the_build_naming_the_entry
     from .test_annexes import TOSC_NAMED
 
     r = Registry("report/x/content/registry.yaml", registry(), TOSC_NAMED)
-    values = {"values": {"post_interview.awareness.top_box_share": {"value": 0.72, "kind": "share",
-                                                                    "display": {"en-US": "72%", "es-MX": "72 %"}}}}
+    values = {
+        "values": {
+            "post_interview.awareness.top_box_share": {
+                "value": 0.72,
+                "kind": "share",
+                "display": {"en-US": "72%", "es-MX": "72 %"},
+            }
+        }
+    }
     with pytest.raises(ConfigError) as exc:
         findings_chapter(r, values, "en-US", {}, {})
     assert "report/x/content/registry.yaml" in str(exc.value)

@@ -20,7 +20,9 @@ APT_CACHE = r"""#!/usr/bin/env bash
 echo "apt-cache $*" >> "$FAKE_APT/calls"
 case "$1" in
   madison)
-    while read -r p v; do [ "$p" = "$2" ] && echo " $p | $v | http://archive.example bookworm/main amd64 Packages"; done < "$FAKE_APT/archive"
+    while read -r p v; do
+      [ "$p" = "$2" ] && echo " $p | $v | http://archive.example bookworm/main amd64 Packages"
+    done < "$FAKE_APT/archive"
     exit 0;;
   show) exit 0;;  # like the real one: exit 0 even for pkg=version that does not exist
 esac
@@ -38,7 +40,8 @@ for arg in "$@"; do
     if [ -z "$want" ] || [ "$v" = "$want" ]; then found=$v; break; fi
   done < "$FAKE_APT/archive"
   if [ -z "$found" ]; then
-    if [ -n "$want" ]; then echo "E: Version '$want' for '$pkg' was not found" >&2; else echo "E: Unable to locate package $pkg" >&2; fi
+    if [ -n "$want" ]; then echo "E: Version '$want' for '$pkg' was not found" >&2
+    else echo "E: Unable to locate package $pkg" >&2; fi
     exit 100
   fi
   grep -v "^$pkg " "$FAKE_APT/installed" > "$FAKE_APT/installed.new" || true
@@ -65,8 +68,12 @@ def machine(tmp_path: Path, archive: dict[str, list[str]], installed: dict[str, 
     (state / "archive").write_text("".join(f"{p} {v}\n" for p, vs in archive.items() for v in vs))
     (state / "installed").write_text("".join(f"{p} {v}\n" for p, v in installed.items()))
     (state / "calls").write_text("")
-    for name, text in {"apt-cache": APT_CACHE, "apt-get": APT_GET, "dpkg-query": DPKG_QUERY,
-                       "sudo": '#!/usr/bin/env bash\nexec "$@"\n'}.items():
+    for name, text in {
+        "apt-cache": APT_CACHE,
+        "apt-get": APT_GET,
+        "dpkg-query": DPKG_QUERY,
+        "sudo": '#!/usr/bin/env bash\nexec "$@"\n',
+    }.items():
         (bin_dir / name).write_text(text)
         (bin_dir / name).chmod(0o755)
     pinned = tmp_path / "debian-packages.txt"
@@ -112,8 +119,9 @@ def test_another_installed_chromium_is_kept_not_replaced(tmp_path, other):
     assert proc.returncode == 0, proc.stderr
     assert installed(m)["chromium"] == other
     assert f"chromium {other} is installed, not the pinned {PIN}; keeping it" in proc.stderr
-    assert "install" not in "".join(line for line in (m["state"] / "calls").read_text().splitlines()
-                                    if "chromium" in line)
+    assert "install" not in "".join(
+        line for line in (m["state"] / "calls").read_text().splitlines() if "chromium" in line
+    )
 
 
 def test_pinned_version_installed_does_nothing(tmp_path):
@@ -146,8 +154,16 @@ def test_the_real_archive_check_reads_versions_not_exit_codes():
 def stamp_checkout(tmp_path: Path) -> Path:
     """A scratch folder with the files setup's record is made from (tools/setup/stamp.sh)."""
     root = tmp_path / "checkout"
-    for name in ["run", "tools/setup/debian.sh", "tools/setup/stamp.sh", "deps/debian-packages.txt",
-                 "deps/debian-optional.txt", "uv.lock", "pyproject.toml", "package-lock.json"]:
+    for name in [
+        "run",
+        "tools/setup/debian.sh",
+        "tools/setup/stamp.sh",
+        "deps/debian-packages.txt",
+        "deps/debian-optional.txt",
+        "uv.lock",
+        "pyproject.toml",
+        "package-lock.json",
+    ]:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes((ROOT / name).read_bytes())
     for name in [".venv/pyvenv.cfg", ".venv/bin/python", "src/evalkit/a.py"]:

@@ -135,10 +135,16 @@ def test_a_cell_that_differs_between_formats_fails_the_gate(tmp_path):
     docs["docx"].write_bytes(empty["docx"].read_bytes())
     findings = compare_tables(docs)
     assert [(f.file, f.where, f.message) for f in findings] == [
-        (str(docs["pdf"]), "table 1, row 2, cell 1", "expected the HTML's cell text '6. Resource use', found 'Resource use'"),
+        (
+            str(docs["pdf"]),
+            "table 1, row 2, cell 1",
+            "expected the HTML's cell text '6. Resource use', found 'Resource use'",
+        ),
         (str(docs["docx"]), "document", "expected 1 table(s) as in the HTML, found 0"),
     ]
-    batch = [{"path": str(p), "format": fmt, "lang": "en-US", "title": "Cells", "document": "cells"}
-             for fmt, p in docs.items()]
+    batch = [
+        {"path": str(p), "format": fmt, "lang": "en-US", "title": "Cells", "document": "cells"}
+        for fmt, p in docs.items()
+    ]
     with pytest.raises(AccessibilityGateError, match=r"\[table-cells\] table 1, row 2, cell 1"):
         run_gate(batch, tmp_path / "gate.json")

@@ -17,8 +17,8 @@ import pandas as pd
 import yaml
 
 from evalkit.core.errors import EvalkitError
-from evalkit.intake.readers import read_raw
 from evalkit.core.io import display_path
+from evalkit.intake.readers import read_raw
 
 
 def slug(text: str, fallback: str) -> str:
@@ -198,7 +198,8 @@ def add_draft_parser(sub) -> None:
     com.add_argument("--out", help="write this one file (in --lang) instead of "
                                    "results/comments/comments-<lang>.html for every language")
     com.add_argument("--lang", help="language of --out (default: the first configured language)")
-    red = dsub.add_parser("redline", help="write the report between two drafts as DOCX with Word tracked changes, per language")
+    red = dsub.add_parser("redline", help="write the report between two drafts as DOCX with Word tracked changes, "
+                                          "per language")
     red.add_argument("old", help="earlier draft name")
     red.add_argument("new", help="later draft name, or 'current' for the current build")
     red.add_argument("--out", help="output folder (default: results/changes/<old>--<new>/)")

@@ -49,11 +49,16 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import intake as ib  # noqa: E402  (also puts src/ on sys.path)
 
-from evalkit.analysis.indicators import (add_indicator_values, indicator_table,  # noqa: E402
-                                         load_indicator_config, period_table, rollup)
+from evalkit.analysis.indicators import (  # noqa: E402
+    add_indicator_values,
+    indicator_table,
+    load_indicator_config,
+    period_table,
+    rollup,
+)
 from evalkit.analysis.survey import add_breakdown_values, add_survey_values, analyze_survey, results_table  # noqa: E402
-from evalkit.model.evaluation import Codebook, families  # noqa: E402
 from evalkit.core.io import atomic_write_text, sha256_file  # noqa: E402
+from evalkit.model.evaluation import Codebook, families  # noqa: E402
 from evalkit.steps.common import breakdown_variable, read_clean  # noqa: E402
 from evalkit.values.store import ValueStore  # noqa: E402
 
@@ -311,9 +316,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, help="keep the generated, clean and analysis files here "
                                                  "(default: a temporary folder)")
     ap.add_argument("--only", choices=["survey", "monitoring"], help="benchmark one dataset only")
-    ap.add_argument("--json", type=Path, help="also write the figures (every run, the medians, the machine) to this file")
-    ap.add_argument("--profile", type=Path, help="write a cProfile file per dataset and for values.json (of the last "
-                                                 "run) into this folder and print the top functions by own time")
+    ap.add_argument("--json", type=Path,
+                    help="also write the figures (every run, the medians, the machine) to this file")
+    ap.add_argument(
+        "--profile",
+        type=Path,
+        help="write a cProfile file per dataset and for values.json (of the last "
+        "run) into this folder and print the top functions by own time",
+    )
     args = ap.parse_args(argv)
     if args.indicators < 3 or args.projects < 2:
         ap.error("the aggregates need at least 3 indicators and 2 projects")
@@ -325,10 +335,14 @@ def main(argv: list[str] | None = None) -> int:
         table_dir.mkdir(parents=True, exist_ok=True)
         rng = np.random.default_rng(args.seed)
         info = ib.machine()
-        print(f"evalkit analysis benchmark: {info['cpus']} CPU(s), {info['cpu_model']}; Python {info['python']}, "
-              f"pandas {info['pandas']}, numpy {info['numpy']}")
-        print(f"evalkit {info['code']}; work folder: {root}{'' if args.workdir else ' (temporary)'}; seed {args.seed}; "
-              f"{args.runs} run(s); budget {args.budget:g} s")
+        print(
+            f"evalkit analysis benchmark: {info['cpus']} CPU(s), {info['cpu_model']}; Python {info['python']}, "
+            f"pandas {info['pandas']}, numpy {info['numpy']}"
+        )
+        print(
+            f"evalkit {info['code']}; work folder: {root}{'' if args.workdir else ' (temporary)'}; seed {args.seed}; "
+            f"{args.runs} run(s); budget {args.budget:g} s"
+        )
 
         # Generate (same generators and order as intake.py, so the same seed gives the same data), then clean once.
         prepared = {}
@@ -347,8 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             prepared["survey"] = (title, ins, Codebook(f"codebooks/{ins['id']}.yaml", cb_dict), gen, intake)
         if args.only in (None, "monitoring"):
             t0 = time.perf_counter()
-            files = ib.generate_monitoring(root / "raw" / "monitoring", args.projects, args.indicators,
-                                           args.periods, rng)
+            files = ib.generate_monitoring(
+                root / "raw" / "monitoring", args.projects, args.indicators, args.periods, rng
+            )
             indicators_file, tosc_file = root / "config" / "indicators.yaml", root / "content" / "tosc.yaml"
             write_yaml(indicators_file, indicators_doc(args.projects, args.indicators))
             write_yaml(tosc_file, tosc_doc())
@@ -361,28 +376,51 @@ def main(argv: list[str] | None = None) -> int:
             del clean
             intake = time.perf_counter() - t0
             n = args.projects * args.indicators * args.periods
-            title = (f"monitoring: {args.projects} projects x {args.indicators} indicators x {args.periods} periods "
-                     f"= {n:,} rows (indicator_report; indicators.yaml "
-                     f"{indicators_file.stat().st_size / 1e6:.1f} MB, {args.projects * args.indicators:,} declarations)")
+            title = (
+                f"monitoring: {args.projects} projects x {args.indicators} indicators x {args.periods} periods "
+                f"= {n:,} rows (indicator_report; indicators.yaml "
+                f"{indicators_file.stat().st_size / 1e6:.1f} MB, {args.projects * args.indicators:,} declarations)"
+            )
             prepared["monitoring"] = (title, ins, Codebook(f"codebooks/{ins['id']}.yaml", cb_dict), gen, intake)
 
         runs: dict[str, list[ib.Steps]] = {name: [] for name in [*prepared, "values"]}
         outs: dict[str, dict] = {}
         for r in range(args.runs):
             prof = bool(args.profile) and r == args.runs - 1
-            store = ValueStore(EVALUATION_ID, LANGUAGES)       # compute_values: one store for every instrument
+            store = ValueStore(EVALUATION_ID, LANGUAGES)  # compute_values: one store for every instrument
             if "survey" in prepared:
                 _, ins, cb, _, _ = prepared["survey"]
-                steps, out = profiled(prof, args.profile, "survey", analyze_survey_steps, root, ins, cb,
-                                      clean_dir / f"{ins['id']}.csv", store, table_dir)
+                steps, out = profiled(
+                    prof,
+                    args.profile,
+                    "survey",
+                    analyze_survey_steps,
+                    root,
+                    ins,
+                    cb,
+                    clean_dir / f"{ins['id']}.csv",
+                    store,
+                    table_dir,
+                )
                 check_survey(out, store, args.respondents, args.items)
                 runs["survey"].append(steps)
                 outs["survey"] = out
             if "monitoring" in prepared:
                 _, ins, cb, _, _ = prepared["monitoring"]
-                steps, out = profiled(prof, args.profile, "monitoring", analyze_monitoring_steps, root, ins, cb,
-                                      clean_dir / f"{ins['id']}.csv", store, table_dir,
-                                      root / "config" / "indicators.yaml", root / "content" / "tosc.yaml")
+                steps, out = profiled(
+                    prof,
+                    args.profile,
+                    "monitoring",
+                    analyze_monitoring_steps,
+                    root,
+                    ins,
+                    cb,
+                    clean_dir / f"{ins['id']}.csv",
+                    store,
+                    table_dir,
+                    root / "config" / "indicators.yaml",
+                    root / "content" / "tosc.yaml",
+                )
                 check_monitoring(out, args.projects, args.indicators, args.periods)
                 runs["monitoring"].append(steps)
                 outs["monitoring"] = out
@@ -394,36 +432,73 @@ def main(argv: list[str] | None = None) -> int:
         results = {}
         for name, (title, _, _, gen, intake) in prepared.items():
             table, total, totals = ib.median_steps(runs[name])
-            print_table(title, table, total, totals,
-                        f"({outs[name]['values']:,} values; not counted: generation {gen:.2f} s, intake {intake:.2f} s)")
-            results[name] = {"title": title, "generation_seconds": gen, "intake_seconds": intake,
-                             "total_seconds": total, "total_seconds_per_run": totals, "values": outs[name]["values"],
-                             "steps": [{"step": s, "seconds": sec, "rows": rows} for s, sec, rows in table],
-                             "runs": [{"steps": x.seconds} for x in runs[name]]}
+            print_table(
+                title,
+                table,
+                total,
+                totals,
+                f"({outs[name]['values']:,} values; not counted: generation {gen:.2f} s, intake {intake:.2f} s)",
+            )
+            results[name] = {
+                "title": title,
+                "generation_seconds": gen,
+                "intake_seconds": intake,
+                "total_seconds": total,
+                "total_seconds_per_run": totals,
+                "values": outs[name]["values"],
+                "steps": [{"step": s, "seconds": sec, "rows": rows} for s, sec, rows in table],
+                "runs": [{"steps": x.seconds} for x in runs[name]],
+            }
         table, total, totals = ib.median_steps(runs["values"])
         title = f"values.json: {outs['values']['values']:,} values, {outs['values']['bytes'] / 1e6:.1f} MB"
         print_table(title, table, total, totals)
-        results["values"] = {"title": title, "total_seconds": total, "total_seconds_per_run": totals,
-                             "values": outs["values"]["values"], "bytes": outs["values"]["bytes"],
-                             "steps": [{"step": s, "seconds": sec, "rows": rows} for s, sec, rows in table],
-                             "runs": [{"steps": x.seconds} for x in runs["values"]]}
+        results["values"] = {
+            "title": title,
+            "total_seconds": total,
+            "total_seconds_per_run": totals,
+            "values": outs["values"]["values"],
+            "bytes": outs["values"]["bytes"],
+            "steps": [{"step": s, "seconds": sec, "rows": rows} for s, sec, rows in table],
+            "runs": [{"steps": x.seconds} for x in runs["values"]],
+        }
 
         per_run = [sum(sum(runs[name][r].seconds.values()) for name in runs) for r in range(args.runs)]
         combined = statistics.median(per_run)
         over = combined > args.budget
         spread = f" (median of {args.runs}: {', '.join(f'{t:.2f}' for t in per_run)})" if args.runs > 1 else ""
-        print(f"\nanalysis total ({' + '.join(runs)}): {combined:.2f} s, {'OVER' if over else 'within'} "
-              f"the {args.budget:g} s budget{spread}")
+        print(
+            f"\nanalysis total ({' + '.join(runs)}): {combined:.2f} s, {'OVER' if over else 'within'} "
+            f"the {args.budget:g} s budget{spread}"
+        )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (RSS): {peak:,.0f} MB")
         if args.json:
-            doc = {"benchmark": "analysis", "machine": info, "budget_seconds": args.budget, "seed": args.seed,
-                   "scale": {"respondents": args.respondents, "items": args.items, "projects": args.projects,
-                             "indicators": args.indicators, "periods": args.periods},
-                   "settings": {"languages": LANGUAGES, "confidence_level": CONFIDENCE_LEVEL,
-                                "interval_method": INTERVAL_METHOD, "min_cell": MIN_CELL, "breakdowns": BREAKDOWNS},
-                   "runs": args.runs, "datasets": results, "total_seconds": combined,
-                   "total_seconds_per_run": per_run, "peak_rss_mb": round(peak), "within_budget": not over}
+            doc = {
+                "benchmark": "analysis",
+                "machine": info,
+                "budget_seconds": args.budget,
+                "seed": args.seed,
+                "scale": {
+                    "respondents": args.respondents,
+                    "items": args.items,
+                    "projects": args.projects,
+                    "indicators": args.indicators,
+                    "periods": args.periods,
+                },
+                "settings": {
+                    "languages": LANGUAGES,
+                    "confidence_level": CONFIDENCE_LEVEL,
+                    "interval_method": INTERVAL_METHOD,
+                    "min_cell": MIN_CELL,
+                    "breakdowns": BREAKDOWNS,
+                },
+                "runs": args.runs,
+                "datasets": results,
+                "total_seconds": combined,
+                "total_seconds_per_run": per_run,
+                "peak_rss_mb": round(peak),
+                "within_budget": not over,
+            }
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
             print(f"figures written to {args.json}")

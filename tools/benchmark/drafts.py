@@ -30,7 +30,7 @@ def revised(draft):
     """A copy of the draft with the kinds of change a review round makes."""
     new = copy.deepcopy(draft)
     new.name, new.date = "revised", "2024-06-01"
-    for n, (vid, v) in enumerate(sorted(new.values["values"].items())):
+    for n, (_vid, v) in enumerate(sorted(new.values["values"].items())):
         if n % 20 == 0 and v["kind"] == "count":
             v["value"] += 1
             v["display"] = {lang: f"{v['value']:,}" for lang in v["display"]}

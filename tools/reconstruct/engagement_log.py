@@ -75,7 +75,7 @@ def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
         states = g["states"] if isinstance(g["states"], list) else [g["states"]] * n
         if len(states) != n:
             raise SystemExit(f"plan {g['stakeholder']} {g['method']} {g['mode']}: {n} sizes, {len(states)} states")
-        for size, state in zip(g["sizes"], states):
+        for size, state in zip(g["sizes"], states, strict=True):
             acts.append({"stakeholder": g["stakeholder"], "method": g["method"], "mode": g["mode"],
                          "size": int(size), "state": state, "project": g.get("project", "")})
 
@@ -93,7 +93,7 @@ def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
     blocked = {day(d) for d in spec.get("remote_blackout", [])}
     cands = working_days(first + dt.timedelta(days=1), last - dt.timedelta(days=1), blocked)
     drawn = sorted(rng.choice(len(cands), size=len(remote) - 2, replace=False))
-    for idx, d in zip(rng.permutation(len(remote)), [first] + [cands[i] for i in drawn] + [last]):
+    for idx, d in zip(rng.permutation(len(remote)), [first] + [cands[i] for i in drawn] + [last], strict=True):
         remote[idx]["date"] = d
 
     # The row typed with another label.

@@ -20,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
-
 from engagement_log import date_in_person, spread_sexes  # same folder: tools/reconstruct/
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def make_engagement_log(spec: dict, labels: dict, rng: np.random.Generator) -> p
         n = len(group["sizes"])
         if len(group["states"]) != n or len(group["projects"]) != n:
             raise SystemExit(f"plan group {group['stakeholder']} {group['method']} {group['mode']}: lengths differ")
-        for size, state, project in zip(group["sizes"], group["states"], group["projects"]):
+        for size, state, project in zip(group["sizes"], group["states"], group["projects"], strict=True):
             acts.append({"stakeholder": group["stakeholder"], "method": group["method"], "mode": group["mode"],
                          "size": int(size), "state": state, "project": project})
 
@@ -91,7 +91,7 @@ def make_engagement_log(spec: dict, labels: dict, rng: np.random.Generator) -> p
     cands = remote_candidates(es)
     drawn = sorted(rng.choice(len(cands), size=len(remote) - 2, replace=False))
     dates = [day(es["remote_window"][0])] + [cands[i] for i in drawn] + [day(es["remote_window"][1])]
-    for idx, d in zip(rng.permutation(len(remote)), dates):
+    for idx, d in zip(rng.permutation(len(remote)), dates, strict=True):
         remote[idx]["date"] = d
 
     # The deliberately mislabeled row.
@@ -139,17 +139,17 @@ def make_workshop_forms(spec: dict, labels: dict, rng: np.random.Generator) -> t
     pool = [k for k, c in ws["stakeholders"].items() for _ in range(c)]
     if len(pool) != n:
         raise SystemExit(f"workshop stakeholder mix adds up to {len(pool)}, expected {n}")
-    for f, k in zip(forms, rng.permutation(np.array(pool))):
+    for f, k in zip(forms, rng.permutation(np.array(pool)), strict=True):
         f["stakeholder"] = str(k)
 
     recs = sorted(int(k) for k in ws["ratings"])
     for r in recs:
         counts = ws["ratings"][r]
-        values = [code for code, c in zip(range(1, 6), counts) for _ in range(c)]
+        values = [code for code, c in zip(range(1, 6), counts, strict=True) for _ in range(c)]
         if len(values) > n:
             raise SystemExit(f"recommendation {r}: {len(values)} ratings for {n} forms")
         values += [None] * (n - len(values))
-        for f, v in zip(forms, rng.permutation(np.array(values, dtype=object))):
+        for f, v in zip(forms, rng.permutation(np.array(values, dtype=object)), strict=True):
             f[f"rec_{r}"] = v
 
     # Online forms carry the platform's timestamp; paper forms typed in later have none.
@@ -308,88 +308,170 @@ def verify(spec: dict, labels: dict, finding_ids: list[str], resolution: dict) -
     log["st"] = log["Stakeholder type"].map(inv)
     t.check("engagement log: rows", 77, len(log))
     t.check("engagement log: unique Activity IDs", 77, log["Activity ID"].nunique())
-    t.check("engagement log: rows typed as '" + mis["typed_as"] + "'", 1, int((log["Stakeholder type"] == mis["typed_as"]).sum()))
-    t.check("engagement log: Participants = Men + Women (rows failing)", 0, int((log["Participants"] != log["Men"] + log["Women"]).sum()))
+    t.check("engagement log: rows typed as '" + mis["typed_as"] + "'", 1,
+            int((log["Stakeholder type"] == mis["typed_as"]).sum()))
+    t.check(
+        "engagement log: Participants = Men + Women (rows failing)",
+        0,
+        int((log["Participants"] != log["Men"] + log["Women"]).sum()),
+    )
     for key, tg in spec["engagement_log"]["targets"].items():
         sub = log[log["st"] == key]
-        got = (int((sub["Method"] == "KII").sum()), int((sub["Method"] == "FGD").sum()), int(sub["Men"].sum()),
-               int(sub["Women"].sum()), int(sub["Participants"].sum()))
-        t.check(f"Table 2 {key}: KII, FGD, men, women, total", (tg["kii"], tg["fgd"], tg["men"], tg["women"],
-                tg["men"] + tg["women"]), got)
-    t.check("Table 2 total: KII, FGD", (49, 28), (int((log["Method"] == "KII").sum()), int((log["Method"] == "FGD").sum())))
-    t.check("Table 2 total: men, women, participants", (109, 70, 179),
-            (int(log["Men"].sum()), int(log["Women"].sum()), int(log["Participants"].sum())))
-    t.check("Annex D: KII respondents, FGD participants", (73, 106),
-            (int(log.loc[log["Method"] == "KII", "Participants"].sum()), int(log.loc[log["Method"] == "FGD", "Participants"].sum())))
+        got = (
+            int((sub["Method"] == "KII").sum()),
+            int((sub["Method"] == "FGD").sum()),
+            int(sub["Men"].sum()),
+            int(sub["Women"].sum()),
+            int(sub["Participants"].sum()),
+        )
+        t.check(
+            f"Table 2 {key}: KII, FGD, men, women, total",
+            (tg["kii"], tg["fgd"], tg["men"], tg["women"], tg["men"] + tg["women"]),
+            got,
+        )
+    t.check(
+        "Table 2 total: KII, FGD", (49, 28), (int((log["Method"] == "KII").sum()), int((log["Method"] == "FGD").sum()))
+    )
+    t.check(
+        "Table 2 total: men, women, participants",
+        (109, 70, 179),
+        (int(log["Men"].sum()), int(log["Women"].sum()), int(log["Participants"].sum())),
+    )
+    t.check(
+        "Annex D: KII respondents, FGD participants",
+        (73, 106),
+        (
+            int(log.loc[log["Method"] == "KII", "Participants"].sum()),
+            int(log.loc[log["Method"] == "FGD", "Participants"].sum()),
+        ),
+    )
     ip = log[log["Mode"] == "In person"]
     ipt = spec["engagement_log"]["in_person"]
-    t.check("in person: FGDs, FGD participants", (ipt["fgd"], ipt["fgd_participants"]),
-            (int((ip["Method"] == "FGD").sum()), int(ip.loc[ip["Method"] == "FGD", "Participants"].sum())))
-    t.check("in person: KIIs, KII participants", (ipt["kii"], ipt["kii_participants"]),
-            (int((ip["Method"] == "KII").sum()), int(ip.loc[ip["Method"] == "KII", "Participants"].sum())))
+    t.check(
+        "in person: FGDs, FGD participants",
+        (ipt["fgd"], ipt["fgd_participants"]),
+        (int((ip["Method"] == "FGD").sum()), int(ip.loc[ip["Method"] == "FGD", "Participants"].sum())),
+    )
+    t.check(
+        "in person: KIIs, KII participants",
+        (ipt["kii"], ipt["kii_participants"]),
+        (int((ip["Method"] == "KII").sum()), int(ip.loc[ip["Method"] == "KII", "Participants"].sum())),
+    )
     t.check("in person: activities of 77, participants of 179", (43, 116), (len(ip), int(ip["Participants"].sum())))
-    t.check("in person: first and last date", tuple(spec["engagement_log"]["in_person_window"]),
-            (ip["Date"].min(), ip["Date"].max()))
-    t.check("in person: states", ["Guanajuato", "Mexico City", "Morelos", "State of Mexico"], sorted(ip["State"].unique()))
+    t.check(
+        "in person: first and last date",
+        tuple(spec["engagement_log"]["in_person_window"]),
+        (ip["Date"].min(), ip["Date"].max()),
+    )
+    t.check(
+        "in person: states", ["Guanajuato", "Mexico City", "Morelos", "State of Mexico"], sorted(ip["State"].unique())
+    )
     rm = log[log["Mode"] == "Remote"]
-    t.check("remote: first date; last date in February 2024", ("2023-11-10", True),
-            (rm["Date"].min(), rm["Date"].max().startswith("2024-02")))
+    t.check(
+        "remote: first date; last date in February 2024",
+        ("2023-11-10", True),
+        (rm["Date"].min(), rm["Date"].max().startswith("2024-02")),
+    )
     usc = log[log["st"] == "us_canada"]
-    t.check("remote: U.S./Canadian officials all 'Outside Mexico'", True, bool((usc["State"] == "Outside Mexico").all()))
+    t.check(
+        "remote: U.S./Canadian officials all 'Outside Mexico'", True, bool((usc["State"] == "Outside Mexico").all())
+    )
     t.check("modes used", ["In person", "Remote"], sorted(log["Mode"].unique()))
 
     wf = pd.read_csv(REPO / out["workshop_forms"], keep_default_na=False, na_values=[""])
     t.check("workshop forms: rows in file", 63, len(wf))
     dups = wf[wf["Form ID"].duplicated(keep=False)]
-    t.check("workshop forms: duplicated Form ID, data rows (1-based)", (resolution["key"], resolution["rows"]),
-            (dups["Form ID"].iloc[0] if len(dups) else None, [int(i) + 1 for i in dups.index]))
-    diff_cols = [c for c in wf.columns if c.startswith("Recommendation")
-                 and not (pd.isna(dups[c]).all() or dups[c].nunique(dropna=False) == 1)]
+    t.check(
+        "workshop forms: duplicated Form ID, data rows (1-based)",
+        (resolution["key"], resolution["rows"]),
+        (dups["Form ID"].iloc[0] if len(dups) else None, [int(i) + 1 for i in dups.index]),
+    )
+    diff_cols = [
+        c
+        for c in wf.columns
+        if c.startswith("Recommendation") and not (pd.isna(dups[c]).all() or dups[c].nunique(dropna=False) == 1)
+    ]
     t.check("workshop forms: duplicate copies differ in ratings", [resolution["column"]], diff_cols)
     kept = wf.drop(index=resolution["drop_row"] - 1)
     t.check("workshop forms: kept forms (participants)", 62, len(kept))
-    t.check("workshop forms: in person / remote", (45, 17),
-            (int((kept["Mode"] == "In person").sum()), int((kept["Mode"] == "Remote").sum())))
+    t.check(
+        "workshop forms: in person / remote",
+        (45, 17),
+        (int((kept["Mode"] == "In person").sum()), int((kept["Mode"] == "Remote").sum())),
+    )
     t.check("workshop forms: workshops", ["W1", "W2", "W3", "W4", "W5", "W6"], sorted(kept["Workshop"].unique()))
     t.check("workshop forms: dates", ["2024-02-20", "2024-02-21"], sorted(kept["Date"].unique()))
     recs = [c for c in kept.columns if c.startswith("Recommendation")]
     means = [float(kept[c].mean()) for c in recs]
     medians = [float(kept[c].median()) for c in recs]
-    for c, m, md in zip(recs, means, medians):
+    for c, m, md in zip(recs, means, medians, strict=True):
         counts = spec["workshop_forms"]["ratings"][int(c.split()[-1])]
-        want = sum(code * k for code, k in zip(range(1, 6), counts)) / sum(counts)
+        want = sum(code * k for code, k in zip(range(1, 6), counts, strict=True)) / sum(counts)
         t.check(f"workshop forms: {c} mean (spec counts)", f"{want:.3f}", f"{m:.3f}")
-        t.info(f"workshop forms: {c} median / rated / blank", f"{md:g} / {int(kept[c].notna().sum())} / {int(kept[c].isna().sum())}")
-    gaps = [a - b for a, b in zip(means, means[1:])]
-    t.check(f"workshop forms: means strictly decrease, min gap >= {spec['workshop_forms']['min_gap']}", True,
-            min(gaps) >= spec["workshop_forms"]["min_gap"])
-    t.check("workshop forms: ranking by mean = published order 1..9", list(range(1, 10)),
-            [int(recs[i].split()[-1]) for i in np.argsort([-m for m in means], kind="stable")])
-    t.check("workshop forms: medians non-increasing", True, all(a >= b for a, b in zip(medians, medians[1:])))
-    t.check("workshop forms: ratings within 1-5", True,
-            bool(kept[recs].apply(lambda col: col.dropna().between(1, 5).all()).all()))
+        t.info(
+            f"workshop forms: {c} median / rated / blank",
+            f"{md:g} / {int(kept[c].notna().sum())} / {int(kept[c].isna().sum())}",
+        )
+    gaps = [a - b for a, b in pairwise(means)]
+    t.check(
+        f"workshop forms: means strictly decrease, min gap >= {spec['workshop_forms']['min_gap']}",
+        True,
+        min(gaps) >= spec["workshop_forms"]["min_gap"],
+    )
+    t.check(
+        "workshop forms: ranking by mean = published order 1..9",
+        list(range(1, 10)),
+        [int(recs[i].split()[-1]) for i in np.argsort([-m for m in means], kind="stable")],
+    )
+    t.check("workshop forms: medians non-increasing", True, all(a >= b for a, b in pairwise(medians)))
+    t.check(
+        "workshop forms: ratings within 1-5",
+        True,
+        bool(kept[recs].apply(lambda col: col.dropna().between(1, 5).all()).all()),
+    )
     t.check("workshop forms: no rating of recommendation 10", False, "Recommendation 10" in wf.columns)
 
     oj = pd.read_csv(REPO / out["outcome_journal"], keep_default_na=False)
     t.check("outcome journal: entries", 16, len(oj))
-    t.check("outcome journal: submitted within window", True,
-            bool(oj["Submitted"].between(*spec["outcome_journal"]["window"]).all()))
+    t.check(
+        "outcome journal: submitted within window",
+        True,
+        bool(oj["Submitted"].between(*spec["outcome_journal"]["window"]).all()),
+    )
     t.check("outcome journal: outcome date before submission", True, bool((oj["Outcome date"] < oj["Submitted"]).all()))
-    t.check("outcome journal: e-mails at example.org", True, bool(oj["Contact e-mail"].str.endswith("@example.org").all()))
-    t.check("outcome journal: contact names and e-mails unique", (16, 16),
-            (oj["Contact name"].nunique(), oj["Contact e-mail"].nunique()))
+    t.check(
+        "outcome journal: e-mails at example.org", True, bool(oj["Contact e-mail"].str.endswith("@example.org").all())
+    )
+    t.check(
+        "outcome journal: contact names and e-mails unique",
+        (16, 16),
+        (oj["Contact name"].nunique(), oj["Contact e-mail"].nunique()),
+    )
 
     cs = pd.read_csv(REPO / out["coded_segments"], keep_default_na=False)
     t.check("coded segments: 150-220 segments", True, 150 <= len(cs) <= 220)
     t.info("coded segments: total", len(cs))
-    t.info("coded segments: segments per finding (min-max)", f"{cs['Code'].value_counts().min()}-{cs['Code'].value_counts().max()}")
+    t.info(
+        "coded segments: segments per finding (min-max)",
+        f"{cs['Code'].value_counts().min()}-{cs['Code'].value_counts().max()}",
+    )
     t.check("coded segments: every code is a finding id", True, bool(cs["Code"].isin(finding_ids).all()))
-    t.check("coded segments: every finding has 3-8 segments", True,
-            bool(cs["Code"].value_counts().reindex(finding_ids).between(3, 8).all()))
+    t.check(
+        "coded segments: every finding has 3-8 segments",
+        True,
+        bool(cs["Code"].value_counts().reindex(finding_ids).between(3, 8).all()),
+    )
     merged = cs.merge(log[["Activity ID", "Stakeholder type"]], on="Activity ID", how="left", suffixes=("", "_log"))
-    t.check("coded segments: activity ids found in the engagement log", True, bool(merged["Stakeholder type_log"].notna().all()))
-    t.check("coded segments: stakeholder type = its activity's", True,
-            bool((merged["Stakeholder type"] == merged["Stakeholder type_log"]).all()))
+    t.check(
+        "coded segments: activity ids found in the engagement log",
+        True,
+        bool(merged["Stakeholder type_log"].notna().all()),
+    )
+    t.check(
+        "coded segments: stakeholder type = its activity's",
+        True,
+        bool((merged["Stakeholder type"] == merged["Stakeholder type_log"]).all()),
+    )
     types = cs.groupby("Code")["Stakeholder type"].nunique()
     weak = sorted(types[types < 3].index)
     t.check("coded segments: findings with < 3 stakeholder types", 2, len(weak))
@@ -411,8 +493,12 @@ def main(spec_path: str) -> None:
     segments = make_coded_segments(spec, labels, log, finding_ids, rng_for(spec, 4))
 
     out = spec["outputs"]
-    for name, df in [("engagement_log", log), ("workshop_forms", forms), ("outcome_journal", journal),
-                     ("coded_segments", segments)]:
+    for name, df in [
+        ("engagement_log", log),
+        ("workshop_forms", forms),
+        ("outcome_journal", journal),
+        ("coded_segments", segments),
+    ]:
         path = write_csv(df, out[name])
         print(f"wrote {path.relative_to(REPO)}: {len(df)} rows, {len(df.columns)} columns")
     print("duplicate form:", resolution)

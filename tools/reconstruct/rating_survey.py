@@ -23,7 +23,6 @@ import pandas as pd
 import pyreadstat
 import yaml
 
-
 # --- counts -> columns --------------------------------------------------------------------------
 
 def _sort_key(code) -> tuple:
@@ -81,7 +80,7 @@ def add_people(df: pd.DataFrame, spec: dict, numbers: list[int], rng: np.random.
         df[ph["variable"]] = phones
     if "email" in p:
         em, emails = p["email"], []
-        for full, k in zip(names, numbers):
+        for full, k in zip(names, numbers, strict=True):
             given, s1, s2 = full.split(" ")
             pattern = rng.integers(3)
             local = (f"{ascii_lower(given)}.{ascii_lower(s1)}" if pattern == 0 else
@@ -244,7 +243,8 @@ def main(spec_path: str) -> None:
         dropped = [i + 1 for i in body.index[(body[idv] == dup_note) & body["_dropped"]]]
         d = spec["duplicate"]
         print(f"duplicate submission: {idv} {dup_note} at data rows {rows}; drop row {dropped[0]} "
-              f"(earlier copy, {d['item']} = {d['dropped_code']}); keep the later copy ({d['item']} = {d['kept_code']})")
+              f"(earlier copy, {d['item']} = {d['dropped_code']}); "
+              f"keep the later copy ({d['item']} = {d['kept_code']})")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def convergence(segments: pd.DataFrame, min_types: int) -> pd.DataFrame:
     df = df[df["code"] != ""]
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            COLUMNS, ["str", "int64", "int64", "str", "int64", "bool"])})
+            COLUMNS, ["str", "int64", "int64", "str", "int64", "bool"], strict=True)})
     g = df.groupby("code", sort=True)
     types = df[df["stakeholder"] != ""].drop_duplicates(["code", "stakeholder"]).sort_values(["code", "stakeholder"])
     joined = types.groupby("code")["stakeholder"].agg(";".join)
@@ -86,10 +86,13 @@ def check_activity_links(segments: pd.DataFrame, log: pd.DataFrame, segment_id: 
     absent = m["_log_stakeholder"].isna()
     bad = m[absent | (m["stakeholder"] != m["_log_stakeholder"])]
     problems = []
-    for s, a, st, lst in zip(bad[segment_id], bad["activity_id"], bad["stakeholder"], bad["_log_stakeholder"]):
+    for s, a, st, lst in zip(
+        bad[segment_id], bad["activity_id"], bad["stakeholder"], bad["_log_stakeholder"], strict=True
+    ):
         if pd.isna(lst):
             problems.append(f"segment {s}: activity '{a}' is not in the engagement log")
         else:
-            problems.append(f"segment {s}: stakeholder '{st}' differs from the engagement log's stakeholder "
-                            f"'{lst}' of activity {a}")
+            problems.append(
+                f"segment {s}: stakeholder '{st}' differs from the engagement log's stakeholder '{lst}' of activity {a}"
+            )
     return problems

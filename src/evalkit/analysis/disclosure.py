@@ -114,7 +114,7 @@ class KAnonymity:
     suppressed: dict[str, int] = field(default_factory=dict)  # variable -> values blanked
     class_sizes_before: list[int] = field(default_factory=list)
     class_sizes_after: list[int] = field(default_factory=list)
-    l: int = 1                                                # l-diversity required of the rated items
+    l: int = 1  # noqa: E741 (l-diversity required of the rated items; privacy.l in the config)
     diversity: int | None = None                              # fewest distinct answers of an item in a class
 
     @property
@@ -145,7 +145,7 @@ def k_anonymize(df: pd.DataFrame, qis: list[str], k: int, generalize: list[dict]
     applied = []
     for g in generalize:
         mapping = {m: grp["key"] for grp in g["groups"] for m in grp["members"]}
-        out[g["variable"]] = out[g["variable"]].map(lambda v: mapping.get(v, v))
+        out[g["variable"]] = out[g["variable"]].map(lambda v, m=mapping: m.get(v, v))
         applied.append(g)
     suppressed: dict[str, int] = {}
     order = sorted(qis, key=lambda q: (-out[q].nunique(), qis.index(q)))
@@ -191,7 +191,7 @@ def class_diversity(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]]
     return out
 
 
-def l_diversity_problems(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]], l: int,
+def l_diversity_problems(df: pd.DataFrame, qis: list[str], items: dict[str, set[str]], l: int,  # noqa: E741 (l-diversity's own name, as privacy.l in the config)
                          diversity: list | None = None) -> list[str]:
     """Classes with fewer than `l` distinct valid answers to an item (`diversity`: class_diversity's
     result, when already computed). l = 1 asks for nothing."""
@@ -200,14 +200,17 @@ def l_diversity_problems(df: pd.DataFrame, qis: list[str], items: dict[str, set[
     problems = []
     for values, size, item, answers in class_diversity(df, qis, items) if diversity is None else diversity:
         if len(answers) < l:
-            where = ", ".join(f"{q} '{v}'" if v != SUPPRESSED else f"{q} withheld" for q, v in zip(qis, values))
+            where = ", ".join(f"{q} '{v}'" if v != SUPPRESSED else f"{q} withheld"
+                              for q, v in zip(qis, values, strict=True))
             said = (" and ".join(f"'{a}'" for a in answers)) if answers else "no valid answer"
-            problems.append(f"class {where} ({size} records): {item} has {len(answers)} distinct "
-                            f"valid answer(s) ({said}), fewer than l = {l}")
+            problems.append(
+                f"class {where} ({size} records): {item} has {len(answers)} distinct "
+                f"valid answer(s) ({said}), fewer than l = {l}"
+            )
     return problems
 
 
-def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, l: int) -> KAnonymity:
+def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, l: int) -> KAnonymity:  # noqa: E741 (l-diversity's own name, as privacy.l in the config)
     """The microdata a survey publishes: its published variables, k-anonymous on the quasi-identifiers,
     and every class l-diverse on every published rated item; DisclosureError says what to change.
 
@@ -221,8 +224,9 @@ def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: st
         result = k_anonymize(clean[names].copy(), qis, k, codebook.generalizations)
     except DisclosureError as exc:
         raise DisclosureError(f"{where}: {exc}") from None
-    items = {v["name"]: {c["key"] for c in codebook.scale(v["scale"])["levels"]}
-             for v in published if v["role"] == "rating"}
+    items = {
+        v["name"]: {c["key"] for c in codebook.scale(v["scale"])["levels"]} for v in published if v["role"] == "rating"
+    }
     diversity = class_diversity(result.data, qis, items)
     problems = l_diversity_problems(result.data, qis, items, l, diversity)
     if problems:
@@ -231,7 +235,8 @@ def release_microdata(clean: pd.DataFrame, codebook: Codebook, instrument_id: st
             f"{where}: l-diversity l={l} is not reached on {', '.join(qis)}: {shown}. Anyone who knows that a "
             f"person is in such a class would know their answer. Coarsen a quasi-identifier (broader groups under "
             f"disclosure.generalize in the codebook) or withhold it (publish: false), or lower privacy.l in "
-            f"config/config.yaml and say so in the report")
+            f"config/config.yaml and say so in the report"
+        )
     result.l = l
     result.diversity = min((len(answers) for *_, answers in diversity), default=None)
     return result

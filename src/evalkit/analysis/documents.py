@@ -49,7 +49,9 @@ def add_document_values(store: ValueStore, instrument_id: str, data: pd.DataFram
     counts = type_counts(data, codebook)
     for key, n in counts.items():
         add(f"by_type.{key}", n, f"documents with type '{key}'" if key != NOT_STATED else "documents without a type")
-    add("types", sum(1 for k, n in counts.items() if n and k != NOT_STATED), "document types with at least one document")
+    add(
+        "types", sum(1 for k, n in counts.items() if n and k != NOT_STATED), "document types with at least one document"
+    )
     orgs = data["organization"].astype(str)
     for key in codebook.category_keys("organization"):
         add(f"by_organization.{key}", int((orgs == key).sum()), f"documents from organization '{key}'")

@@ -286,7 +286,8 @@ def add_itinerary_values(store: ValueStore, instrument_id: str, table: pd.DataFr
     for row in table.to_dict("records"):
         base, where = f"{row['state']}.{row['mode']}", f"state '{row['state']}' and mode '{row['mode']}'"
         if row["pooled"]:
-            where = f"mode '{row['mode']}' and the states pooled for having fewer than min_cell participants ({row['pooled']})"
+            where = (f"mode '{row['mode']}' and the states pooled for having fewer than min_cell participants "
+                     f"({row['pooled']})")
             add(f"{base}.states", len(row["pooled"].split()), "count", f"states pooled: {row['pooled']}")
         for m in methods:
             add(f"{base}.{m}", row[m], "count", f"activities with method '{m}', {where}")

@@ -45,10 +45,21 @@ def rating_distribution(column: pd.Series, scale: dict, confidence_level: float 
     top = tuple(scale["top_box"])
     top_n = sum(counts[k] for k in top)
     if valid_n == 0:
-        raise ValueError(f"'{column.name}': no valid answers (all {len(values)} missing or empty), so its shares are undefined")
+        raise ValueError(
+            f"'{column.name}': no valid answers (all {len(values)} missing or empty), so its shares are undefined"
+        )
     lo, hi = proportion_confint(top_n, valid_n, alpha=1 - confidence_level, method=method)
     return RatingResult(
-        item=str(column.name), counts=counts, missing=missing, valid_n=valid_n,
-        nonresponse_n=nonresponse, top_box_keys=top, top_box_n=top_n, share=top_n / valid_n,
-        ci_low=float(lo), ci_high=float(hi), confidence_level=confidence_level, method=method,
+        item=str(column.name),
+        counts=counts,
+        missing=missing,
+        valid_n=valid_n,
+        nonresponse_n=nonresponse,
+        top_box_keys=top,
+        top_box_n=top_n,
+        share=top_n / valid_n,
+        ci_low=float(lo),
+        ci_high=float(hi),
+        confidence_level=confidence_level,
+        method=method,
     )

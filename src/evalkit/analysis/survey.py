@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit.analysis.disclosure import SUPPRESSED, suppress_cells, suppress_table
+from evalkit.analysis.ratings import RatingResult, rating_distribution
 from evalkit.model.evaluation import Codebook
 from evalkit.values.store import ValueStore
-from evalkit.analysis.ratings import RatingResult, rating_distribution
 
 
 def analyze_survey(clean: pd.DataFrame, codebook: Codebook, confidence_level: float,
@@ -58,23 +58,51 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
         if in_release:
             src["published_microdata"] = True
         top = " + ".join(f"'{k}'" for k in r.top_box_keys)
-        store.add(f"{base}.valid_n", r.valid_n, "count", {**src, "computation": "answers on the scale (non-response excluded)"})
-        store.add(f"{base}.nonresponse_n", r.nonresponse_n, "count",
-                  {**src, "computation": "declared missing codes and empty cells"})
-        store.add(f"{base}.top_box_n", r.top_box_n, "count", {**src, "computation": f"answers {top}"},
-                  suppressed=top_hidden)
-        store.add(f"{base}.top_box_share", r.share, "share", {**src, "computation": f"answers {top} / valid answers"},
-                  suppressed=top_hidden)
-        ci_src = {**src, "computation": f"{r.method} interval, confidence {r.confidence_level:g}, "
-                                        f"statsmodels proportion_confint({r.top_box_n}, {r.valid_n})"}
+        store.add(
+            f"{base}.valid_n",
+            r.valid_n,
+            "count",
+            {**src, "computation": "answers on the scale (non-response excluded)"},
+        )
+        store.add(
+            f"{base}.nonresponse_n",
+            r.nonresponse_n,
+            "count",
+            {**src, "computation": "declared missing codes and empty cells"},
+        )
+        store.add(
+            f"{base}.top_box_n", r.top_box_n, "count", {**src, "computation": f"answers {top}"}, suppressed=top_hidden
+        )
+        store.add(
+            f"{base}.top_box_share",
+            r.share,
+            "share",
+            {**src, "computation": f"answers {top} / valid answers"},
+            suppressed=top_hidden,
+        )
+        ci_src = {
+            **src,
+            "computation": f"{r.method} interval, confidence {r.confidence_level:g}, "
+            f"statsmodels proportion_confint({r.top_box_n}, {r.valid_n})",
+        }
         store.add(f"{base}.ci_low", r.ci_low, "share", ci_src, suppressed=top_hidden)
         store.add(f"{base}.ci_high", r.ci_high, "share", ci_src, suppressed=top_hidden)
         store.add(f"{base}.ci", (r.ci_low, r.ci_high), "interval", ci_src, suppressed=top_hidden)
         for key, n in r.counts.items():
-            store.add(f"{base}.levels.{key}.n", n, "count", {**src, "computation": f"answers '{key}'"},
-                      suppressed=key in hidden)
-            store.add(f"{base}.levels.{key}.share", n / r.valid_n, "share",
-                      {**src, "computation": f"answers '{key}' / valid answers"}, suppressed=key in hidden)
+            store.add(
+                f"{base}.levels.{key}.n",
+                n,
+                "count",
+                {**src, "computation": f"answers '{key}'"},
+                suppressed=key in hidden,
+            )
+            store.add(
+                f"{base}.levels.{key}.share",
+                n / r.valid_n,
+                "share",
+                {**src, "computation": f"answers '{key}' / valid answers"},
+                suppressed=key in hidden,
+            )
         for key, n in r.missing.items():
             store.add(f"{base}.missing.{key}.n", n, "count", {**src, "computation": f"non-response '{key}'"})
 
@@ -86,10 +114,18 @@ def results_table(instrument_id: str, results: list[RatingResult]) -> pd.DataFra
         row = {"instrument": instrument_id, "item": r.item}
         row.update({f"n_{k}": n for k, n in r.counts.items()})
         row.update({f"n_{k}": n for k, n in r.missing.items()})
-        row.update({"valid_n": r.valid_n, "nonresponse_n": r.nonresponse_n, "top_box_n": r.top_box_n,
-                    "top_box_share": round(r.share, 6), "ci_low": round(r.ci_low, 6),
-                    "ci_high": round(r.ci_high, 6), "confidence_level": r.confidence_level,
-                    "interval_method": r.method})
+        row.update(
+            {
+                "valid_n": r.valid_n,
+                "nonresponse_n": r.nonresponse_n,
+                "top_box_n": r.top_box_n,
+                "top_box_share": round(r.share, 6),
+                "ci_low": round(r.ci_low, 6),
+                "ci_high": round(r.ci_high, 6),
+                "confidence_level": r.confidence_level,
+                "interval_method": r.method,
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -103,9 +139,16 @@ def breakdown(answers: pd.Series, groups: pd.Series, scale: dict, keys: list[str
     return table.reindex(keys, fill_value=0).astype(int)
 
 
-def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame, codebook: Codebook,
-                         by_vars: list[str], min_cell: int, source: dict,
-                         released: pd.DataFrame | None = None) -> None:
+def add_breakdown_values(
+    store: ValueStore,
+    instrument_id: str,
+    clean: pd.DataFrame,
+    codebook: Codebook,
+    by_vars: list[str],
+    min_cell: int,
+    source: dict,
+    released: pd.DataFrame | None = None,
+) -> None:
     """Per item and category of each breakdown variable: valid n and top-box share.
 
     `by_vars`: variable names, or {variable, grouped: true} to use the groups the codebook documents
@@ -116,12 +159,13 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
     level, the table is counted from them and shown in full. Finer breakdowns are counted from the
     clean table, leaving out the records whose category the dataset blanks (local suppression), so
     that the microdata's group totals are sums of its rows (``...by_<var>.withheld_n``: the valid
-    answers left out either way): a category is shown only when both its top-box count and the rest reach `min_cell`, and
-    secondary suppression (evalkit.analysis.disclosure.suppress_table) keeps hidden cells from being worked
-    out from the item's published totals or from the broader groups the microdata publish."""
+    answers left out either way): a category is shown only when both its top-box count and the rest
+    reach `min_cell`, and secondary suppression (evalkit.analysis.disclosure.suppress_table) keeps
+    hidden cells from being worked out from the item's published totals or from the broader groups
+    the microdata publish."""
     if released is not None and not released.index.equals(clean.index):
         raise ValueError("the released microdata must keep the clean table's rows (release_microdata(...).data)")
-    splits = []   # (name, category of every respondent, category keys, from the microdata, row groups)
+    splits = []  # (name, category of every respondent, category keys, from the microdata, row groups)
     for spec in by_vars:
         by = spec if isinstance(spec, str) else spec["variable"]
         grouped = isinstance(spec, dict) and bool(spec.get("grouped"))
@@ -136,13 +180,16 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
             splits.append((by, released[by], keys, True, None))
         else:
             groups = clean[by].map(mapping) if grouped else clean[by]
-            if in_release:   # a record whose category the dataset blanks is in no row of a finer table either
+            if in_release:  # a record whose category the dataset blanks is in no row of a finer table either
                 groups = groups.where(released[by] != SUPPRESSED)
             row_groups = [g["members"] for g in published_groups] if in_release and published_groups else None
             splits.append((by, groups, keys, False, row_groups))
     # a group of one category in the microdata publishes that category's cells
-    single = {by: {g["members"][0] for g in codebook.groups(by) if len(g["members"]) == 1}
-              for by, *_, row_groups in splits if row_groups}
+    single = {
+        by: {g["members"][0] for g in codebook.groups(by) if len(g["members"]) == 1}
+        for by, *_, row_groups in splits
+        if row_groups
+    }
     for var in codebook.variables("rating"):
         item, scale = var["name"], codebook.scale(var["scale"])
         for by, groups, keys, from_release, row_groups in splits:
@@ -151,7 +198,7 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
             table = breakdown(answers, groups, scale, keys)
             if exact:
                 hidden = pd.Series(False, index=table.index)
-            elif row_groups and item in released.columns:   # the microdata publish the groups' cells
+            elif row_groups and item in released.columns:  # the microdata publish the groups' cells
                 known = pd.DataFrame(False, index=table.index, columns=table.columns)
                 known.loc[[k for k in keys if k in single[by]]] = True
                 hidden = suppress_table(table, min_cell, row_groups, known).any(axis=1)
@@ -164,14 +211,26 @@ def add_breakdown_values(store: ValueStore, instrument_id: str, clean: pd.DataFr
                 valid = answers.isin({c["key"] for c in scale["levels"]})
                 withheld = int((valid & (released[by] == SUPPRESSED)).sum())
                 if withheld:
-                    store.add(f"{instrument_id}.{item}.by_{by}.withheld_n", withheld, "count",
-                              {**src, "computation": f"valid answers whose {by} the published dataset withholds"})
+                    store.add(
+                        f"{instrument_id}.{item}.by_{by}.withheld_n",
+                        withheld,
+                        "count",
+                        {**src, "computation": f"valid answers whose {by} the published dataset withholds"},
+                    )
             for key in keys:
                 n = int(table.loc[key].sum())
                 base = f"{instrument_id}.{item}.by_{by}.{key}"
-                store.add(f"{base}.valid_n", n, "count",
-                          {**src, "computation": f"valid answers of respondents with {by} '{key}'"},
-                          suppressed=bool(hidden[key]))
-                store.add(f"{base}.top_box_share", table.loc[key, "top"] / n if n else 0.0, "share",
-                          {**src, "computation": f"top box / valid answers, {by} '{key}'"},
-                          suppressed=bool(hidden[key]) or n == 0)
+                store.add(
+                    f"{base}.valid_n",
+                    n,
+                    "count",
+                    {**src, "computation": f"valid answers of respondents with {by} '{key}'"},
+                    suppressed=bool(hidden[key]),
+                )
+                store.add(
+                    f"{base}.top_box_share",
+                    table.loc[key, "top"] / n if n else 0.0,
+                    "share",
+                    {**src, "computation": f"top box / valid answers, {by} '{key}'"},
+                    suppressed=bool(hidden[key]) or n == 0,
+                )

@@ -44,26 +44,41 @@ _DOCX_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnote
 def _docx(path: Path) -> dict[str, int]:
     with zipfile.ZipFile(path) as zf:
         body = etree.fromstring(zf.read("word/document.xml"), _XML_PARSER)
-        comments = etree.fromstring(zf.read("word/comments.xml"), _XML_PARSER) if "word/comments.xml" in zf.namelist() else None
+        comments = (
+            etree.fromstring(zf.read("word/comments.xml"), _XML_PARSER)
+            if "word/comments.xml" in zf.namelist()
+            else None
+        )
         # images anywhere a reader meets them: the body, headers, footers, footnotes and endnotes
-        parts = [etree.fromstring(zf.read(n), _XML_PARSER) for n in zf.namelist()
-                 if n.startswith(_DOCX_PARTS) and n.endswith(".xml")]
+        parts = [
+            etree.fromstring(zf.read(n), _XML_PARSER)
+            for n in zf.namelist()
+            if n.startswith(_DOCX_PARTS) and n.endswith(".xml")
+        ]
     images = sum(1 for part in parts for _ in part.iter(f"{_WP}docPr"))
 
     def count(tag: str) -> int:
         return sum(1 for _ in body.iter(tag))
 
     lists = sum(1 for p in body.iter(f"{_W}p") if p.find(f"{_W}pPr/{_W}numPr") is not None)
-    return {"images": images, "tables": count(f"{_W}tbl"), "lists": lists,
-            "links": count(f"{_W}hyperlink"), "forms": count(f"{_W}ffData"),
-            "media": 0, "revisions": count(f"{_W}ins") + count(f"{_W}del"),
-            "comments": 0 if comments is None else sum(1 for _ in comments.iter(f"{_W}comment"))}
+    return {
+        "images": images,
+        "tables": count(f"{_W}tbl"),
+        "lists": lists,
+        "links": count(f"{_W}hyperlink"),
+        "forms": count(f"{_W}ffData"),
+        "media": 0,
+        "revisions": count(f"{_W}ins") + count(f"{_W}del"),
+        "comments": 0 if comments is None else sum(1 for _ in comments.iter(f"{_W}comment")),
+    }
 
 
 def _pdf(outloud_rules: Mapping[str, str] | None) -> dict[str, int]:
     rules = outloud_rules or {}
-    found = {name: int(rules.get(rule, "not-applicable") not in ("not-applicable", "not-run"))
-             for name, rule in _PDF_RULES.items()}
+    found = {
+        name: int(rules.get(rule, "not-applicable") not in ("not-applicable", "not-run"))
+        for name, rule in _PDF_RULES.items()
+    }
     return {**dict.fromkeys(FEATURES, 0), **found}
 
 

@@ -70,8 +70,14 @@ def audit_pdf(path: str | Path) -> Audit:
         findings.append(Finding(file, "outloud", "file", f"expected {VERSION} to read the PDF, found: {result.error}"))
     for run in result.runs:
         if run.status == "crashed":  # a rule that could not check is no pass
-            findings.append(Finding(file, "outloud", run.rule, f"expected {VERSION}'s rule {run.rule} to check the PDF, "
-                                    f"found it crashed: {run.reason}"))
+            findings.append(
+                Finding(
+                    file,
+                    "outloud",
+                    run.rule,
+                    f"expected {VERSION}'s rule {run.rule} to check the PDF, found it crashed: {run.reason}",
+                )
+            )
     for f in result.findings:
         if f.severity != "error":
             continue
@@ -85,8 +91,9 @@ def audit_pdf(path: str | Path) -> Audit:
             if row["status"] == "warning":
                 rules = ", ".join(r["id"] for r in row["rules"] + row.get("semantic", []) if r["warnings"])
                 note = f"outloud warns ({rules}); a person decides. {note}".strip()
-            criteria.append({"framework": framework, "id": row["id"], "name": row["name"],
-                             "status": row["status"], "note": note})
+            criteria.append(
+                {"framework": framework, "id": row["id"], "name": row["name"], "status": row["status"], "note": note}
+            )
     rules = {run.rule: run.outcome for run in sorted(result.runs, key=lambda r: r.rule)}
     return Audit(findings, criteria, rules)
 

@@ -42,8 +42,25 @@ def render_pdf_pages(pdf: str | Path, out_dir: str | Path, pages: int | Sequence
     for number in numbers:
         target = out_dir / f"{pdf.stem}-pdf-page{number}.png"
         target.unlink(missing_ok=True)
-        proc = subprocess.run([pdftoppm, "-png", "-singlefile", "-r", str(dpi), "-f", str(number), "-l", str(number),
-                               str(pdf), str(target.with_suffix(""))], capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-singlefile",
+                "-r",
+                str(dpi),
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                str(pdf),
+                str(target.with_suffix("")),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         if proc.returncode != 0:
             if "last page" in proc.stderr.lower() or "wrong page range" in proc.stderr.lower():
                 break  # past the end of a short document
@@ -52,8 +69,7 @@ def render_pdf_pages(pdf: str | Path, out_dir: str | Path, pages: int | Sequence
     return written
 
 
-def screenshot_html(html: str | Path, out_png: str | Path, browser, width: int = WIDTH,
-                    height: int = HEIGHT) -> Path:
+def screenshot_html(html: str | Path, out_png: str | Path, browser, width: int = WIDTH, height: int = HEIGHT) -> Path:
     """The top of ``html`` as Chromium shows it in a window ``width`` CSS px wide."""
     out_png = Path(out_png)
     out_png.parent.mkdir(parents=True, exist_ok=True)
@@ -66,8 +82,9 @@ def screenshot_html(html: str | Path, out_png: str | Path, browser, width: int =
     return out_png
 
 
-def preview_release(publish_dir: str | Path, out_dir: str | Path, *, pages: int | Sequence[int] = 2,
-                    chromium: str | None = None) -> list[Path]:
+def preview_release(
+    publish_dir: str | Path, out_dir: str | Path, *, pages: int | Sequence[int] = 2, chromium: str | None = None
+) -> list[Path]:
     """Pictures of every PDF and HTML document under ``publish_dir`` (a build's ``publish/``)."""
     from evalkit.checks.accessibility import open_browser
 
@@ -84,8 +101,9 @@ def preview_release(publish_dir: str | Path, out_dir: str | Path, *, pages: int 
             for html in pages_html:
                 folder = out_dir / html.parent.relative_to(publish_dir)
                 written.append(screenshot_html(html, folder / f"{html.stem}-html.png", browser))
-                written.append(screenshot_html(html, folder / f"{html.stem}-html-{PHONE_WIDTH}px.png", browser,
-                                               width=PHONE_WIDTH))
+                written.append(
+                    screenshot_html(html, folder / f"{html.stem}-html-{PHONE_WIDTH}px.png", browser, width=PHONE_WIDTH)
+                )
     return written
 
 

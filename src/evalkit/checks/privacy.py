@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evalkit.core.errors import EvalkitError
-from evalkit.model.evaluation import REMOVED
 from evalkit.core.i18n import fold
 from evalkit.intake.readers import read_raw
+from evalkit.model.evaluation import REMOVED
 
 SCANNED = (*REMOVED, "confidential_text")
 NAME_TOKEN = 3          # given and family names shorter than this (initials, "de") are not searched alone

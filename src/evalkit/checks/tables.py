@@ -86,12 +86,12 @@ def compare_tables(paths: Mapping[str, str | Path]) -> list[Finding]:
             findings.append(Finding(file, "table-cells", "document",
                                     f"expected {len(ref)} table(s) as in the {ref_fmt.upper()}, found {len(found)}"))
             continue
-        for n, (want, got) in enumerate(zip(ref, found), start=1):
+        for n, (want, got) in enumerate(zip(ref, found, strict=True), start=1):
             if len(want) != len(got):
                 findings.append(Finding(file, "table-cells", f"table {n}",
                                         f"expected {len(want)} row(s) as in the {ref_fmt.upper()}, found {len(got)}"))
                 continue
-            diffs = [(r, c, w, g) for r, (wrow, grow) in enumerate(zip(want, got), start=1)
+            diffs = [(r, c, w, g) for r, (wrow, grow) in enumerate(zip(want, got, strict=True), start=1)
                      for c, (w, g) in enumerate(_pad(wrow, grow), start=1) if w != g]
             for r, c, w, g in diffs[:MAX_CELLS_SHOWN]:
                 findings.append(Finding(file, "table-cells", f"table {n}, row {r}, cell {c}",
@@ -106,4 +106,4 @@ def compare_tables(paths: Mapping[str, str | Path]) -> list[Finding]:
 def _pad(a: list[str], b: list[str]) -> list[tuple[str, str]]:
     """Cells pairwise; a missing cell reads as '(no cell)'."""
     width = max(len(a), len(b))
-    return list(zip(a + ["(no cell)"] * (width - len(a)), b + ["(no cell)"] * (width - len(b))))
+    return list(zip(a + ["(no cell)"] * (width - len(a)), b + ["(no cell)"] * (width - len(b)), strict=True))

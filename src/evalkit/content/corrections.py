@@ -11,8 +11,8 @@ import re
 
 from evalkit.content.integrity import DIGIT
 from evalkit.core.errors import ConfigError
-from evalkit.model.evaluation import Evaluation
 from evalkit.core.i18n import translator
+from evalkit.model.evaluation import Evaluation
 from evalkit.values.store import ValueStore, lookup
 
 SECTION_ID = "sec-edition-notes"
@@ -29,9 +29,13 @@ def add_correction_values(store: ValueStore, evaluation: Evaluation, source_file
     for c in corrections(evaluation):
         p = c.get("published")
         if p:
-            store.add(f"corrections.{c['id']}.published", p["value"], p["kind"],
-                      {"file": source_file, "computation": f"corrections[{c['id']}].published: the figure the source prints"},
-                      digits=p.get("digits", 0))
+            store.add(
+                f"corrections.{c['id']}.published",
+                p["value"],
+                p["kind"],
+                {"file": source_file, "computation": f"corrections[{c['id']}].published: the figure the source prints"},
+                digits=p.get("digits", 0),
+            )
 
 
 def _fill(text: str, c: dict, values_doc: dict, lang: str, where: str, problems: list[str]) -> str:
@@ -43,8 +47,10 @@ def _fill(text: str, c: dict, values_doc: dict, lang: str, where: str, problems:
         name = mv.group(1)
         vid = f"corrections.{c['id']}.published" if name == "published" else name
         if vid not in values_doc["values"]:
-            problems.append(f"{where}: {{{name}}} is not a value id of results/values.json"
-                            + ("" if name != "published" else " (the correction has no `published` figure)"))
+            problems.append(
+                f"{where}: {{{name}}} is not a value id of results/values.json"
+                + ("" if name != "published" else " (the correction has no `published` figure)")
+            )
             return mv.group(0)
         return lookup(values_doc, vid, lang)
 
@@ -67,5 +73,7 @@ def note_references(evaluation: Evaluation, lang: str) -> dict[str, str]:
     """``notes.<id>``: what a report writes where a corrected figure appears, e.g. "(see note 1)",
     linked to the notes section."""
     _ = translator(lang)
-    return {c["id"]: "(" + _("see [note {number}](#{section})", number=n, section=SECTION_ID) + ")"
-            for n, c in enumerate(corrections(evaluation), start=1)}
+    return {
+        c["id"]: "(" + _("see [note {number}](#{section})", number=n, section=SECTION_ID) + ")"
+        for n, c in enumerate(corrections(evaluation), start=1)
+    }

@@ -118,7 +118,13 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             refs_to(f"criteria[{c['id']}].questions[{q['id']}]", "themes", q.get("themes"), themes, "a theme")
     for t in data.get("themes", []):
         for s in t.get("sections", []):
-            refs_to(f"themes[{t['id']}].sections[{s['id']}]", "answers", s.get("answers"), set(qids), "an evaluation question")
+            refs_to(
+                f"themes[{t['id']}].sections[{s['id']}]",
+                "answers",
+                s.get("answers"),
+                set(qids),
+                "an evaluation question",
+            )
     actors = set(ids_of("actor_groups"))
     for p in data.get("projects", []):
         refs_to(f"projects[{p['id']}]", "serves", p.get("serves"), actors, "an actor group")
@@ -130,7 +136,10 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
     for k in data.get("key_figures", []):
         for i, item in enumerate(k.get("items", [])):
             if refs.value_ids is not None and item["value"] not in refs.value_ids:
-                add(f"key_figures[{k['id']}].items[{i}].value: '{item['value']}' is not a value id of results/values.json")
+                add(
+                    f"key_figures[{k['id']}].items[{i}].value: '{item['value']}' is not a value id of "
+                    "results/values.json"
+                )
     for f in data.get("findings", []):
         where = f"findings[{f['id']}]"
         refs_to(where, "theme", [f.get("theme")], themes, "a theme")
@@ -138,15 +147,19 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         if data.get("identifies_leverage_points", True) is False:
             for field in ("leverage_points", "no_leverage_point"):
                 if f.get(field):
-                    add(f"{where}.{field}: the registry says identifies_leverage_points: false; expected no "
-                        f"{field} (or set identifies_leverage_points: true)")
+                    add(
+                        f"{where}.{field}: the registry says identifies_leverage_points: false; expected no "
+                        f"{field} (or set identifies_leverage_points: true)"
+                    )
         elif not f.get("leverage_points") and not f.get("no_leverage_point"):
             add(f"{where}: no leverage point and no `no_leverage_point` reason; expected at least one or the reason")
         for lp in f.get("leverage_points", []):
             for d in lp.get("domains", []):
                 if d not in domains:
-                    add(f"{where}.leverage_points[{lp['id']}].domains: '{d}' is not a TOsC domain "
-                        f"(domains: {', '.join(domains)})")
+                    add(
+                        f"{where}.leverage_points[{lp['id']}].domains: '{d}' is not a TOsC domain "
+                        f"(domains: {', '.join(domains)})"
+                    )
         if f.get("quote"):
             check_quote(f"{where}.quote", f["quote"], f["id"])
     for g in data.get("good_practices", []):
@@ -167,20 +180,28 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         prio = r.get("priority")
         allowed = (refs.priority_items or set()) | {TEAM_PRIORITY}
         if refs.priority_items is not None and prio not in allowed:
-            add(f"{where}.priority: '{prio}' is neither a rated item of the workshop forms nor '{TEAM_PRIORITY}' "
-                f"(items: {', '.join(sorted(refs.priority_items))})")
+            add(
+                f"{where}.priority: '{prio}' is neither a rated item of the workshop forms nor '{TEAM_PRIORITY}' "
+                f"(items: {', '.join(sorted(refs.priority_items))})"
+            )
     prios = [r.get("priority") for r in data.get("recommendations", []) if r.get("priority") != TEAM_PRIORITY]
     for dup in sorted({p for p in prios if prios.count(p) > 1}):
         add(f"recommendations: priority item '{dup}' is given to {prios.count(dup)} recommendations; expected one")
     if refs.projects is not None:
         for p in data.get("projects", []):
             if p["id"] not in refs.projects:
-                add(f"projects[{p['id']}].id: not a project of the monitoring codebook "
-                    f"(projects: {', '.join(sorted(refs.projects))})")
+                add(
+                    f"projects[{p['id']}].id: not a project of the monitoring codebook "
+                    f"(projects: {', '.join(sorted(refs.projects))})"
+                )
     for o in data.get("outcomes", []):
         where = f"outcomes[{o['id']}]"
         refs_to(where, "project", [o.get("project")], projects, "a project")
-        if refs.journal_entries is not None and o.get("journal_entry") and o["journal_entry"] not in refs.journal_entries:
+        if (
+            refs.journal_entries is not None
+            and o.get("journal_entry")
+            and o["journal_entry"] not in refs.journal_entries
+        ):
             add(f"{where}.journal_entry: '{o['journal_entry']}' is not an entry of the outcome journal")
     for c in data.get("cases", []):
         where = f"cases[{c['id']}]"
@@ -195,11 +216,15 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             for sid in src.get("segments", []):
                 seg = refs.segments.get(sid)
                 if seg is None:
-                    add(f"{where}.sources.segments: '{sid}' is not a coded segment; expected the id of a segment "
-                        f"the case comes from")
+                    add(
+                        f"{where}.sources.segments: '{sid}' is not a coded segment; expected the id of a segment "
+                        f"the case comes from"
+                    )
                 elif seg["code"] not in c.get("findings", []):
-                    add(f"{where}.sources.segments: segment {sid} is coded '{seg['code']}', not a finding of the "
-                        f"case; expected a segment coded with one of the findings it supports")
+                    add(
+                        f"{where}.sources.segments: segment {sid} is coded '{seg['code']}', not a finding of the "
+                        f"case; expected a segment coded with one of the findings it supports"
+                    )
         if refs.journal_entries is not None:
             for e in src.get("journal_entries", []):
                 if e not in refs.journal_entries:
@@ -240,8 +265,10 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         for q in lq.get("quotes", []):
             qwhere = f"{where}.quotes[{q['id']}]"
             if q["finding"] not in own:
-                add(f"{qwhere}.finding: '{q['finding']}' is not a finding of the question's themes "
-                    f"(findings: {', '.join(sorted(own)) or 'none'})")
+                add(
+                    f"{qwhere}.finding: '{q['finding']}' is not a finding of the question's themes "
+                    f"(findings: {', '.join(sorted(own)) or 'none'})"
+                )
             check_quote(qwhere, q, q["finding"], f"its finding '{q['finding']}'")
         for sp in lq.get("spotlights", []):
             swhere = f"{where}.spotlights[{sp['id']}]"
@@ -253,8 +280,10 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
     for a in data.get("acronyms", []):
         for lang, text in (a.get("short") or {}).items():
             if text in short.setdefault(lang, {}):
-                add(f"acronyms[{a['id']}].short.{lang}: '{text}' is also the short form of {short[lang][text]}; "
-                    f"expected each acronym once")
+                add(
+                    f"acronyms[{a['id']}].short.{lang}: '{text}' is also the short form of {short[lang][text]}; "
+                    f"expected each acronym once"
+                )
             short[lang][text] = a["id"]
     if refs.segment_codes is not None:
         for code in sorted(refs.segment_codes - findings):
@@ -273,8 +302,10 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         m = DIGIT.search(text)
         if m:
             start = max(0, m.start() - 25)
-            add(f"{where}: typed number in the text ('…{text[start:m.end() + 25]}…'); section, finding, figure and "
-                f"table numbers are generated, and other numbers come from values.json")
+            add(
+                f"{where}: typed number in the text ('…{text[start : m.end() + 25]}…'); section, finding, figure and "
+                f"table numbers are generated, and other numbers come from values.json"
+            )
     return problems
 
 
@@ -287,7 +318,9 @@ def check_ratings(ratings: dict | None) -> list[str]:
     for part in ("scale", "criteria", "outcomes"):
         ids = [x["id"] for x in ratings.get(part, [])]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
-            problems.append(f"performance_ratings.{part}: id '{dup}' is used {ids.count(dup)} times; expected unique ids")
+            problems.append(
+                f"performance_ratings.{part}: id '{dup}' is used {ids.count(dup)} times; expected unique ids"
+            )
     levels = [x["id"] for x in ratings["scale"]]
     criteria = [x["id"] for x in ratings["criteria"]]
     for o in ratings["outcomes"]:
@@ -295,15 +328,19 @@ def check_ratings(ratings: dict | None) -> list[str]:
         given = o.get("ratings", {})
         for c in criteria:
             if c not in given:
-                problems.append(f"{where}: no rating for criterion '{c}'; expected one of the scale levels "
-                                f"({', '.join(levels)})")
+                problems.append(
+                    f"{where}: no rating for criterion '{c}'; expected one of the scale levels ({', '.join(levels)})"
+                )
         for c, level in given.items():
             if c not in criteria:
-                problems.append(f"{where}.{c}: '{c}' is not a criterion of performance_ratings.criteria "
-                                f"(criteria: {', '.join(criteria)})")
+                problems.append(
+                    f"{where}.{c}: '{c}' is not a criterion of performance_ratings.criteria "
+                    f"(criteria: {', '.join(criteria)})"
+                )
             elif level not in levels:
-                problems.append(f"{where}.{c}: '{level}' is not a level of performance_ratings.scale "
-                                f"(levels: {', '.join(levels)})")
+                problems.append(
+                    f"{where}.{c}: '{level}' is not a level of performance_ratings.scale (levels: {', '.join(levels)})"
+                )
     return problems
 
 

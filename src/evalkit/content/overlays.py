@@ -71,7 +71,7 @@ def merge_overlay(base, text, lang: str, where: str, problems: list[str]):
                             + (f"a list of {len(base)}" if isinstance(base, list) else type(base).__name__))
             return base
         return [merge_overlay(b, t, lang, f"{where}[{i}]", problems) if t not in (None, {}) else b
-                for i, (b, t) in enumerate(zip(base, text))]
+                for i, (b, t) in enumerate(zip(base, text, strict=True))]
     if text is None:
         return base
     problems.append(f"{here}: expected a text, a mapping or a list in the overlay, not {type(text).__name__}")
@@ -123,7 +123,7 @@ def split_overlays(node, languages: list[str]):
         over = {}
         for lang in languages:
             if keyed:
-                texts = {item["id"]: o[lang] for item, (_, o) in zip(node, parts) if lang in o}
+                texts = {item["id"]: o[lang] for item, (_, o) in zip(node, parts, strict=True) if lang in o}
             else:
                 texts = [o.get(lang, {}) for _, o in parts]
                 texts = texts if any(texts) else None

@@ -13,7 +13,10 @@ from evalkit.core.errors import ConfigError
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "workflow" / "schemas"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when available: same documents, faster
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]  # a base chosen at import time: same documents, faster
     """SafeLoader that keeps dates as the strings people typed (schemas check their form)."""
 
 
@@ -118,19 +121,21 @@ def describe_error(err: jsonschema.ValidationError) -> str:
     """One line per schema violation: which key, what was expected, what was found."""
     where = _key_path(err.absolute_path)
     v = err.validator
+    schema: dict = err.schema if isinstance(err.schema, dict) else {}  # a bool schema has no keywords
+    instance: Any = err.instance
     if v == "additionalProperties":
-        allowed = sorted(err.schema.get("properties", {}))
-        extra = sorted(set(err.instance) - set(allowed))
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(instance) - set(allowed))
         return (f"unknown key {', '.join(repr(e) for e in extra)} in {where}; "
                 f"allowed keys: {', '.join(allowed)}")
     if v == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
-        sub = err.schema.get("properties", {}).get(missing, {})
+        sub = schema.get("properties", {}).get(missing, {})
         return f"missing key '{missing}' in {where}; expected {_expected(sub)}"
     if v in ("type", "enum", "pattern"):
-        return f"key '{where}' must be {_expected(err.schema)}, got {err.instance!r}"
+        return f"key '{where}' must be {_expected(schema)}, got {instance!r}"
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        return f"key '{where}' is out of range: {err.message} ({err.schema.get('description', '')})".rstrip(" ()")
+        return f"key '{where}' is out of range: {err.message} ({schema.get('description', '')})".rstrip(" ()")
     return f"key '{where}': {err.message}"
 
 

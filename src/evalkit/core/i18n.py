@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -63,7 +63,7 @@ class Translator:
         return text.format(**fields) if fields else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(lang: str) -> Translator:
     if subtag(lang) == SOURCE_LANGUAGE:
         return Translator(lang, None)

@@ -14,11 +14,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from evalkit.core.colour import contrast_ratio  # noqa: E402
-from evalkit.documents.charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, figure_ref, save_figure  # noqa: E402
 from evalkit.content.registry import Registry  # noqa: E402
-from evalkit.documents.fragments import md_attr, md_table  # noqa: E402
+from evalkit.core.colour import contrast_ratio  # noqa: E402
 from evalkit.core.i18n import translator  # noqa: E402
+from evalkit.documents.charts import BACKGROUND, FIGURE_WIDTH_IN, TEXT_COLOR, figure_ref, save_figure  # noqa: E402
+from evalkit.documents.fragments import md_attr, md_table  # noqa: E402
 
 LEVELS = ("high", "medium", "low")
 HEAT = ("#ffffff", "#deebf7", "#9ecae1", "#4292c6", "#2171b5", "#08519c", "#08306b")  # light -> dark blue
@@ -33,7 +33,8 @@ def recommendations_annex(reg: Registry, lang: str) -> str:
     for n, r in enumerate(reg.data["recommendations"], start=1):
         support = "; ".join(_("Finding {number}: {title}", number=fnum[f], title=findings[f]["title"][lang])
                             for f in r["findings"])
-        rows.append([str(n), r["title"][lang], support, ", ".join(addressees[a]["name"][lang] for a in r["addressees"])])
+        to = ", ".join(addressees[a]["name"][lang] for a in r["addressees"])
+        rows.append([str(n), r["title"][lang], support, to])
     return md_table([_("No."), _("Recommendation"), _("Supporting findings"), _("Addressed to")], rows,
                   _("Summary of recommendations: the findings each rests on and the parties it is addressed to"),
                   "tbl-annex-recommendations", text_columns=4, first_width=4)
@@ -92,7 +93,7 @@ def dot_matrix(path: Path, row_labels: list[str], panels: list[tuple[str, list[s
                                                       + 0.7 + 0.075 * longest),
                              gridspec_kw={"width_ratios": widths}, squeeze=False, layout="constrained")
     fig.patch.set_facecolor(BACKGROUND)
-    for p, (ax, (title, cols, links)) in enumerate(zip(axes[0], panels)):
+    for p, (ax, (title, cols, links)) in enumerate(zip(axes[0], panels, strict=True)):
         for i in range(len(rows)):
             ax.axhline(i, color="#d9d9d9", linewidth=0.5, zorder=0)
             xs = sorted(links[i])
@@ -132,7 +133,7 @@ def domain_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) -> 
             count=int(matrix[i, j]), theme=row_labels[i], domain=names[j])
     caption = _("Domain linkages: leverage points by thematic category and TOsC outcome domain")
     rows = []
-    for label, t in zip(row_labels, themes):
+    for label, t in zip(row_labels, themes, strict=True):
         cells = []
         for d in domains:
             c = counts.get((t["id"], d["key"]))
@@ -157,8 +158,8 @@ def linkage_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) ->
     used = [f["id"] for f in reg.data["findings"] if any(f["id"] in r["findings"] for r in recs)]
     reach = []
     for r in recs:
-        doms = sorted({d for f in r["findings"] for lp in findings[f].get("leverage_points", []) for d in lp["domains"]},
-                      key=lambda d: dnum[d])
+        doms = sorted({d for f in r["findings"] for lp in findings[f].get("leverage_points", [])
+                       for d in lp["domains"]}, key=lambda d: dnum[d])
         reach.append(doms)
     all_domains = reg.tosc["domains"]
     rec_labels = [f"{i}. {r['title'][lang]}" for i, r in enumerate(recs, start=1)]
@@ -180,8 +181,8 @@ def linkage_annex(reg: Registry, lang: str, figure_path: Path, doc_dir: Path) ->
     caption = _("Linkages: findings, recommendations and TOsC outcome domains")
     return (f'![{caption}]({figure_ref(figure_path, doc_dir)}){{#fig-annex-linkages fig-alt="{md_attr(alt)}"}}\n\n'
             + md_table([_("No."), _("Recommendation"), _("Findings"), _("Domains reached")], rows,
-                     _("Linkages of each recommendation: its findings and the outcome domains of their leverage points"),
-                     "tbl-annex-linkages", text_columns=4, first_width=4))
+                     _("Linkages of each recommendation: its findings and the outcome domains of their leverage "
+                       "points"), "tbl-annex-linkages", text_columns=4, first_width=4))
 
 
 def questions_annex(reg: Registry, lang: str) -> str:
@@ -225,7 +226,7 @@ def loop_diagram(path: Path, steps: list[str]) -> None:
     fig.patch.set_facecolor(BACKGROUND)
     angles = [np.pi / 2 - 2 * np.pi * i / n for i in range(n)]
     pts = [(np.cos(a) * 1.55, np.sin(a)) for a in angles]
-    for i, ((x, y), label) in enumerate(zip(pts, steps)):
+    for i, ((x, y), label) in enumerate(zip(pts, steps, strict=True)):
         ax.text(x, y, f"{i + 1}. " + textwrap.fill(label, 18), ha="center", va="center", fontsize=9, color=TEXT_COLOR,
                 bbox={"boxstyle": "round,pad=0.45", "facecolor": "#eef3f9", "edgecolor": "#1a4f8a", "linewidth": 1})
     for i in range(n):
@@ -285,7 +286,8 @@ def theory_of_change_annex(reg: Registry, lang: str, figure_dir: Path, doc_dir: 
         out.append(f'![{caption}]({figure_ref(figure_dir / "toc-projects", doc_dir)}){{#fig-annex-toc-projects '
                    f'fig-alt="{md_attr(alt)}"}}\n')
         out.append(md_table([_("Project"), _("System actors")],
-                            [[n, ", ".join(gname[gidx[a]] for a in p["serves"])] for n, p in zip(names, projects)],
+                            [[n, ", ".join(gname[gidx[a]] for a in p["serves"])]
+                             for n, p in zip(names, projects, strict=True)],
                             caption, "tbl-annex-toc-projects", text_columns=2, first_width=14))
 
     loop = toc.get("loop")

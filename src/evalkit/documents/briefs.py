@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 
-from evalkit.documents.chapters import _para, figure_item, key_figures_box, project_items, quote_block, value_name
 from evalkit.content.registry import Registry
-from evalkit.documents.fragments import as_of, md_cell, md_link, md_table, md_text
 from evalkit.core.i18n import translator
+from evalkit.documents.chapters import _para, figure_item, key_figures_box, project_items, quote_block, value_name
+from evalkit.documents.fragments import as_of, md_link, md_table, md_text
 from evalkit.values.store import lookup
 
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "DOCX"}
@@ -62,7 +62,9 @@ def spotlight_indicators(reg: Registry, question: dict, project: str, values_doc
     as evidence, or, when they cite none of the project's, the ones the evaluation cites."""
     if monitoring is None:
         return []
-    pattern = re.compile(rf"^{re.escape(monitoring)}\.{re.escape(project)}\.([a-z0-9_]+)\.(total|total_millions|women)$")
+    pattern = re.compile(
+        rf"^{re.escape(monitoring)}\.{re.escape(project)}\.([a-z0-9_]+)\.(total|total_millions|women)$"
+    )
     bases: list[str] = []
     for f in question_findings(reg, question):
         for vid in f.get("evidence", {}).get("values", []):
@@ -73,9 +75,17 @@ def spotlight_indicators(reg: Registry, question: dict, project: str, values_doc
     return bases or [b for b in cited.get(project, []) if f"{b}.total" in values_doc["values"]]
 
 
-def key_figures(reg: Registry, question: dict, projects: list[dict], values_doc: dict, lang: str,
-                value_names: dict[str, str], monitoring: str | None, cited: dict[str, list[str]],
-                most: int = 3) -> list[str]:
+def key_figures(
+    reg: Registry,
+    question: dict,
+    projects: list[dict],
+    values_doc: dict,
+    lang: str,
+    value_names: dict[str, str],
+    monitoring: str | None,
+    cited: dict[str, list[str]],
+    most: int = 3,
+) -> list[str]:
     """The brief's call-out: the headline result (the first indicator its spotlight shows) of each of its
     projects, at most ``most``, as Markdown list items ("- **2,846** workers trained ...")."""
     items = []
@@ -98,13 +108,27 @@ def findings_note(finding_ids: list[str], lang: str, fnum: dict[str, str]) -> st
 
 
 def _statements(items: list[dict], lang: str, fnum: dict[str, str]) -> str:
-    return "\n".join(f"{n}. {_para(s['text'][lang])} {findings_note(s['findings'], lang, fnum)}"
-                      for n, s in enumerate(items, start=1)) + "\n"
+    return (
+        "\n".join(
+            f"{n}. {_para(s['text'][lang])} {findings_note(s['findings'], lang, fnum)}"
+            for n, s in enumerate(items, start=1)
+        )
+        + "\n"
+    )
 
 
-def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str, value_names: dict[str, str],
-                   stakeholder_names: dict[str, str], formats: list[str], monitoring: str | None = None,
-                   cited: dict[str, list[str]] | None = None, sources: dict[str, dict] | None = None) -> str:
+def brief_fragment(
+    reg: Registry,
+    values_doc: dict,
+    lang: str,
+    question_id: str,
+    value_names: dict[str, str],
+    stakeholder_names: dict[str, str],
+    formats: list[str],
+    monitoring: str | None = None,
+    cited: dict[str, list[str]] | None = None,
+    sources: dict[str, dict] | None = None,
+) -> str:
     """The Markdown body of the learning brief on one question (its title is the document's)."""
     _ = translator(lang)
     q = reg.by_id("learning_questions")[question_id]
@@ -117,9 +141,14 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
     def has(vid: str) -> bool:
         return vid in values_doc["values"]
 
-    out = [f"# {_('The learning question')}\n\n{_para(q['question'][lang])}\n",
-           _("This brief draws on the findings that the evaluation report presents under \u201c{themes}\u201d.",
-             themes="\u201d, \u201c".join(themes[t]["title"][lang] for t in q["themes"])) + "\n"]
+    out = [
+        f"# {_('The learning question')}\n\n{_para(q['question'][lang])}\n",
+        _(
+            "This brief draws on the findings that the evaluation report presents under \u201c{themes}\u201d.",
+            themes="\u201d, \u201c".join(themes[t]["title"][lang] for t in q["themes"]),
+        )
+        + "\n",
+    ]
     projects = question_projects(reg, q)
     figures = key_figures(reg, q, projects, values_doc, lang, value_names, monitoring, cited or {})
     if figures:
@@ -129,21 +158,34 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
         rows = []
         for vid in q["context"]:
             src = (sources or {}).get(vid, {})
-            rows.append([value_name(vid, value_names, lang, f"learning_questions[{q['id']}].context", reg.source),
-                         lookup(values_doc, vid, lang),
-                         md_text(as_of(src["as_of"], lang)) if src.get("as_of") else dash,
-                         md_link(src["source"], src.get("url", "")) if src.get("source") else dash])
-        out.append(f"# {_('The context in figures')}\n\n"
-                   + md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows,
-                              _("Context figures for this brief and their sources"),
-                              f"tbl-brief-context-{q['id']}", first_width=40))
+            rows.append(
+                [
+                    value_name(vid, value_names, lang, f"learning_questions[{q['id']}].context", reg.source),
+                    lookup(values_doc, vid, lang),
+                    md_text(as_of(src["as_of"], lang)) if src.get("as_of") else dash,
+                    md_link(src["source"], src.get("url", "")) if src.get("source") else dash,
+                ]
+            )
+        out.append(
+            f"# {_('The context in figures')}\n\n"
+            + md_table(
+                [_("Figure"), _("Value"), _("As of"), _("Source")],
+                rows,
+                _("Context figures for this brief and their sources"),
+                f"tbl-brief-context-{q['id']}",
+                first_width=40,
+            )
+        )
     if q.get("insights"):
         if any(i.get("detail") for i in q["insights"]):
             parts = [f"# {_('Key insights')}\n"]
             for n, i in enumerate(q["insights"], start=1):
-                parts.append(f"## {_('Key insight {number}', number=n)}: {_para(i['text'][lang])}\n\n"
-                             + (f"{_para(i['detail'][lang])} " if i.get("detail") else "")
-                             + findings_note(i["findings"], lang, fnum) + "\n")
+                parts.append(
+                    f"## {_('Key insight {number}', number=n)}: {_para(i['text'][lang])}\n\n"
+                    + (f"{_para(i['detail'][lang])} " if i.get("detail") else "")
+                    + findings_note(i["findings"], lang, fnum)
+                    + "\n"
+                )
             out.append("\n".join(parts))
         else:
             out.append(f"# {_('Key insights')}\n\n" + _statements(q["insights"], lang, fnum))
@@ -154,41 +196,73 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
         out.append(f"# {_('Project spotlights')}\n")
         for p in projects:
             pid = p["id"]
-            out.append(f"## {p['name'][lang]}\n\n"
-                       + _("Implemented by {implementer}.", implementer=p["implementer"][lang]) + " "
-                       + _para(p["summary"][lang]) + "\n")
+            out.append(
+                f"## {p['name'][lang]}\n\n"
+                + _("Implemented by {implementer}.", implementer=p["implementer"][lang])
+                + " "
+                + _para(p["summary"][lang])
+                + "\n"
+            )
             for sp in (x for x in q.get("spotlights", []) if x["project"] == pid):
                 text = f"### {_para(sp['title'][lang])}\n\n{_para(sp['text'][lang])}\n"
-                items = [figure_item(lookup(values_doc, vid, lang),
-                                     value_name(vid, value_names, lang,
-                                                f"learning_questions[{q['id']}].spotlights[{sp['id']}]", reg.source))
-                         for vid in sp.get("values", [])]
+                items = [
+                    figure_item(
+                        lookup(values_doc, vid, lang),
+                        value_name(
+                            vid, value_names, lang, f"learning_questions[{q['id']}].spotlights[{sp['id']}]", reg.source
+                        ),
+                    )
+                    for vid in sp.get("values", [])
+                ]
                 for oid in sp.get("outcomes", []):
                     o = outcomes[oid]
-                    items.append("- " + _("Outcome ({when}, {where}): {who}. {what} {contribution}",
-                                          when=as_of(o["when"][:7], lang), where=_para(o["where"][lang]),
-                                          who=_para(o["who"][lang]), what=_para(o["what"][lang]),
-                                          contribution=_para(o["contribution"][lang])))
+                    items.append(
+                        "- "
+                        + _(
+                            "Outcome ({when}, {where}): {who}. {what} {contribution}",
+                            when=as_of(o["when"][:7], lang),
+                            where=_para(o["where"][lang]),
+                            who=_para(o["who"][lang]),
+                            what=_para(o["what"][lang]),
+                            contribution=_para(o["contribution"][lang]),
+                        )
+                    )
                 out.append(text + ("\n" + "\n".join(items) + "\n" if items else ""))
             bases = spotlight_indicators(reg, q, pid, values_doc, monitoring, cited or {})
             if bases:
-                rows = [[value_names.get(f"{b}.total", b), lookup(values_doc, f"{b}.total", lang),
-                         lookup(values_doc, f"{b}.target", lang) if has(f"{b}.target") else dash,
-                         lookup(values_doc, f"{b}.achievement", lang) if has(f"{b}.achievement") else dash,
-                         lookup(values_doc, f"{b}.women", lang) if has(f"{b}.women") else dash] for b in bases]
-                out.append(md_table([_("Indicator"), _("Result"), _("Target"), _("Share of target"), _("Of whom women")],
-                                    rows, _("{project}: monitoring results over the life of the project",
-                                            project=p["name"][lang]),
-                                    f"tbl-spotlight-{pid.replace('_', '-')}", first_width=30))
+                rows = [
+                    [
+                        value_names.get(f"{b}.total", b),
+                        lookup(values_doc, f"{b}.total", lang),
+                        lookup(values_doc, f"{b}.target", lang) if has(f"{b}.target") else dash,
+                        lookup(values_doc, f"{b}.achievement", lang) if has(f"{b}.achievement") else dash,
+                        lookup(values_doc, f"{b}.women", lang) if has(f"{b}.women") else dash,
+                    ]
+                    for b in bases
+                ]
+                out.append(
+                    md_table(
+                        [_("Indicator"), _("Result"), _("Target"), _("Share of target"), _("Of whom women")],
+                        rows,
+                        _("{project}: monitoring results over the life of the project", project=p["name"][lang]),
+                        f"tbl-spotlight-{pid.replace('_', '-')}",
+                        first_width=30,
+                    )
+                )
 
     quoted = [f for f in findings if f.get("quote")]
     if quoted or q.get("quotes"):
-        out.append(f"# {_('In the words of system actors')}\n\n"
-                   + _("Quotations are attributed by type of stakeholder only, never by name.") + "\n")
+        out.append(
+            f"# {_('In the words of system actors')}\n\n"
+            + _("Quotations are attributed by type of stakeholder only, never by name.")
+            + "\n"
+        )
         for f in quoted:
             out.append(quote_block(f["quote"], lang, stakeholder_names))
         for x in q.get("quotes", []):
-            out.append(quote_block(x, lang, stakeholder_names) + "\n" + findings_note([x["finding"]], lang, fnum) + "\n")
+            out.append(
+                quote_block(x, lang, stakeholder_names) + "\n" + findings_note([x["finding"]], lang, fnum) + "\n"
+            )
 
     if q.get("donor_levers"):
         out.append(f"# {_('What donors can do')}\n\n" + _statements(q["donor_levers"], lang, fnum))
@@ -197,22 +271,32 @@ def brief_fragment(reg: Registry, values_doc: dict, lang: str, question_id: str,
     if practices:
         out.append(f"# {_('Emerging good practices')}\n")
         for g in practices:
-            out.append(f"## {g['title'][lang]}\n\n{_para(g['text'][lang])} {findings_note(g['findings'], lang, fnum)}\n")
+            out.append(
+                f"## {g['title'][lang]}\n\n{_para(g['text'][lang])} {findings_note(g['findings'], lang, fnum)}\n"
+            )
 
-    out.append(f"# {_('Further reading')}\n\n"
-               + _("The [introduction to the series]({introduction}) lists every brief; the [evaluation report]({report}) "
-                   "gives the full evidence.", introduction=f"introduction.{link_format(formats)}",
-                   report=f"../report.{link_format(formats)}") + "\n")
+    out.append(
+        f"# {_('Further reading')}\n\n"
+        + _(
+            "The [introduction to the series]({introduction}) lists every brief; the [evaluation report]({report}) "
+            "gives the full evidence.",
+            introduction=f"introduction.{link_format(formats)}",
+            report=f"../report.{link_format(formats)}",
+        )
+        + "\n"
+    )
     return "\n".join(out)
 
 
 def introduction_fragment(reg: Registry, lang: str, formats: list[str]) -> str:
     """The sampled projects and the learning questions, each linked to its brief in every format."""
     _ = translator(lang)
-    out = [f"# {_('The sampled projects')}\n",
-           project_items(reg, lang),
-           f"# {_('The learning questions')}\n",
-           _("Each brief answers one of these questions.") + "\n"]
+    out = [
+        f"# {_('The sampled projects')}\n",
+        project_items(reg, lang),
+        f"# {_('The learning questions')}\n",
+        _("Each brief answers one of these questions.") + "\n",
+    ]
     items = []
     first = link_format(formats)
     for n, q in enumerate(reg.data["learning_questions"], start=1):
@@ -223,19 +307,42 @@ def introduction_fragment(reg: Registry, lang: str, formats: list[str]) -> str:
             line += " " + _("Also as {formats}.", formats=", ".join(others))
         items.append(line)
     out.append("\n".join(items) + "\n")
-    rows = [[_para(q.get("short", q["question"])[lang]), str(len(q.get("insights", []))), str(len(q.get("lessons", []))),
-             str(len(question_good_practices(reg, q)))] for q in reg.data["learning_questions"]]
-    out.append(md_table([_("Learning brief"), _("Key insights"), _("Lessons learned"), _("Emerging good practices")],
-                        rows, _("What each learning brief contains"), "tbl-briefs-contents", first_width=30))
+    rows = [
+        [
+            _para(q.get("short", q["question"])[lang]),
+            str(len(q.get("insights", []))),
+            str(len(q.get("lessons", []))),
+            str(len(question_good_practices(reg, q))),
+        ]
+        for q in reg.data["learning_questions"]
+    ]
+    out.append(
+        md_table(
+            [_("Learning brief"), _("Key insights"), _("Lessons learned"), _("Emerging good practices")],
+            rows,
+            _("What each learning brief contains"),
+            "tbl-briefs-contents",
+            first_width=30,
+        )
+    )
     return "\n".join(out)
 
 
-def brief_fragments(reg: Registry, values_doc: dict, lang: str, value_names: dict[str, str],
-                    stakeholder_names: dict[str, str], formats: list[str], monitoring: str | None = None,
-                    cited: dict[str, list[str]] | None = None, sources: dict[str, dict] | None = None) -> dict[str, str]:
+def brief_fragments(
+    reg: Registry,
+    values_doc: dict,
+    lang: str,
+    value_names: dict[str, str],
+    stakeholder_names: dict[str, str],
+    formats: list[str],
+    monitoring: str | None = None,
+    cited: dict[str, list[str]] | None = None,
+    sources: dict[str, dict] | None = None,
+) -> dict[str, str]:
     """{'introduction': ..., '<question id>': ...}: every fragment of the series in one language."""
     out = {"introduction": introduction_fragment(reg, lang, formats)}
     for q in reg.data["learning_questions"]:
-        out[q["id"]] = brief_fragment(reg, values_doc, lang, q["id"], value_names, stakeholder_names, formats,
-                                   monitoring, cited, sources)
+        out[q["id"]] = brief_fragment(
+            reg, values_doc, lang, q["id"], value_names, stakeholder_names, formats, monitoring, cited, sources
+        )
     return out

@@ -9,8 +9,8 @@ import re
 
 from evalkit.content.registry import Registry
 from evalkit.core.errors import ConfigError
-from evalkit.documents.fragments import md_cell, md_table, md_text
 from evalkit.core.i18n import translator
+from evalkit.documents.fragments import md_cell, md_table, md_text
 from evalkit.values.store import display, lookup
 
 
@@ -141,8 +141,9 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
         out.append(f"## {t['title'][lang]}\n\n{_para(t['summary'][lang])}\n")
         for s in t.get("sections", []):
             answers = [qnum[q] for q in s.get("answers", [])]
-            note = ("" if not answers else " " + (_("(Evaluation question {numbers}.)", numbers=answers[0]) if len(answers) == 1
-                                                  else _("(Evaluation questions {numbers}.)", numbers=", ".join(answers))))
+            note = ("" if not answers else " " + (_("(Evaluation question {numbers}.)", numbers=answers[0])
+                                                  if len(answers) == 1 else
+                                                  _("(Evaluation questions {numbers}.)", numbers=", ".join(answers))))
             out.append(f"### {s['title'][lang]}\n\n{_para(s['text'][lang])}{note}\n")
         for f in [f for f in reg.data["findings"] if f["theme"] == t["id"]]:
             out.append(f"### {_('Finding {number}: {title}', number=fnum[f['id']], title=f['title'][lang])}\n\n"
@@ -206,7 +207,8 @@ def ranked_recommendations(reg: Registry, values_doc: dict, lang: str, workshop:
     """Every recommendation as one line of a numbered list, for an executive summary: its number and
     title and, where validation workshops rated it, its priority rank and mean rating."""
     _ = translator(lang)
-    rated = [r for r in reg.data["recommendations"] if workshop and f"{workshop}.{r['priority']}.rank" in values_doc["values"]]
+    rated = [r for r in reg.data["recommendations"]
+             if workshop and f"{workshop}.{r['priority']}.rank" in values_doc["values"]]
     lines = []
     for n, r in enumerate(reg.data["recommendations"], start=1):
         if r in rated:

@@ -144,7 +144,7 @@ def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], s
             elif widths[i] >= min_label_share:
                 ax.text(left[i] + widths[i] / 2, y[i], share_labels[i][j], ha="center", va="center",
                         fontsize=8, color=TEXT_COLOR, bbox=box)
-        left = [a + row[j] for a, row in zip(left, shares)]
+        left = [a + row[j] for a, row in zip(left, shares, strict=True)]
     if any_hidden:
         ax.barh([0], [0], color=SUPPRESSED_COLOR, hatch=SUPPRESSED_HATCH, edgecolor=BACKGROUND, label=hidden_label)
     ax.set_yticks(y, labels=items, fontsize=9, color=TEXT_COLOR)
@@ -158,30 +158,45 @@ def stacked_share_chart(path: str | Path, items: list[str], levels: list[str], s
             transform=ax.get_yaxis_transform(), wrap=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(title=legend_title, ncols=3 if any_hidden else len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.16),
-              frameon=False, fontsize=8, title_fontsize=8, handleheight=1.4, handlelength=2.2)
+    ax.legend(
+        title=legend_title,
+        ncols=3 if any_hidden else len(levels),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        frameon=False,
+        fontsize=8,
+        title_fontsize=8,
+        handleheight=1.4,
+        handlelength=2.2,
+    )
     fig.tight_layout()
     save_figure(fig, path)
 
 
-BAR_COLOR = "#1a4f8a"   # 8.9:1 against white
+BAR_COLOR = "#1a4f8a"  # 8.9:1 against white
 
 
-def bar_chart(path: str | Path, labels: list[str], values: list[float], value_labels: list[str], xlabel: str,
-              max_value: float | None = None) -> None:
+def bar_chart(
+    path: str | Path,
+    labels: list[str],
+    values: list[float],
+    value_labels: list[str],
+    xlabel: str,
+    max_value: float | None = None,
+) -> None:
     """Horizontal bars, one per label (top to bottom in the given order), each labelled directly
     with its display value, so neither colour nor the axis is needed to read it."""
     import textwrap
 
     n = len(labels)
-    labels = [textwrap.fill(lab, 30) for lab in labels]   # long names wrap instead of being cut off
+    labels = [textwrap.fill(lab, 30) for lab in labels]  # long names wrap instead of being cut off
     lines = max((lab.count("\n") + 1 for lab in labels), default=1)
     fig, ax = plt.subplots(figsize=(FIGURE_WIDTH_IN, (0.3 + 0.17 * lines) * n + 1.1))
     fig.patch.set_facecolor(BACKGROUND)
     y = list(range(n))[::-1]
     top = max_value if max_value is not None else (max(values) if values else 1) or 1
     ax.barh(y, values, color=BAR_COLOR, height=0.65, edgecolor=BACKGROUND)
-    for yi, v, lab in zip(y, values, value_labels):
+    for yi, v, lab in zip(y, values, value_labels, strict=True):
         ax.text(v + top * 0.01, yi, lab, ha="left", va="center", fontsize=9, color=TEXT_COLOR)
     ax.set_yticks(y, labels=labels, fontsize=8.5, color=TEXT_COLOR)
     ax.set_xlim(0, top * 1.18)

@@ -10,9 +10,9 @@ from datetime import time
 import pandas as pd
 from babel.dates import format_time
 
-from evalkit.model.evaluation import Codebook
-from evalkit.documents.fragments import md_table, md_text
 from evalkit.core.i18n import babel_locale, translator
+from evalkit.documents.fragments import md_table, md_text
+from evalkit.model.evaluation import Codebook
 from evalkit.values.store import lookup
 
 

@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from babel.dates import format_date
 
+from evalkit.core.i18n import babel_locale, translator
 from evalkit.documents.charts import bar_chart, figure_ref, stacked_share_chart
 from evalkit.model.evaluation import Codebook, Evaluation
-from evalkit.core.i18n import babel_locale, translator
 from evalkit.values.store import display, display_tree, is_suppressed, lookup
+
+if TYPE_CHECKING:  # pandas only for the annotation: the fragments step imports it when it reads a table
+    import pandas as pd
 
 
 def md_cell(text: str) -> str:
@@ -169,7 +172,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     # Dashes set relative column widths (pandoc pipe tables): a wide first column for item names.
     align = [":" + "-" * 22] + ["-" * 9 + ":"] * (len(header) - 2) + ["-" * 13 + ":"]
     lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
-    for i, (n, var) in enumerate(zip(names, items)):
+    for i, (n, var) in enumerate(zip(names, items, strict=True)):
         cells = [n] + share_labels[i] + [
             v(var["name"], "valid_n"), v(var["name"], "nonresponse_n"), top_labels[i],
             v(var["name"], "ci") if top_labels[i] != suppressed else suppressed]
@@ -215,11 +218,10 @@ def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     for c in codebook.variable("stakeholder")["categories"]:
         k = c["key"]
         rows.append([c["label"][lang]] + [v(f"by_stakeholder.{k}.{m['key']}") for m in methods]
-                    + [v(f"by_stakeholder.{k}.men"), v(f"by_stakeholder.{k}.women"), v(f"by_stakeholder.{k}.participants"),
-                       v(f"by_stakeholder.{k}.participant_share")])
+                    + [v(f"by_stakeholder.{k}.{x}") for x in ("men", "women", "participants", "participant_share")])
     rows.append([_("Total")] + [v(m["key"]) for m in methods] + [v("men"), v("women"), v("participants"), ""])
-    out = md_table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder type"),
-                 f"tbl-{slug}-stakeholders", first_width=30)
+    out = md_table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder "
+                                   "type"), f"tbl-{slug}-stakeholders", first_width=30)
     modes = codebook.variable("mode")["categories"]
     header = [_("Mode")] + [c["label"][lang] for c in methods] + [_("Activities"), _("Share of activities"),
                                                                   _("Participants"), _("Share of participants")]
@@ -227,7 +229,7 @@ def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     for c in modes:
         k = c["key"]
         rows.append([c["label"][lang]] + [v(f"{k}.{m['key']}") for m in methods]
-                    + [v(f"{k}.activities"), v(f"{k}.activity_share"), v(f"{k}.participants"), v(f"{k}.participant_share")])
+                    + [v(f"{k}.{x}") for x in ("activities", "activity_share", "participants", "participant_share")])
     out += "\n" + md_table(header, rows, _("Data collection in person and remote: activities and participants"),
                          f"tbl-{slug}-modes")
     return out
@@ -262,7 +264,7 @@ def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook
     caption = _("Validation workshops: mean priority of each recommendation")
     header = [_("Recommendation"), _("Ratings"), _("Mean"), _("Median"), _("Standard deviation"), _("Rank")]
     rows = [[n, v(var["name"], "n"), v(var["name"], "mean"), v(var["name"], "median"), v(var["name"], "sd"),
-             v(var["name"], "rank")] for n, var in zip(names, items)]
+             v(var["name"], "rank")] for n, var in zip(names, items, strict=True)]
     return (f'![{caption}]({rel}){{#fig-{slug}-priorities fig-alt="{md_attr(alt)}"}}\n\n'
             + md_table(header, rows, _("Validation workshops: priority ratings of each recommendation (1 lowest, "
                                      "{high} highest); rank 1 is the highest mean", high=top),
@@ -294,8 +296,8 @@ def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                              n=lookup(values_doc, f"{base}.valid_n", lang)))
         rows.append(row)
     label = codebook.variable(by)["label"][lang]
-    caption = _("{instrument}: share {top_box} of the valid answers, by {variable}", instrument=codebook.data["label"][lang],
-                top_box=top_box, variable=label.lower())
+    caption = _("{instrument}: share {top_box} of the valid answers, by {variable}",
+                instrument=codebook.data["label"][lang], top_box=top_box, variable=label.lower())
     if any_hidden:
         caption += " " + _("({suppressed}: fewer than {min_cell} respondents, or hidden so that such a cell cannot be "
                            "worked out from the totals)", suppressed=_("suppressed"), min_cell=min_cell)
@@ -335,13 +337,15 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
                      v(f"{base}.women") if has(f"{base}.women") else dash])
     domains = [[config.domain_number(d["key"]), d["name"][lang]] for d in config.tosc["domains"]]
     domain_rows = [[f"{num}. {name}", v(f"domain.{key}.indicators"), v(f"domain.{key}.projects")]
-                   for (num, name), key in zip(domains, config.domain_keys) if has(f"domain.{key}.indicators")]
+                   for (num, name), key in zip(domains, config.domain_keys, strict=True)
+                   if has(f"domain.{key}.indicators")]
     out = md_table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
                                  "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
                  first_width=18, text_columns=2)
     out += "\n" + md_table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows,
                          _("Monitoring indicators of the sampled projects by outcome domain of the Theory of Sustained "
-                           "Change (an indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains", first_width=30)
+                           "Change (an indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains",
+                         first_width=30)
     for agg in config.aggregates:
         aid = agg["id"]
         names, values, labels = [], [], []
@@ -354,14 +358,14 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
         bar_chart(path, names, values, labels, _("Number"))
         most = max(range(len(values)), key=lambda i: (values[i], -i))
         alt = _("Bar chart: {label}, {total} in all, by project. {project} contributes the most ({value}). The table "
-                "that follows gives each project's result.", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"),
-                project=names[most], value=labels[most])
+                "that follows gives each project's result.", label=agg["label"][lang],
+                total=v(f"aggregate.{aid}.total"), project=names[most], value=labels[most])
         rel = figure_ref(path, doc_dir)
         caption = _("{label}: {total} in all, by project", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"))
         out += (f'\n![{caption}]({rel}){{#fig-{iid_slug}-{aid.replace("_", "-")} fig-alt="{md_attr(alt)}"}}\n\n'
                 + _("How no one is counted twice: {statement}", statement=" ".join(agg["statement"][lang].split()))
                 + "\n\n"
-                + md_table([_("Project"), _("Result")], [[n, lab] for n, lab in zip(names, labels)]
+                + md_table([_("Project"), _("Result")], [[n, lab] for n, lab in zip(names, labels, strict=True)]
                          + [[_("Total"), v(f"aggregate.{aid}.total")]],
                          _("{label}: results by project", label=agg["label"][lang]),
                          f"tbl-{iid_slug}-{aid.replace('_', '-')}", first_width=20))
@@ -379,13 +383,14 @@ def as_of(text: str, lang: str) -> str:
     return text
 
 
-def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, clean: "pd.DataFrame", lang: str) -> str:
+def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, clean: pd.DataFrame, lang: str) -> str:
     """The context figures from secondary sources, each with its value, the date it refers to and
     its source (linked when the sheet gives an address), in the sheet's order."""
     _ = translator(lang)
     labels = {c["key"]: c["label"][lang] for c in codebook.variable("figure")["categories"]}
-    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang), md_text(as_of(r["as_of"], lang)),
-             md_link(r["source"], r.get("url", ""))] for r in clean.to_dict("records")]
+    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang),
+             md_text(as_of(r["as_of"], lang)), md_link(r["source"], r.get("url", ""))]
+            for r in clean.to_dict("records")]
     return md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows, _("Context figures and their sources"),
                     f"tbl-{instrument_id.replace('_', '-')}-sources",
                     align=[":" + "-" * 30, "-" * 9 + ":", ":" + "-" * 8, ":" + "-" * 20])

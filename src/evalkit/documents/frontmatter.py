@@ -11,10 +11,18 @@ from babel.dates import format_date, format_interval
 from babel.lists import format_list
 
 from evalkit.core.errors import EvalkitError
-from evalkit.model.evaluation import Evaluation, day_or_month
 from evalkit.core.i18n import babel_locale, translator
+from evalkit.model.evaluation import Evaluation, day_or_month
 
-__all__ = ["CONTENTS_ID", "check_period", "data_collection_period", "front_matter", "provenance_notice", "publication_meta", "publication_note"]
+__all__ = [
+    "CONTENTS_ID",
+    "check_period",
+    "data_collection_period",
+    "front_matter",
+    "provenance_notice",
+    "publication_meta",
+    "publication_note",
+]
 
 #: The block a report's front matter ends with: where the PDF prints its contents and its lists of
 #: tables and figures (evalkit's Lua filter; HTML and Word place their contents themselves).
@@ -43,7 +51,8 @@ def check_period(evaluation: Evaluation, values_doc: dict | None) -> None:
             raise EvalkitError(
                 f"{evaluation.folder / 'evaluation.yaml'}: publication.data_collection: expected a period that "
                 f"holds the activities of the engagement log '{ins['id']}' ({first} to {last}), found "
-                f"{period['start']} to {period['end']}")
+                f"{period['start']} to {period['end']}"
+            )
 
 
 def provenance_notice(evaluation: Evaluation, lang: str) -> str | None:
@@ -68,18 +77,27 @@ def publication_meta(evaluation: Evaluation, lang: str) -> dict:
     kind = _("{type} · {country}", type=pub["type"][lang], country=pub["country"][lang])
     # the running header of PDF and Word pages: short, so no reader takes it for prose
     # prose names the evaluator and funder through {{< meta publication.evaluator >}} / .funder
-    return {**meta, "subtitle": kind, "author": [pub["evaluator"]], "running-header": kind,
-            "prepared-for": _("Prepared for: {funder}", funder=pub["funder"][lang]),
-            "publication": {"evaluator": pub["evaluator"], "funder": pub["funder"][lang]}}
+    return {
+        **meta,
+        "subtitle": kind,
+        "author": [pub["evaluator"]],
+        "running-header": kind,
+        "prepared-for": _("Prepared for: {funder}", funder=pub["funder"][lang]),
+        "publication": {"evaluator": pub["evaluator"], "funder": pub["funder"][lang]},
+    }
 
 
 def _facts(evaluation: Evaluation, lang: str) -> list[str]:
     _ = translator(lang)
     pub = evaluation.data["publication"]
-    facts = [_("Prepared for: {funder}", funder=pub["funder"][lang]),
-             _("Prepared by: {evaluator}", evaluator=pub["evaluator"])]
+    facts = [
+        _("Prepared for: {funder}", funder=pub["funder"][lang]),
+        _("Prepared by: {evaluator}", evaluator=pub["evaluator"]),
+    ]
     if pub.get("lead_evaluators"):
-        facts.append(_("Lead evaluators: {names}", names=format_list(pub["lead_evaluators"], locale=babel_locale(lang))))
+        facts.append(
+            _("Lead evaluators: {names}", names=format_list(pub["lead_evaluators"], locale=babel_locale(lang)))
+        )
     if pub.get("data_collection"):
         facts.append(_("Data collection: {period}", period=data_collection_period(pub["data_collection"], lang)))
     if pub.get("contract"):
@@ -117,5 +135,10 @@ def publication_note(evaluation: Evaluation, lang: str) -> str:
     if not pub:
         return ""
     _ = translator(lang)
-    return (f"# {_('About this evaluation')} {{.unnumbered}}\n\n"
-            + "\n".join(f"- {fact}" for fact in _facts(evaluation, lang)) + "\n\n" + _funding(evaluation, lang) + "\n")
+    return (
+        f"# {_('About this evaluation')} {{.unnumbered}}\n\n"
+        + "\n".join(f"- {fact}" for fact in _facts(evaluation, lang))
+        + "\n\n"
+        + _funding(evaluation, lang)
+        + "\n"
+    )

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 
 from evalkit.core.errors import DataError
-from evalkit.model.evaluation import REMOVED, Codebook, families
 from evalkit.core.i18n import fold
 from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
 from evalkit.intake.families import HOOKS
 from evalkit.intake.readers import RawTable
+from evalkit.model.evaluation import REMOVED, Codebook, families
 
 MAX_LISTED = 20          # problems listed per file before "... and N more"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -149,7 +149,7 @@ def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
         if not names:
             continue
 
-        def score(label: str, code) -> float:
+        def score(label: str, code, names=names) -> float:
             return max(SequenceMatcher(None, label, n).ratio() for n in names[code])
 
         used = {_code_key(v) for v in raw.data[col].dropna().unique()} if col in raw.data.columns else set()
@@ -168,7 +168,7 @@ def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
             if best != code and score(text, best) >= LABEL_MATCH and score(text, best) - score(text, code) >= 0.2:
                 wrong.append(f"{code} = '{label}' reads as the codebook's code {best}")
         if wrong:
-            raw_list = ", ".join(f"{_code_key(c)} = '{l}'" for c, l in labels.items())
+            raw_list = ", ".join(f"{_code_key(c)} = '{label}'" for c, label in labels.items())
             book = ", ".join(f"{c} = '{(e.get('label') or {}).get(next(iter(e.get('label') or {'': ''})), e['key'])}'"
                              for c, e in ((_code_key(e["code"]), e) for e in entries))
             problems.append(f"column {column_label(var)}: the file's value labels do not match the codebook "
@@ -207,10 +207,11 @@ def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = 
     keys = key_strings(df, key)
     for i in np.flatnonzero((keys == "").to_numpy() if len(key) == 1 else
                             (df[key].apply(lambda c: _empty(c, raw)).any(axis=1)).to_numpy()):
-        probs.add(f"{raw.where(int(i))}, column {', '.join(column_label(codebook.variable(k)) for k in key)}: empty key; "
-                  f"expected a value identifying the record")
+        cols = ", ".join(column_label(codebook.variable(k)) for k in key)
+        probs.add(f"{raw.where(int(i))}, column {cols}: empty key; expected a value identifying the record")
     dups = find_duplicates(df, keys)
-    drop, new_ids, dup_problems, applied = resolve(dups, resolutions or [], instrument, raw.file, where, resolutions_file)
+    drop, new_ids, dup_problems, applied = resolve(dups, resolutions or [], instrument, raw.file, where,
+                                                   resolutions_file)
     for p in dup_problems:
         probs.add(p)
     probs.raise_if_any(raw.file)
@@ -265,12 +266,12 @@ def column_label(var: dict) -> str:
 
 def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, where, probs: _Problems,
                     dates: tuple[str, str] | None = None) -> pd.Series:
-    role, name = var["role"], var["name"]
+    role = var["role"]
     col = column_label(var)
     empty = _empty(s, raw)
     required = var.get("required", role not in ("text",))
-    if role in ("category", "rating") and _is_stat(raw) and not pd.api.types.is_numeric_dtype(s) and not empty.all() and (
-            s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # Stata .a-.z
+    if (role in ("category", "rating") and _is_stat(raw) and not pd.api.types.is_numeric_dtype(s) and not empty.all()
+            and s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # .a-.z
         probs.add(f"column {col}: holds text; expected the numeric codes of the codebook (is the variable "
                   f"stored as a string in the {raw.format.upper() if raw.format == 'spss' else 'Stata'} file?)")
         return pd.Series("", index=s.index, dtype=object)
@@ -308,10 +309,12 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         rng = var.get("range", {})
         if "min" in rng:
             for i in np.flatnonzero((num < rng["min"]).to_numpy()):
-                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is below the allowed minimum {rng['min']:g}")
+                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is below the allowed minimum "
+                          f"{rng['min']:g}")
         if "max" in rng:
             for i in np.flatnonzero((num > rng["max"]).to_numpy()):
-                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is above the allowed maximum {rng['max']:g}")
+                probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is above the allowed maximum "
+                          f"{rng['max']:g}")
         if required:
             for i in np.flatnonzero(empty.to_numpy()):
                 probs.add(f"{where(int(i))}, column {col}: empty; expected {kind}")
@@ -335,7 +338,8 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
             outside = ok & ((text < first) | (text > last)).fillna(False)
             for i in np.flatnonzero(outside.to_numpy()):
                 probs.add(f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is outside the plausible dates of the "
-                          f"evaluation; expected a date from {first} to {last} (the publication date in evaluation.yaml)")
+                          f"evaluation; expected a date from {first} to {last} (the publication date in "
+                          f"evaluation.yaml)")
         return text.where(~empty & ~bad, "").astype(object)
     # identifier, text
     text = s.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else
@@ -358,7 +362,8 @@ def _check_declared_missing(raw: RawTable, codebook: Codebook, probs: _Problems)
     for var in codebook.variables("rating"):
         raw_name = var.get("raw_name", var["name"])
         for lo, hi in raw.missing_ranges.get(raw_name, []):
-            probs.add(f"column '{raw_name}': missing range {_show(lo)}-{_show(hi)}; evalkit expects discrete missing codes")
+            probs.add(f"column '{raw_name}': missing range {_show(lo)}-{_show(hi)}; evalkit expects discrete missing "
+                      f"codes")
         if raw.missing_ranges.get(raw_name):
             continue
         want = {_raw_key(c["code"], raw) for c in codebook.scale(var["scale"])["missing"]}
@@ -368,7 +373,8 @@ def _check_declared_missing(raw: RawTable, codebook: Codebook, probs: _Problems)
         if (declared != want) if raw.format == "spss" else not declared <= want:
             def fmt(codes):
                 return ", ".join(sorted(_show(c) for c in codes)) or "none"
-            what = "declared SPSS missing codes are" if raw.format == "spss" else "Stata extended missing values used are"
+            what = ("declared SPSS missing codes are" if raw.format == "spss"
+                    else "Stata extended missing values used are")
             probs.add(f"column '{raw_name}': {what} {fmt(declared)}; the codebook expects {fmt(want)}")
 
 
@@ -384,6 +390,6 @@ def _check_sum(clean: pd.DataFrame, rule: dict, where, probs: _Problems, codeboo
     s = sum(pd.to_numeric(clean[p].where(clean[p] != ""), errors="coerce").fillna(0) for p in parts)
     off = every & t.notna() & ((t - s).abs() > 1e-9)
     for i in np.flatnonzero(off.to_numpy()):
-        probs.add(f"{where(int(i))}, column {label[total]}: {_show(t.iloc[i])} but {' + '.join(label[p] for p in parts)} "
-                  f"= {_show(s.iloc[i])}; "
+        added = " + ".join(label[p] for p in parts)
+        probs.add(f"{where(int(i))}, column {label[total]}: {_show(t.iloc[i])} but {added} = {_show(s.iloc[i])}; "
                   f"expected the total to equal the sum of its parts")

@@ -96,7 +96,7 @@ def resolve(duplicates: list[Duplicate], resolutions: list[dict], instrument: st
         if len(keeps) > 1:
             problems.append(f"key '{d.key}': {len(keeps)} copies are marked 'keep' in {resolutions_file} "
                             f"(data rows {', '.join(str(i + 1) for i in keeps)}); expected at most one")
-    for (k, row), r in mine.items():
+    for k, row in mine:
         if (k, row) in used:
             continue
         if not any(d.key == k for d in duplicates):

@@ -57,7 +57,9 @@ def _read_stat(path: Path, name: str, fmt: str, reader, what: str) -> RawTable:
     try:
         df, meta = reader(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat raises ReadstatError / PyreadstatError with a reason
-        raise DataError(name, [f"cannot be read as {what} ({exc}); the file may be truncated or of another format"]) from None
+        raise DataError(
+            name, [f"cannot be read as {what} ({exc}); the file may be truncated or of another format"]
+        ) from None
     declared: dict[str, set] = {}
     ranges: dict[str, list] = {}
     if fmt == "spss":
@@ -69,7 +71,7 @@ def _read_stat(path: Path, name: str, fmt: str, reader, what: str) -> RawTable:
     else:
         for var, codes in (getattr(meta, "missing_user_values", None) or {}).items():
             declared[var] = set(codes)
-    labels = dict(zip(meta.column_names, meta.column_labels or [None] * len(meta.column_names)))
+    labels = dict(zip(meta.column_names, meta.column_labels or [None] * len(meta.column_names), strict=True))
     return RawTable(name, fmt, df, dict(meta.variable_value_labels or {}), labels, declared, ranges)
 
 
@@ -86,16 +88,26 @@ def _read_csv(path: Path, name: str, encoding: str) -> RawTable:
     if data.startswith(b"\xef\xbb\xbf") and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         data = data[3:]  # a byte-order mark, as Excel writes it
     if b"\x00" in data[:4096] and not encoding.lower().startswith("utf-16"):
-        raise DataError(name, ["the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet "
-                               "(.xlsx), an SPSS/Stata file or another binary file? Export it as CSV"])
+        raise DataError(
+            name,
+            [
+                "the file contains NUL bytes; expected a text (CSV) file — is it a spreadsheet "
+                "(.xlsx), an SPSS/Stata file or another binary file? Export it as CSV"
+            ],
+        )
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        bad = data[exc.start:exc.end].hex()
-        raise DataError(name, [f"line {line}: byte 0x{bad} is not valid {encoding} text; expected {encoding} "
-                               f"(was the file saved in another encoding, such as Windows-1252? Re-save it as "
-                               f"{encoding}, or declare `encoding:` for the instrument)"]) from None
+        line = data[: exc.start].count(b"\n") + 1
+        bad = data[exc.start : exc.end].hex()
+        raise DataError(
+            name,
+            [
+                f"line {line}: byte 0x{bad} is not valid {encoding} text; expected {encoding} "
+                f"(was the file saved in another encoding, such as Windows-1252? Re-save it as "
+                f"{encoding}, or declare `encoding:` for the instrument)"
+            ],
+        ) from None
     if not text.strip():
         raise DataError(name, ["the file is empty; expected a header line and data lines"])
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -119,10 +131,12 @@ def _read_csv(path: Path, name: str, encoding: str) -> RawTable:
         lines.pop()
     if not body:
         problems.append("no data lines after the header; expected one line per record (is the file truncated?)")
-    ragged = [(ln, r) for ln, r in zip(lines, body) if len(r) != len(header)]
+    ragged = [(ln, r) for ln, r in zip(lines, body, strict=True) if len(r) != len(header)]
     for ln, r in ragged[:20]:
-        problems.append(f"line {ln}: {len(r)} field(s); expected {len(header)} as in the header "
-                        f"(is the file truncated, or does a text contain an unquoted comma?)")
+        problems.append(
+            f"line {ln}: {len(r)} field(s); expected {len(header)} as in the header "
+            f"(is the file truncated, or does a text contain an unquoted comma?)"
+        )
     if len(ragged) > 20:
         problems.append(f"... and {len(ragged) - 20} more line(s) with the wrong number of fields")
     if problems:

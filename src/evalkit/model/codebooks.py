@@ -118,8 +118,11 @@ def check_codebook(cb: dict, source: str) -> None:
                     problems.append(f"variables[{v['name']}].recode: 'to' {rc['to']!r} is not a code of the variable "
                                     f"(codes: {', '.join(map(str, codes))})")
         if v["role"] == "rating" and v.get("scale") not in cb.get("scales", {}):
-            problems.append(f"variables[{v['name']}].scale: expected one of {', '.join(cb.get('scales', {})) or 'no scales declared'}, "
-                            f"got {v.get('scale')!r}")
+            problems.append(
+                f"variables[{v['name']}].scale: expected one of "
+                f"{', '.join(cb.get('scales', {})) or 'no scales declared'}, "
+                f"got {v.get('scale')!r}"
+            )
         if v["role"] == "category" and not v.get("categories"):
             problems.append(f"variables[{v['name']}]: a category variable needs 'categories'")
     if problems:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evalkit.core.config import apply_defaults, load_config
-from evalkit.model.evaluation import Evaluation, load_evaluation
 from evalkit.core.i18n import subtag
 from evalkit.core.io import display_path
 from evalkit.core.layout import Layout
+from evalkit.model.evaluation import Evaluation, load_evaluation
 
 
 @dataclass
@@ -21,19 +21,21 @@ class Context:
     evaluation: Evaluation
 
     @classmethod
-    def load(cls, root: str | Path, config: dict | None = None, config_path: str = "config/config.yaml") -> "Context":
+    def load(cls, root: str | Path, config: dict | None = None, config_path: str = "config/config.yaml") -> Context:
         root = Path(root)
         cfg = apply_defaults(dict(config) if config is not None else load_config(root / config_path))
         return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
 
     @classmethod
-    def for_step(cls, root: str | Path, settings: dict) -> "Context":
+    def for_step(cls, root: str | Path, settings: dict) -> Context:
         """The context of one workflow job, holding only the configuration its rule declares
         (``params.config``, a slice of the validated config with its defaults applied): a step that
         reads a setting its rule does not declare fails instead of going stale when it changes.
         The evaluation is loaded from disk; its languages were checked when the run started."""
         settings = dict(settings)
-        return cls(Path(root), settings, load_evaluation(root, settings["evaluation"], list(settings.get("languages", []))))
+        return cls(
+            Path(root), settings, load_evaluation(root, settings["evaluation"], list(settings.get("languages", [])))
+        )
 
     @property
     def layout(self) -> Layout:
@@ -61,17 +63,23 @@ class Context:
         found = {}
         for tag in self.config["languages"]:
             folder = self.evaluation.report_dir() / subtag(tag)
-            found[tag] = sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.qmd")
-                                if not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts))
+            found[tag] = sorted(
+                p.relative_to(folder).with_suffix("").as_posix()
+                for p in folder.rglob("*.qmd")
+                if not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts)
+            )
         primary = self.config["languages"][0]
         problems = []
         for tag, docs in found.items():
             missing, extra = sorted(set(found[primary]) - set(docs)), sorted(set(docs) - set(found[primary]))
-            parts = ([f"missing {', '.join(missing)}"] if missing else []) + \
-                    ([f"has {', '.join(extra)} that {subtag(primary)}/ lacks"] if extra else [])
+            parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+                [f"has {', '.join(extra)} that {subtag(primary)}/ lacks"] if extra else []
+            )
             if parts:
-                problems.append(f"{self.rel(self.evaluation.report_dir() / subtag(tag))}: {'; '.join(parts)} "
-                                f"(every language publishes the same documents)")
+                problems.append(
+                    f"{self.rel(self.evaluation.report_dir() / subtag(tag))}: {'; '.join(parts)} "
+                    f"(every language publishes the same documents)"
+                )
         if not found[primary]:
             problems.append(f"{self.rel(self.evaluation.report_dir() / subtag(primary))}: no .qmd document")
         if problems:
@@ -96,5 +104,3 @@ KIND_TABLES = {
 def analysis_tables(ctx: Context) -> dict[str, list[str]]:
     """instrument -> names of its results tables."""
     return {i["id"]: KIND_TABLES[i["kind"]] for i in ctx.evaluation.instruments}
-
-

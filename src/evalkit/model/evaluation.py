@@ -153,9 +153,12 @@ def _check_publication(pub: dict) -> list[str]:
             problems.append(f"publication.data_collection.{key}: expected a real day (YYYY-MM-DD) or month "
                             f"(YYYY-MM), found '{period[key]}'")
     first, last = str(period.get("start", "")), str(period.get("end", ""))
-    if len(bounds) == 2 and (first[:7] > last[:7] or (len(first) > 7 and len(last) > 7 and bounds["start"] > bounds["end"])):
-        problems.append(f"publication.data_collection: expected the start ({period['start']}) no later than the end "
-                        f"({period['end']})")
+    days = len(first) > 7 and len(last) > 7
+    if len(bounds) == 2 and (first[:7] > last[:7] or (days and bounds["start"] > bounds["end"])):
+        problems.append(
+            f"publication.data_collection: expected the start ({period['start']}) no later than the end "
+            f"({period['end']})"
+        )
     return problems
 
 
@@ -167,10 +170,13 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     rel = str(path.relative_to(root))
     if not path.exists():
         available = sorted(p.parent.name for p in (root / "config" / "evaluations").glob("*/evaluation.yaml"))
-        raise ConfigError("config/config.yaml", [
-            f"key 'evaluation' names '{evaluation_id}', but {rel} does not exist; "
-            f"available evaluations: {', '.join(available) or 'none'}"
-        ])
+        raise ConfigError(
+            "config/config.yaml",
+            [
+                f"key 'evaluation' names '{evaluation_id}', but {rel} does not exist; "
+                f"available evaluations: {', '.join(available) or 'none'}"
+            ],
+        )
     data = load_yaml(path)
     validate(data, load_schema("evaluation.schema.yaml"), rel)
     problems: list[str] = []
@@ -179,8 +185,11 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     check_languages(data, languages, "", problems)
     check_texts(data, problems)
     pub = data.get("publication") or {}
-    for place, text in [("publication.evaluator", pub.get("evaluator")), ("publication.contract", pub.get("contract")),
-                        *((f"publication.lead_evaluators[{i}]", n) for i, n in enumerate(pub.get("lead_evaluators", [])))]:
+    for place, text in [
+        ("publication.evaluator", pub.get("evaluator")),
+        ("publication.contract", pub.get("contract")),
+        *((f"publication.lead_evaluators[{i}]", n) for i, n in enumerate(pub.get("lead_evaluators", []))),
+    ]:
         problem = markup_problem(text) if text is not None else None
         if problem:
             problems.append(f"{place}: {problem}")
@@ -210,4 +219,3 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     if problems:
         raise ConfigError(rel, problems)
     return Evaluation(root=root, folder=folder, data=data, codebooks=codebooks)
-

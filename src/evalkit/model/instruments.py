@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from evalkit.core.config import dotted, load_schema
@@ -51,7 +51,7 @@ class FamilySpec:
         return copy.deepcopy(self.data.get(key, default))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _families() -> dict:
     return load_schema("families.yaml")
 
@@ -148,14 +148,17 @@ def check_family(ins: dict, cb: dict, source: str) -> None:
     if fam.get("needs_rating") and not any(v["role"] == "rating" for v in cb["variables"]):
         problems.append(f"variables: a {ins['kind']} needs at least one rating variable")
     if fam.get("one_scale"):
-        scales = {}
+        scales: dict[str | None, list[str]] = {}
         for v in cb["variables"]:
             if v["role"] == "rating":
                 scales.setdefault(v.get("scale"), []).append(v["name"])
         if len(scales) > 1:
-            problems.append(f"variables: the rated items of one {fam.label} must share one scale ({fam.get('one_scale')}); "
-                            "found " + "; ".join(f"scale '{k}' for {', '.join(names)}" for k, names in scales.items())
-                            + ". Put items on another scale in an instrument of their own")
+            problems.append(
+                f"variables: the rated items of one {fam.label} must share one scale ({fam.get('one_scale')}); "
+                "found "
+                + "; ".join(f"scale '{k}' for {', '.join(names)}" for k, names in scales.items())
+                + ". Put items on another scale in an instrument of their own"
+            )
     for f in ins.get("files", []):
         for name in f.get("set", {}):
             if name not in by_name:
@@ -167,8 +170,12 @@ def check_family(ins: dict, cb: dict, source: str) -> None:
 def entity_variables() -> set[str]:
     """The variables whose categories name things of the world (`entity: true` in families.yaml: a
     project, a stakeholder type, a state). A unit or an answer may be worded for its instrument."""
-    return {name for fam in _families().values() for name, spec in (fam.get("variables") or {}).items()
-            if spec.get("entity")}
+    return {
+        name
+        for fam in _families().values()
+        for name, spec in (fam.get("variables") or {}).items()
+        if spec.get("entity")
+    }
 
 
 def same_names(codebooks: dict[str, Codebook], languages: list[str]) -> list[str]:
@@ -184,7 +191,9 @@ def same_names(codebooks: dict[str, Codebook], languages: list[str]) -> list[str
                     label = c.get("label", {}).get(lang)
                     first = seen.setdefault((var["name"], c["key"], lang), (label, cb.source))
                     if label is not None and first[0] is not None and label != first[0]:
-                        problems.append(f"{cb.source}: variable '{var['name']}', category '{c['key']}', {lang}: "
-                                        f"'{label}' but {first[1]} names it '{first[0]}'; expected one name "
-                                        f"wherever it is used")
+                        problems.append(
+                            f"{cb.source}: variable '{var['name']}', category '{c['key']}', {lang}: "
+                            f"'{label}' but {first[1]} names it '{first[0]}'; expected one name "
+                            f"wherever it is used"
+                        )
     return problems

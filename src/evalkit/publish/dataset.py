@@ -21,10 +21,10 @@ import pandas as pd
 import pyreadstat
 
 from evalkit.analysis.disclosure import SUPPRESSED, release_microdata
-from evalkit.model.evaluation import Codebook
-from evalkit.render.htmlpage import page, stylesheet, table_region
 from evalkit.core.i18n import translator
 from evalkit.core.io import atomic_write_bytes, atomic_write_text
+from evalkit.model.evaluation import Codebook
+from evalkit.render.htmlpage import page, stylesheet, table_region
 
 SUPPRESSED_CODE = 99          # SPSS: user-missing code of a suppressed quasi-identifier
 SUPPRESSED_STATA = "s"        # Stata: extended missing value .s
@@ -37,7 +37,7 @@ def _categories(var: dict, codebook: Codebook) -> list[dict]:
 
 
 def build_dataset(clean: pd.DataFrame, codebook: Codebook, instrument_id: str, k: int, languages: list[str],
-                  l: int):
+                  l: int):  # noqa: E741 (l-diversity's own name, as privacy.l in the config)
     """The de-identified table (codes), its variables, and the disclosure report."""
     variables = codebook.published_variables()
     names = [v["name"] for v in variables]
@@ -104,7 +104,7 @@ def _coded(data: pd.DataFrame, variables: list[dict], codebook: Codebook, fmt: s
                 miss_codes[SUPPRESSED] = sup
                 labels[sup] = suppressed_label(languages)
             mapping = {**to_code, **miss_codes}
-            values = col.map(lambda k: mapping.get(k, np.nan) if k != "" or SUPPRESSED in mapping else np.nan)
+            values = col.map(lambda k, m=mapping: m.get(k, np.nan) if k != "" or SUPPRESSED in m else np.nan)
             if fmt == "stata" and any(isinstance(c, str) for c in miss_codes.values()):
                 values = values.astype(object)
                 stata_missing[name] = sorted(c for c in miss_codes.values() if isinstance(c, str))
@@ -282,37 +282,88 @@ def write_codebook_html(datasets: list[dict], path: Path, languages: list[str], 
             parts.append("<p>" + e(_("Files: ")) + files + ". " + e(_(
                 "{records} records. Labels in the SPSS and Stata files are in {language}.",
                 records=rep["records"], language=primary)) + "</p>\n")
-            parts.append("<p>" + e(_("In the CSV files, a text that begins with =, +, -, @, a tab or a carriage return "
-                                     "starts with an apostrophe, so that spreadsheets do not run it as a formula.")) + "</p>\n")
-            table_caption = _('Variables and codes of {name}', name=cb.data['label'][lang])
-            table = [f"<table>\n<caption>{e(table_caption)}</caption>\n"
-                     f"<thead><tr><th scope=\"col\">{e(_('Variable'))}</th><th scope=\"col\">{e(_('Label'))}</th>"
-                     f"<th scope=\"col\">{e(_('Type'))}</th><th scope=\"col\">{e(_('Codes'))}</th></tr></thead>\n<tbody>\n"]
+            parts.append("<p>" + e(_("In the CSV files, a text that begins with =, +, -, @, a tab or a carriage "
+                                     "return starts with an apostrophe, so that spreadsheets do not run it as a "
+                                     "formula.")) + "</p>\n")
+            table_caption = _("Variables and codes of {name}", name=cb.data["label"][lang])
+            table = [
+                f"<table>\n<caption>{e(table_caption)}</caption>\n"
+                f'<thead><tr><th scope="col">{e(_("Variable"))}</th><th scope="col">{e(_("Label"))}</th>'
+                f'<th scope="col">{e(_("Type"))}</th><th scope="col">{e(_("Codes"))}</th></tr></thead>\n<tbody>\n'
+            ]
             for var in ds["variables"]:
                 codes = [r for r in ds["rows"] if r["variable"] == var["name"] and r["value"] != ""]
                 code_txt = "<br>".join(
                     e(f"{r['value']} = {r[f'value_label_{lang}']}") + (e(" " + _("(missing)")) if r["missing"] else "")
-                    for r in codes)
-                table.append(f"<tr><th scope=\"row\"><code>{e(var['name'])}</code></th><td>{e(var['label'][lang])}</td>"
-                             f"<td>{e(_(var['role']))}</td><td>{code_txt}</td></tr>\n")
+                    for r in codes
+                )
+                table.append(
+                    f'<tr><th scope="row"><code>{e(var["name"])}</code></th><td>{e(var["label"][lang])}</td>'
+                    f"<td>{e(_(var['role']))}</td><td>{code_txt}</td></tr>\n"
+                )
             table.append("</tbody>\n</table>\n")
             parts.append(table_region(table_caption, "".join(table)))
-            parts.append(f"<{'h3' if n == 0 else 'h4'}>{e(_('Disclosure control'))}</{'h3' if n == 0 else 'h4'}>\n<ul>\n")
+            parts.append(
+                f"<{'h3' if n == 0 else 'h4'}>{e(_('Disclosure control'))}</{'h3' if n == 0 else 'h4'}>\n<ul>\n"
+            )
             parts.append("<li>" + e(_("Removed: {names}.", names=", ".join(rep["removed"]) or "—")) + "</li>\n")
-            parts.append("<li>" + e(_("The respondent id {name} is replaced by a new sequential id.", name=rep["id_replaced"])) + "</li>\n")
+            parts.append(
+                "<li>"
+                + e(_("The respondent id {name} is replaced by a new sequential id.", name=rep["id_replaced"]))
+                + "</li>\n"
+            )
             for g in rep["generalized"]:
-                parts.append("<li>" + e(_("{variable} is recoded into broader groups: {reason}",
-                                          variable=g["variable"], reason=g["reason"][lang])) + "</li>\n")
+                parts.append(
+                    "<li>"
+                    + e(
+                        _(
+                            "{variable} is recoded into broader groups: {reason}",
+                            variable=g["variable"],
+                            reason=g["reason"][lang],
+                        )
+                    )
+                    + "</li>\n"
+                )
             for var, count in rep["suppressed"].items():
-                parts.append("<li>" + e(_("{variable}: {count} value(s) suppressed (code {code}).",
-                                          variable=var, count=count, code=SUPPRESSED_CODE)) + "</li>\n")
-            parts.append("<li>" + e(_(
-                "k-anonymity on {qis}: every combination is shared by at least {smallest} records (required: {k}).",
-                qis=", ".join(rep["quasi_identifiers"]) or "—", smallest=rep["smallest_class"], k=rep["k"])) + "</li>\n")
+                parts.append(
+                    "<li>"
+                    + e(
+                        _(
+                            "{variable}: {count} value(s) suppressed (code {code}).",
+                            variable=var,
+                            count=count,
+                            code=SUPPRESSED_CODE,
+                        )
+                    )
+                    + "</li>\n"
+                )
+            parts.append(
+                "<li>"
+                + e(
+                    _(
+                        "k-anonymity on {qis}: every combination is shared by at least {smallest} records "
+                        "(required: {k}).",
+                        qis=", ".join(rep["quasi_identifiers"]) or "—",
+                        smallest=rep["smallest_class"],
+                        k=rep["k"],
+                    )
+                )
+                + "</li>\n"
+            )
             if rep["fewest_distinct_answers"] is not None:
-                parts.append("<li>" + e(_(
-                    "l-diversity: within each combination, every rated item has at least {fewest} different answers "
-                    "(required: {l}).", fewest=rep["fewest_distinct_answers"], l=rep["l"])) + "</li>\n")
+                parts.append(
+                    "<li>"
+                    + e(
+                        _(
+                            "l-diversity: within each combination, every rated item has at least {fewest} "
+                            "different answers "
+                            "(required: {l}).",
+                            fewest=rep["fewest_distinct_answers"],
+                            l=rep["l"],
+                        )
+                    )
+                    + "</li>\n"
+                )
             parts.append("</ul>\n")
         parts.append("</section>\n")
     atomic_write_text(path, page(primary, codebook_title(title, primary), "".join(parts), stylesheet("70rem")))

@@ -346,11 +346,11 @@ class Changes:
         return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _meta(d: "Draft") -> dict:
+def _meta(d: Draft) -> dict:
     return {"name": d.name, "date": d.date, "commit": d.commit, "final": d.final, "evaluation": d.evaluation}
 
 
-def compare_drafts(old: "Draft", new: "Draft") -> Changes:
+def compare_drafts(old: Draft, new: Draft) -> Changes:
     """Everything that changed from `old` to `new`, in the languages both drafts have."""
     languages = [lang for lang in new.languages if lang in old.languages]
     ch = Changes(_meta(old), _meta(new), languages)

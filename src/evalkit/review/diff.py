@@ -109,7 +109,7 @@ def align(old: Sequence[Any], new: Sequence[Any], words: Callable[[Any], list[st
     sm = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag == "equal":
-            ops += [("equal", old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2))]
+            ops += [("equal", old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
         else:
             ops += _pair(old[i1:i2], new[j1:j2], words, pairable)
     return ops

@@ -26,8 +26,16 @@ from evalkit.review.comments import check_comments, comments_path, load_comments
 from evalkit.review.prose import section_titles
 from evalkit.review.redline_docx import redline_docx
 from evalkit.review.report import render_html
-from evalkit.review.snapshot import (Draft, DraftError, build_files, check_date, check_name, current_registry,
-                                     read_body, write_draft)
+from evalkit.review.snapshot import (
+    Draft,
+    DraftError,
+    build_files,
+    check_date,
+    check_name,
+    current_registry,
+    read_body,
+    write_draft,
+)
 
 
 def take_draft(ctx, name: str, date: str | None = None, final: bool = False, replace: bool = False) -> Path:

@@ -185,7 +185,7 @@ class _Reader:
             else:
                 (start, number_style, delim), items = c
                 markers = [_list_marker(start + k, number_style["t"], delim["t"]) for k in range(len(items))]
-            for marker, item in zip(markers, items):
+            for marker, item in zip(markers, items, strict=True):
                 sub = self.blocks(item, "ListParagraph", indent + 1)
                 if sub and isinstance(sub[0], TextBlock) and sub[0].indent == indent + 1:
                     first = sub[0]

@@ -16,7 +16,8 @@ from evalkit.core.i18n import babel_locale, translator
 from evalkit.render.htmlpage import BACKGROUND, TEXT_COLOR, page, stylesheet, table_region
 from evalkit.review.changes import REGISTRY_KINDS, Changes
 from evalkit.review.prose import PARAGRAPH_BREAK
-from evalkit.values.store import display as value_display, round_half_up
+from evalkit.values.store import display as value_display
+from evalkit.values.store import round_half_up
 
 #: Text markers around insertions and deletions (visible, so colour is never the only cue).
 INS_OPEN, INS_CLOSE = "[+\u00a0", "\u00a0+]"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evalkit.model.context import Context
 from evalkit.core.errors import EvalkitError
 from evalkit.core.io import atomic_write_text
+from evalkit.model.context import Context
 from evalkit.steps.common import copy_file
 from evalkit.steps.render import document_title
 
@@ -32,8 +32,8 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
     from evalkit.checks.accessibility import AccessibilityGateError, run_gate
-    from evalkit.publish.dataset import codebook_title
     from evalkit.documents.frontmatter import provenance_notice
+    from evalkit.publish.dataset import codebook_title
 
     primary = ctx.config["languages"][0]
     documents = []
@@ -60,7 +60,9 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
         result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"])
     except AccessibilityGateError as exc:
         copy_file(report_path, failed_copy)
-        raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
+        raise GateFailed(
+            f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}"
+        ) from None
     failed_copy.unlink(missing_ok=True)
     if environment_path is not None:
         write_environment(ctx, result.get("axe_version"), environment_path)
@@ -86,11 +88,28 @@ def tool_versions(ctx: Context, axe_version: str | None) -> dict:
         browser = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
     except OSError:
         browser = None
-    return {"python_packages": {p: version(p) for p in ("evalkit", "snakemake", "pandas", "pyreadstat", "statsmodels",
-                                                      "babel", "matplotlib", "typst", "pypandoc-binary", "playwright",
-                                                      "outloud")},
-            "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version,
-            "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt")}
+    return {
+        "python_packages": {
+            p: version(p)
+            for p in (
+                "evalkit",
+                "snakemake",
+                "pandas",
+                "pyreadstat",
+                "statsmodels",
+                "babel",
+                "matplotlib",
+                "typst",
+                "pypandoc-binary",
+                "playwright",
+                "outloud",
+            )
+        },
+        "pandoc": pypandoc.get_pandoc_version(),
+        "chromium": browser,
+        "axe_core": axe_version,
+        "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt"),
+    }
 
 
 def debian_packages(pins: Path) -> dict:
@@ -106,20 +125,31 @@ def debian_packages(pins: Path) -> dict:
             continue
         pkg, pinned = line.split("=", 1)
         try:
-            proc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60)
+            proc = subprocess.run(
+                ["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60
+            )
             installed = proc.stdout.strip() if proc.returncode == 0 else None
         except OSError:
             installed = None
         entry = {"pinned": pinned, "installed": installed or None}
         if installed != pinned:
-            entry["warning"] = (f"{pkg} {installed} is used instead of the pinned {pinned}" if installed
-                                else f"{pkg} is not installed as a Debian package (pinned {pinned})")
+            entry["warning"] = (
+                f"{pkg} {installed} is used instead of the pinned {pinned}"
+                if installed
+                else f"{pkg} is not installed as a Debian package (pinned {pinned})"
+            )
         out[pkg] = entry
     return out
 
 
-def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str | Path, environment_path: str | Path,
-                         conformance_json: str | Path, conformance_html: str | Path) -> dict:
+def report_accessibility(
+    ctx: Context,
+    parts: list[str | Path],
+    report_path: str | Path,
+    environment_path: str | Path,
+    conformance_json: str | Path,
+    conformance_html: str | Path,
+) -> dict:
     """Merge the parts' gate reports, record the tools, and write the Section 508 conformance report,
     whose page then passes the gate's HTML checks itself (it fails the rule otherwise)."""
     from evalkit.checks.accessibility import AccessibilityGateError, check_html, open_browser
@@ -127,12 +157,17 @@ def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str
 
     report = merge_checks("accessibility", parts, report_path)
     versions = write_environment(ctx, report.get("axe_version"), environment_path)
-    write_conformance(report, conformance_json, conformance_html,
-                      {"chromium": versions["chromium"], "evalkit": versions["python_packages"]["evalkit"]})
+    write_conformance(
+        report,
+        conformance_json,
+        conformance_html,
+        {"chromium": versions["chromium"], "evalkit": versions["python_packages"]["evalkit"]},
+    )
     acc = ctx.config["accessibility"]
     with open_browser(acc["chromium"]) as browser:
-        findings = check_html(conformance_html, "en-US", "Section 508 conformance report", browser,
-                              axe_tags=tuple(acc["axe_tags"]))
+        findings = check_html(
+            conformance_html, "en-US", "Section 508 conformance report", browser, axe_tags=tuple(acc["axe_tags"])
+        )
     if findings:
         raise AccessibilityGateError(findings, conformance_html)
     return report

@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from evalkit.core.errors import EvalkitError
 from evalkit.model.context import Context

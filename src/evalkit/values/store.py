@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from babel import Locale
@@ -111,7 +112,7 @@ class ValueStore:
     def check_ids(self) -> None:
         """No id may be a prefix of another (``a.b`` and ``a.b.c``): documents look ids up as paths."""
         ids = sorted(self.values)
-        for a, b in zip(ids, ids[1:]):
+        for a, b in pairwise(ids):
             if b.startswith(a + "."):
                 raise ValueError(f"value id {a!r} is also the start of {b!r}; ids must form a tree")
 
