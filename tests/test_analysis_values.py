@@ -8,7 +8,7 @@ import json
 import pytest
 
 from evalkit.documents.fragments import report_metadata
-from evalkit.model.context import analysis_tables
+from evalkit.families import analysis_tables
 from evalkit.steps.analysis import compute_values
 
 
@@ -25,7 +25,7 @@ def d(doc, vid, lang="en-US"):
 
 def test_every_results_table_is_written(built):
     ctx, _, out = built
-    for iid, names in analysis_tables(ctx).items():
+    for iid, names in analysis_tables(ctx.evaluation.instruments).items():
         for name in names:
             assert (out / "tables" / f"{iid}-{name}.csv").stat().st_size > 0
 

@@ -162,9 +162,9 @@ def clean_tables(instruments=None):
 
 
 def analysis_table_files():
-    from evalkit.model.context import analysis_tables
+    from evalkit.families import analysis_tables
 
-    return [LAYOUT.table(iid, name) for iid, names in analysis_tables(CTX).items() for name in names]
+    return [LAYOUT.table(iid, name) for iid, names in analysis_tables(EVAL.instruments).items() for name in names]
 
 
 def content_checked(lang):

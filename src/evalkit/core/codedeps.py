@@ -26,7 +26,7 @@ from pathlib import Path
 PACKAGE = "evalkit"
 SCHEMAS = Path("workflow") / "schemas"
 CACHE = Path(".snakemake") / "evalkit-codedeps.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 FILE_NAME = re.compile(r"[\w.-]{1,100}\.\w{1,10}")  # a string constant that may name a data file
 
 # Data files that a module reads under a name its source does not spell out, by module, relative to
@@ -34,6 +34,16 @@ FILE_NAME = re.compile(r"[\w.-]{1,100}\.\w{1,10}")  # a string constant that may
 RESOURCES = {
     "evalkit.core.i18n": ["src/evalkit/locale/*/LC_MESSAGES/*.po"],
 }
+# Packages that find their modules at run time (a registry that imports every module it holds, as
+# evalkit.families does): importing the package depends on all of them. A module of such a package
+# that defines one (`FAMILY = ...`) holds hooks for several stages (a family's analysis and its
+# fragments): what a hook imports inside
+# it counts only for the steps that call that hook, which they declare in a module constant
+# `FAMILY_HOOKS = ("analyze",)`. A hook's helpers (top-level functions of the module it names) count
+# with it.
+DISCOVERS = {"evalkit.families"}
+HOOKS_CONSTANT = "FAMILY_HOOKS"
+REGISTERED = "FAMILY"
 
 
 @cache
@@ -86,55 +96,100 @@ def _cache(root: Path) -> _Cache:
     return _Cache(root)
 
 
-def _source_facts(src: Path, module: str, path: Path) -> tuple[list[str], list[str]]:
-    """The imported names and the string constants of one module (from the cache when it is unchanged)."""
+def _source_facts(src: Path, module: str, path: Path) -> dict:
+    """What one module imports (at module level, and by top-level function), the names each function
+    uses, its string constants and the family hooks it declares (from the cache when it is unchanged)."""
     cache = _cache(src.parent)
     stat = path.stat()
     stamp = [stat.st_size, stat.st_mtime_ns]
     entry = cache.entries.get(module)
     if entry and entry.get("stamp") == stamp and entry.get("file") == path.name:
-        return entry["imports"], entry["strings"]
-    found, strings = _parse(module, path)
-    cache.entries[module] = {"stamp": stamp, "file": path.name, "imports": found, "strings": strings}
+        return entry["facts"]
+    facts = _parse(module, path)
+    cache.entries[module] = {"stamp": stamp, "file": path.name, "facts": facts}
     cache.dirty = True
-    return found, strings
+    return facts
 
 
-def _parse(module: str, path: Path) -> tuple[list[str], list[str]]:
+def _imports(node: ast.AST, package: str) -> set[str]:
+    found: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Import):
+            found |= {a.name for a in n.names}
+        elif isinstance(n, ast.ImportFrom):
+            if n.level:
+                parts = package.split(".")
+                base = ".".join(parts[:len(parts) - n.level + 1])
+                target = f"{base}.{n.module}" if n.module else base
+            else:
+                target = n.module or ""
+            found.add(target)
+            found |= {f"{target}.{a.name}" for a in n.names}  # `from . import x` names a module
+    return found
+
+
+def _parse(module: str, path: Path) -> dict:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found: set[str] = set()
-    strings: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                parts = package.split(".")
-                base = ".".join(parts[:len(parts) - node.level + 1])
-                target = f"{base}.{node.module}" if node.module else base
-            else:
-                target = node.module or ""
-            found.add(target)
-            found |= {f"{target}.{a.name}" for a in node.names}  # `from . import x` names a module
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and FILE_NAME.fullmatch(node.value):
-            strings.add(node.value)
-    return sorted(found), sorted(strings)
+    strings = {n.value for n in ast.walk(tree)
+               if isinstance(n, ast.Constant) and isinstance(n.value, str) and FILE_NAME.fullmatch(n.value)}
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    top = set()
+    for n in tree.body:
+        if n.__class__.__name__ not in ("FunctionDef", "AsyncFunctionDef"):
+            top |= _imports(n, package)
+    hooks: list[str] = []
+    for n in tree.body:
+        if (isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == HOOKS_CONSTANT for t in n.targets)
+                and isinstance(n.value, ast.Tuple | ast.List)):
+            hooks = [e.value for e in n.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return {
+        "imports": sorted(top | set().union(*(_imports(f, package) for f in functions.values()))),
+        "top": sorted(top),
+        "functions": {name: {"imports": sorted(_imports(f, package)),
+                             "names": sorted({x.id for x in ast.walk(f) if isinstance(x, ast.Name)} & set(functions))}
+                      for name, f in functions.items()},
+        "strings": sorted(strings),
+        "hooks": hooks,
+        "defines": sorted({t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+                           if isinstance(t, ast.Name) and t.id == REGISTERED}),
+    }
+
+
+def _hook_imports(facts: dict, hooks: frozenset[str] | None) -> set[str]:
+    """A discovered module's imports: its module-level ones, and those of the hooks (None: all of them)
+    with the module's functions they use."""
+    if hooks is None:
+        return set(facts["imports"])
+    funcs = facts["functions"]
+    todo, seen = [h for h in hooks if h in funcs], set()
+    while todo:
+        f = todo.pop()
+        if f not in seen:
+            seen.add(f)
+            todo += funcs[f]["names"]
+    return set(facts["top"]).union(*(funcs[f]["imports"] for f in seen))
 
 
 @cache
-def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
-    """The evalkit modules one module imports, anywhere in its source, and the data files it names."""
+def _scan(src: Path, module: str, hooks: frozenset[str] | None = None) -> tuple[frozenset[str], frozenset[Path]]:
+    """The evalkit modules one module imports, anywhere in its source (for a module of a DISCOVERS
+    package: as far as the `hooks` its callers declared use), and the data files it names."""
     path = _module_file(src, module)
     assert path is not None
-    imported, named = _source_facts(src, module, path)
-    found, strings = set(imported), set(named)
+    facts = _source_facts(src, module, path)
+    discovered = module.rpartition(".")[0] in DISCOVERS and bool(facts["defines"])
+    found = _hook_imports(facts, hooks) if discovered else set(facts["imports"])
+    strings = set(facts["strings"])
     modules = set()
     for name in found:
         if name == PACKAGE or name.startswith(PACKAGE + "."):
             # importing a.b.c runs a/__init__.py and a/b/__init__.py too
             parts = name.split(".")
             modules |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    if module in DISCOVERS:
+        folder = path.parent
+        modules |= {f"{module}.{p.stem}" for p in folder.glob("*.py") if p.name != "__init__.py"}
     modules = {m for m in modules if _module_file(src, m) is not None}
     root = src.parent
     data = {path.parent / s for s in strings & _folder_files(path.parent)}
@@ -146,19 +201,26 @@ def _scan(src: Path, module: str) -> tuple[frozenset[str], frozenset[Path]]:
 def closure(root: str, *modules: str) -> tuple[str, ...]:
     """Every file (relative to `root`) that running `modules` may execute or load."""
     src = Path(root) / "src"
-    seen: set[str] = set()
-    data: set[Path] = set()
-    todo = list(modules)
-    while todo:
-        m = todo.pop()
-        if m in seen:
-            continue
-        if _module_file(src, m) is None:
-            raise ValueError(f"no module {m} under {src}")
-        seen.add(m)
-        imported, loaded = _scan(src, m)
-        data |= loaded
-        todo += sorted(imported - seen)
+    hooks: frozenset[str] = frozenset()
+    while True:  # the hooks the modules declare decide what the discovered modules bring in
+        seen: set[str] = set()
+        data: set[Path] = set()
+        todo = list(modules)
+        while todo:
+            m = todo.pop()
+            if m in seen:
+                continue
+            path = _module_file(src, m)
+            if path is None:
+                raise ValueError(f"no module {m} under {src}")
+            seen.add(m)
+            imported, loaded = _scan(src, m, hooks)
+            data |= loaded
+            todo += sorted(imported - seen)
+        declared = frozenset(h for m in seen for h in _source_facts(src, m, _module_file(src, m))["hooks"])
+        if declared <= hooks:
+            break
+        hooks |= declared
     files = {str(path.relative_to(root)) for m in seen if (path := _module_file(src, m)) is not None}
     files |= {str(p.relative_to(root)) for p in data}
     for owner, patterns in RESOURCES.items():

@@ -85,22 +85,3 @@ class Context:
         if problems:
             raise ConfigError(self.rel(self.evaluation.report_dir()), problems)
         return found[primary]
-
-
-# Results tables each data family's analysis writes to results/tables/<instrument>-<name>.csv
-KIND_TABLES = {
-    "rating_survey": ["ratings"],
-    "engagement_log": ["table2", "itinerary"],
-    "workshop_forms": ["priorities"],
-    "coded_segments": ["convergence"],
-    "indicator_report": ["indicators", "periods"],
-    "outcome_journal": [],
-    "secondary_figures": ["figures"],
-    "document_review": ["documents"],
-    "workshop_schedule": ["schedule"],
-}
-
-
-def analysis_tables(ctx: Context) -> dict[str, list[str]]:
-    """instrument -> names of its results tables."""
-    return {i["id"]: KIND_TABLES[i["kind"]] for i in ctx.evaluation.instruments}

@@ -11,30 +11,21 @@ from evalkit.model.context import Context
 from evalkit.steps.common import _write_table, read_clean
 from evalkit.values.store import load_values
 
+FAMILY_HOOKS = ("references",)  # what this step calls of the data families (evalkit.core.codedeps)
+
 
 def content_references(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Path]):
     """What the registry may point at: value ids, stakeholder types, projects, codes, journal entries."""
     from evalkit.content.integrity import References
+    from evalkit.families import get
+    from evalkit.families.jobs import ReferencesJob
 
     ev = ctx.evaluation
     refs = References(value_ids=set(values_doc["values"]))
     for ins in ev.instruments:
-        cb = ev.codebooks[ins["id"]]
-        names = {v["name"] for v in cb.variables()}
-        if ins["kind"] == "engagement_log" and "stakeholder" in names:
-            refs.stakeholders = {c["key"] for c in cb.variable("stakeholder")["categories"]}
-        elif ins["kind"] == "indicator_report":
-            refs.projects = {c["key"] for c in cb.variable("project")["categories"]}
-        elif ins["kind"] == "coded_segments":
-            segs = read_clean(clean_csvs[ins["id"]])
-            refs.segment_codes = set(segs["code"])
-            refs.segments = {str(r[cb.id_variable]): {"stakeholder": str(r.get("stakeholder", "")),
-                                                      "code": str(r["code"])}
-                             for r in segs.to_dict("records")}
-        elif ins["kind"] == "outcome_journal":
-            refs.journal_entries = set(read_clean(clean_csvs[ins["id"]])[cb.id_variable])
-        elif ins["kind"] == "workshop_forms":
-            refs.priority_items = {v["name"] for v in cb.variables("rating")}
+        family = get(ins["kind"])
+        if family.references is not None:
+            family.references(ReferencesJob(ctx, ins, refs, clean_csvs))
     return refs
 
 

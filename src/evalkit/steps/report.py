@@ -7,28 +7,24 @@ from pathlib import Path
 from evalkit.core.i18n import translator
 from evalkit.core.io import atomic_write_text
 from evalkit.model.context import Context
-from evalkit.steps.common import breakdown_variable, indicator_config, read_clean
+from evalkit.steps.common import indicator_config, read_clean
 from evalkit.steps.content import content_path, content_references, load_content
 from evalkit.values.store import load_values
+
+FAMILY_HOOKS = ("fragments", "value_names")  # what this step calls of the data families (evalkit.core.codedeps)
 
 
 def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_meta: str | Path,
                         fragment_dir: str | Path, figure_dir: str | Path,
                         clean_csvs: dict[str, str | Path] | None = None) -> None:
-    from evalkit.documents.fragments import (
-        breakdown_fragment,
-        dump_yaml,
-        fieldwork_fragment,
-        priorities_fragment,
-        report_metadata,
-        survey_fragment,
-    )
+    from evalkit.documents.fragments import dump_yaml, report_metadata
+    from evalkit.families import get
+    from evalkit.families.jobs import FragmentJob
 
     values_doc = load_values(values_path)
     doc_dir = ctx.report_source(lang).parent
     Path(fragment_dir).mkdir(parents=True, exist_ok=True)
     Path(figure_dir).mkdir(parents=True, exist_ok=True)
-    min_cell = ctx.config["privacy"]["min_cell"]
     figures = Path(figure_dir)
     has_content = content_path(ctx) is not None and clean_csvs is not None
     refs = content_references(ctx, values_doc, clean_csvs) if has_content else None
@@ -39,47 +35,12 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
     item_names = {r["priority"]: f"{n}. {' '.join(r['title'][lang].split())}"
                   for n, r in enumerate(reg.data["recommendations"], start=1)} if reg else {}
     for ins in ctx.evaluation.instruments:
-        if not ins["publish"]:
+        family = get(ins["kind"])
+        if not ins["publish"] or family.fragments is None:
             continue
-        iid, kind = ins["id"], ins["kind"]
-        cb = ctx.evaluation.codebooks[iid]
-        fragments: dict[str, str] = {}
-        if kind == "rating_survey":
-            fragments["ratings"] = survey_fragment(values_doc, iid, cb, lang, figures / f"{iid}-ratings",
-                                                   doc_dir, min_cell)
-            for spec in ctx.evaluation.data.get("analysis", {}).get("breakdowns", []):
-                by = breakdown_variable(spec)
-                if any(v["name"] == by for v in cb.variables()):
-                    fragments[f"by-{by}"] = breakdown_fragment(values_doc, iid, cb, lang, spec, min_cell)
-        elif kind == "engagement_log":
-            fragments["fieldwork"] = fieldwork_fragment(values_doc, iid, cb, lang)
-        elif kind == "workshop_forms":
-            fragments["priorities"] = priorities_fragment(values_doc, iid, cb, lang,
-                                                          figures / f"{iid}-priorities", doc_dir, item_names)
-        elif kind == "indicator_report":
-            fragments["indicators"] = indicators_fragment(values_doc, iid, ctx, lang, figures, doc_dir, project_names)
-        elif kind == "secondary_figures" and clean_csvs is not None:
-            from evalkit.documents.fragments import secondary_fragment
-
-            fragments["sources"] = secondary_fragment(values_doc, iid, cb, read_clean(clean_csvs[iid]), lang)
-        elif kind == "document_review" and clean_csvs is not None:
-            from evalkit.analysis.documents import document_table
-            from evalkit.documents.data_annexes import documents_annex
-
-            fragments["annex"] = documents_annex(values_doc, iid, cb, document_table(read_clean(clean_csvs[iid]), cb),
-                                                 lang)
-        elif kind == "workshop_schedule" and clean_csvs is not None:
-            from evalkit.analysis.workshops import schedule_table
-            from evalkit.documents.data_annexes import workshops_annex
-
-            fragments["annex"] = workshops_annex(values_doc, iid, cb, schedule_table(read_clean(clean_csvs[iid]), cb),
-                                                 ctx.evaluation.data.get("workshop_agenda", []), lang)
-        if kind == "engagement_log":
-            from evalkit.documents.data_annexes import itinerary_annex
-
-            fragments["itinerary"] = itinerary_annex(values_doc, iid, cb, lang)
-        for name, md in fragments.items():
-            atomic_write_text(Path(fragment_dir) / f"{iid}-{name}.md", md)
+        job = FragmentJob(ctx, ins, values_doc, lang, figures, doc_dir, clean_csvs, item_names, project_names)
+        for name, md in family.fragments(job).items():
+            atomic_write_text(Path(fragment_dir) / f"{ins['id']}-{name}.md", md)
     references: dict = {}
     if reg is not None:
         from evalkit.documents.annexes import annexes_fragment, questions_annex
@@ -169,50 +130,12 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
     """Readable names, in one language, of the value ids findings, cases and tables cite: the top-box
     share of survey items (overall and by group), the context figures of the desk review, and
     monitoring indicators and aggregates."""
+    from evalkit.families import get
+    from evalkit.families.jobs import NamesJob
+
     names: dict[str, str] = {}
-    ev = ctx.evaluation
-    for ins in ev.instruments_of("rating_survey"):
-        if not ins["publish"]:
-            continue
-        cb = ev.codebooks[ins["id"]]
-        survey = cb.data["label"][lang]
-        groups = {g["variable"]: {x["key"]: x["label"][lang] for x in g["groups"]} for g in cb.generalizations}
-        for var in cb.variables("rating"):
-            scale = cb.scale(var["scale"])
-            top = scale.get("top_box_label", {}).get(lang, "")
-            item = var.get("short_label", var["label"])[lang]
-            names[f"{ins['id']}.{var['name']}.top_box_share"] = f"{survey}, {item} ({top})"
-            for v in cb.variables("category"):
-                cats = {c["key"]: c["label"][lang] for c in v["categories"]} | groups.get(v["name"], {})
-                for key, label in cats.items():
-                    value_id = f"{ins['id']}.{var['name']}.by_{v['name']}.{key}.top_box_share"
-                    names[value_id] = f"{survey}, {item}, {label} ({top})"
-    for ins in ev.instruments_of("secondary_figures"):
-        # context figures of the desk review: the label of the figure's category
-        cb = ev.codebooks[ins["id"]]
-        for c in cb.variable(cb.id_variable)["categories"]:
-            names[f"{ins['id']}.{c['key']}"] = c["label"][lang]
-    settings = ev.data.get("analysis", {})
-    for ins in ev.instruments_of("indicator_report"):
-        if "indicators" not in settings:
-            continue
-        from evalkit.analysis.indicators import slug
-
-        config = indicator_config(ctx, ins["id"])
-        for (project, code), decl in config.declarations.items():
-            base = f"{ins['id']}.{project}.{slug(code)}"
-            names[f"{base}.total"] = decl["label"][lang]
-            names[f"{base}.total_millions"] = decl["label"][lang] + " (" + translator(lang)("millions") + ")"
-            names[f"{base}.women"] = decl["label"][lang] + " (" + translator(lang)("women") + ")"
-        for agg in config.aggregates:
-            names[f"{ins['id']}.aggregate.{agg['id']}.total"] = agg["label"][lang]
+    for ins in ctx.evaluation.instruments:
+        family = get(ins["kind"])
+        if family.value_names is not None:
+            names |= family.value_names(NamesJob(ctx, ins, lang))
     return names
-
-
-def indicators_fragment(values_doc: dict, iid: str, ctx: Context, lang: str, figures: Path, doc_dir: Path,
-                        project_names: dict[str, str] | None = None) -> str:
-    """The monitoring indicators the evaluation cites (evalkit.documents.fragments.indicator_fragment)."""
-    from evalkit.documents.fragments import indicator_fragment
-
-    return indicator_fragment(values_doc, iid, ctx.evaluation.codebooks[iid], indicator_config(ctx, iid), lang,
-                              figures / f"{iid}-aggregates", doc_dir, project_names)
