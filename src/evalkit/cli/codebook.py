@@ -138,7 +138,7 @@ def _labelled(raw, col: str, lang: str, scales: dict, var: dict, why: dict) -> N
     if _is_rating(labels, missing):
         levels = codes(sorted(valid, key=lambda x: _code(x[0])), "level")
         missing_codes = codes(miss, "missing")
-        shape = ([(c["code"], c["label"][lang]) for c in levels], [(c["code"], c["label"][lang]) for c in missing_codes])
+        shape = tuple([(c["code"], c["label"][lang]) for c in group] for group in (levels, missing_codes))
         scale = next((n for n, (_, sh) in scales.items() if sh == shape), None)
         if scale is None:
             scale = f"{levels[0]['key']}_{levels[-1]['key']}"
