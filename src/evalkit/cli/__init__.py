@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from evalkit.cli import listing
 from evalkit.cli.codebook import export_codebook, mark_proposals, summary
 from evalkit.core.errors import EvalkitError
 from evalkit.core.io import display_path
@@ -57,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="render PDF page N instead (repeatable, e.g. --page 1 --page 17)")
     pv.add_argument("--out", help="output folder (default: results/<evaluation>/previews/)")
     add_draft_parser(sub)
+    listing.add_parsers(sub)
     args = parser.parse_args(argv)
+    if args.command in ("values", "fragments"):
+        return listing.main(args)
     if args.command == "draft":
         return draft_main(args)
     if args.command == "preview":
