@@ -4,6 +4,8 @@ with their labels, and roles and privacy classes proposed for the user to confir
 
 from __future__ import annotations
 
+import shutil
+
 import pandas as pd
 import pyreadstat
 import pytest
@@ -136,3 +138,23 @@ def test_bad_language_tag_is_refused(dta, capsys):
 def test_detect_language():
     assert detect_language(["Respondent name", "Don't know", "No answer"])[0] == "en-US"
     assert detect_language(["Nombre de la persona", "No sabe", "No contestó"])[0] == "es-MX"
+
+
+def test_evaluation_refuses_a_codebook_with_unconfirmed_proposals(tmp_path):
+    from evalkit.core.errors import ConfigError
+    from evalkit.model.evaluation import load_evaluation
+
+    from .conftest import ROOT
+
+    for folder in ("config", "raw"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    cb = tmp_path / "config/evaluations/mexico-auto-2024/codebooks/worker_survey.yaml"
+    text = cb.read_text(encoding="utf-8")
+    assert "    role: identifier\n" in text
+    cb.write_text(text.replace("    role: identifier\n", "    role: identifier  # proposed: confirm\n", 1),
+                  encoding="utf-8")
+    line = text[:text.index("    role: identifier\n")].count("\n") + 1
+    with pytest.raises(ConfigError) as exc:
+        load_evaluation(tmp_path, "mexico-auto-2024", ["en-US", "es-MX"])
+    assert exc.value.problems == [f"line {line}: 'role: identifier' was proposed by evalkit codebook-export and is "
+                                  f"not confirmed; check it and delete the '# proposed: confirm' marker"]

@@ -2,7 +2,8 @@
 template does); the team then completes roles, privacy classes and the other languages' labels.
 
 The exported labels exist only in the language given or detected; loading the evaluation fails, naming each
-label, until every configured language is filled in, so no untranslated codebook slips through.
+label, until every configured language is filled in, and naming each line still marked `# proposed: confirm`,
+so no untranslated or unconfirmed codebook slips through.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ __all__ = ["export_codebook", "main"]
 
 HEADER = """# Starting codebook exported by `evalkit codebook-export` from {file}.
 # Labels are in {lang}. To do before use: confirm every line marked `# proposed: confirm` (roles,
-# privacy classes, scales) and check the other roles (identifier, category, rating, integer,
-# number, date, text) and privacy classes (direct_identifier, free_text, quasi_identifier,
-# confidential_text); then add the label of every other document language. The pipeline refuses
-# the codebook until every label exists in every configured language.
+# privacy classes, scales) and delete the marker; check the other roles (identifier, category,
+# rating, integer, number, date, text) and privacy classes (direct_identifier, free_text,
+# quasi_identifier, confidential_text); then add the label of every other document language. The
+# pipeline refuses the codebook while a marker is left or a label is missing in a configured language.
 """
 
 

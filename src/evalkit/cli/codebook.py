@@ -3,7 +3,8 @@
 The labels are filed under the language the file is in: given with --language, or detected from
 the variable and value labels (`detect_language`). Declared missing codes (SPSS user-missing
 values, Stata extended missing values .a-.z) are kept with their labels. Each variable gets a
-proposed role and privacy class, marked `# proposed: confirm` in the YAML, for the team to confirm:
+proposed role and privacy class, marked `# proposed: confirm` in the YAML, for the team to confirm
+(loading the evaluation refuses a codebook that still carries the marker, naming each line):
 
 - identifier: a text or whole-number column filled in every row whose name says id (id, folio,
   respondent, resp_id, ..._id, clave), with a pattern when all values share one shape; repeated
@@ -26,8 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from evalkit.intake.readers import read_raw
+from evalkit.model.codebooks import PROPOSED
 
-PROPOSED = "# proposed: confirm"
 # Words that occur in survey labels, by language; accented letters count for Spanish.
 STOP_WORDS = {
     "es-MX": {"de", "la", "el", "los", "las", "del", "y", "en", "que", "no", "sí", "si", "por", "con", "para",
