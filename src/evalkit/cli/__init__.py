@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from evalkit.cli import listing
+import evalkit.cli.listing as listing
 from evalkit.cli.codebook import export_codebook, mark_proposals, summary
 from evalkit.core.errors import EvalkitError
 from evalkit.core.io import display_path
