@@ -129,3 +129,11 @@ def test_help(capsys):
             main([command, "--help"])
         assert exc.value.code == 0
         assert "--evaluation ID" in capsys.readouterr().out
+
+
+def test_help_in_spanish(capsys):
+    with pytest.raises(SystemExit):
+        main(["fragments", "--lang", "es", "--help"])
+    out = capsys.readouterr().out
+    assert "Lee results/<evaluation>/report/<lang>/fragments/" in " ".join(out.split())
+    assert "la evaluación (por omisión: evaluation: en config/config.yaml)" in " ".join(out.split())

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="render PDF page N instead (repeatable, e.g. --page 1 --page 17)")
     pv.add_argument("--out", help="output folder (default: results/<evaluation>/previews/)")
     add_draft_parser(sub)
-    listing.add_parsers(sub)
+    listing.add_parsers(sub, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command in ("values", "fragments"):
         return listing.main(args)

@@ -20,21 +20,33 @@ from evalkit.core.i18n import subtag, translator
 from evalkit.values.store import load_values, shown
 
 
-def add_parsers(sub) -> None:
+def help_language(argv: list[str]) -> str:
+    """The language of --help: the --lang given on the command line when it is Spanish (es, es-MX),
+    else English; argparse's own words (usage, options) stay English."""
+    for arg, following in zip(argv, [*argv[1:], ""], strict=True):
+        given = arg.removeprefix("--lang=") if arg.startswith("--lang=") else following if arg == "--lang" else ""
+        if subtag(given) == "es":
+            return "es-MX"
+    return "en-US"
+
+
+def add_parsers(sub, argv: list[str]) -> None:
+    _ = translator(help_language(argv))
     for name, help_, description in (
-        ("values", "list the value ids a document can cite, with their display forms",
-         "Reads results/<evaluation>/values.json (made by the build) and prints one line per value id: the "
-         "id, then its display form in each language (or in --lang), then the shortcode to write in a .qmd."),
-        ("fragments", "list the generated fragments a document can include, per language",
-         "Reads results/<evaluation>/report/<lang>/fragments/ (made by the build) and prints, per language, "
-         "each fragment with the include line to paste into report/<evaluation>/<lang>/*.qmd."),
+        ("values", _("list the value ids a document can cite, with their display forms"),
+         _("Reads results/<evaluation>/values.json (made by the build) and prints one line per value id: the "
+           "id, then its display form in each language (or in --lang), then the shortcode to write in a .qmd.")),
+        ("fragments", _("list the generated fragments a document can include, per language"),
+         _("Reads results/<evaluation>/report/<lang>/fragments/ (made by the build) and prints, per language, "
+           "each fragment with the include line to paste into report/<evaluation>/<lang>/*.qmd.")),
     ):
         p = sub.add_parser(name, help=help_, description=description)
-        p.add_argument("--evaluation", metavar="ID", help="the evaluation (default: evaluation: in config/config.yaml)")
+        p.add_argument("--evaluation", metavar="ID",
+                       help=_("the evaluation (default: evaluation: in config/config.yaml)"))
         p.add_argument("--lang", metavar="LANG",
-                       help="only this language, as a tag or subtag (en-US or en); also the language of the "
-                            "messages (default: every configured language, messages in the first)")
-        p.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+                       help=_("only this language, as a tag or subtag (en-US or en); also the language of the "
+                              "messages (default: every configured language, messages in the first)"))
+        p.add_argument("--root", default=".", help=_("the project folder (default: the current folder)"))
 
 
 def main(args) -> int:
