@@ -128,12 +128,16 @@ def test_codebook_must_declare_what_the_family_needs():
 
 
 def test_export_starting_codebook_from_spss(tmp_path):
-    doc = export_codebook(ROOT / "raw/mexico-auto-2024/post_interview_survey.sav", "spss", "pis", "en-US")
+    doc = export_codebook(ROOT / "raw/mexico-auto-2024/post_interview_survey.sav", "spss", "pis", "en-US")["codebook"]
     by = {v["name"]: v for v in doc["variables"]}
     assert by["gender"]["role"] == "category"
     assert [(c["code"], c["key"]) for c in by["gender"]["categories"]] == [(1, "man"), (2, "woman")]
-    assert by["awareness"]["declared_missing"] == ["8", "9"]
-    assert {c["code"] for c in by["awareness"]["categories"]} == {1, 2, 3, 4}
+    # The SPSS user-missing codes 8 and 9 stay, with their labels, as the missing codes of the scale.
+    assert by["awareness"]["role"] == "rating" and by["awareness"]["scale"] == "low_high"
+    scale = doc["scales"]["low_high"]
+    assert [c["code"] for c in scale["levels"]] == [1, 2, 3, 4]
+    assert [(c["code"], c["label"]) for c in scale["missing"]] == [(8, {"en-US": "Don't know"}),
+                                                                   (9, {"en-US": "No answer"})]
     assert by["full_name"]["label"] == {"en-US": "Respondent name"}
     out = tmp_path / "cb.yaml"
     assert (

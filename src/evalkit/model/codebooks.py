@@ -4,10 +4,23 @@ and the checks of a codebook that the schema cannot express."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from evalkit.core.errors import ConfigError
 
 REMOVED = ("direct_identifier", "free_text")   # privacy classes removed on intake, never published
+PROPOSED = "# proposed: confirm"   # what `evalkit codebook-export` marks a guessed role or privacy class with
+
+
+def unconfirmed_proposals(path: str | Path) -> list[str]:
+    """The lines of a codebook that still carry the `# proposed: confirm` marker of codebook-export:
+    a guess (a role, a privacy class, a scale) that nobody has confirmed yet."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []  # load_yaml names the problem
+    return [f"line {n}: '{line.split('#')[0].strip()}' was proposed by evalkit codebook-export and is not confirmed; "
+            f"check it and delete the '{PROPOSED}' marker" for n, line in enumerate(lines, 1) if PROPOSED in line]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from evalkit.core.config import load_schema, load_yaml, validate
 from evalkit.core.errors import ConfigError
 from evalkit.core.i18n import LANGUAGE_TAG  # noqa: F401  (content imports it from here)
 from evalkit.core.markup import check_texts, markup_problem
-from evalkit.model.codebooks import REMOVED, Codebook, check_codebook  # noqa: F401  (REMOVED: imported from here)
+from evalkit.model.codebooks import REMOVED, Codebook, check_codebook, unconfirmed_proposals  # noqa: F401  (REMOVED: imported from here)
 from evalkit.model.instruments import (  # noqa: F401  (entity_variables, families: imported from here)
     check_family,
     check_family_settings,
@@ -208,7 +208,7 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         cb = load_yaml(cb_path)
         validate(cb, load_schema("codebook.schema.yaml"), cb_rel)
         check_codebook(cb, cb_rel)
-        cb_problems: list[str] = []
+        cb_problems: list[str] = unconfirmed_proposals(cb_path)
         check_languages(cb, languages, "", cb_problems)
         check_texts(cb, cb_problems)
         if cb_problems:

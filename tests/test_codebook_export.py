@@ -1,0 +1,160 @@
+"""`evalkit codebook-export` on Spanish-labelled Stata and SPSS files written here by pyreadstat:
+labels filed under the language detected or given, extended and user-defined missing codes kept
+with their labels, and roles and privacy classes proposed for the user to confirm."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pyreadstat
+import pytest
+import yaml
+
+from evalkit.cli import main
+from evalkit.cli.codebook import detect_language
+from evalkit.core.config import load_schema, validate
+from evalkit.model.codebooks import check_codebook
+
+LABELS = ["Folio de la persona encuestada", "Nombre completo", "Teléfono", "Confianza en el sindicato", "Sexo"]
+SCALE = {1: "Nada", 2: "Poco", 3: "Algo", 4: "Mucho"}
+
+
+def frame(confianza):
+    return pd.DataFrame({
+        "folio": ["F-01", "F-02", "F-03", "F-04"],
+        "nombre": ["María López", "Juan Pérez", "Ana Ruiz", "Luis Gómez"],
+        "tel": ["55 1234 5678", "55 8765 4321", "33 1111 2222", "81 3333 4444"],
+        "confianza": confianza,
+        "sexo": [1, 2, 2, 1],
+    })
+
+
+@pytest.fixture
+def dta(tmp_path):
+    path = tmp_path / "encuesta.dta"
+    pyreadstat.write_dta(frame([1, 4, "a", "b"]), str(path), column_labels=LABELS,
+                         variable_value_labels={"confianza": {**SCALE, "a": "No sabe", "b": "No contestó"},
+                                                "sexo": {1: "Hombre", 2: "Mujer"}},
+                         missing_user_values={"confianza": ["a", "b"]})
+    return path
+
+
+@pytest.fixture
+def sav(tmp_path):
+    path = tmp_path / "encuesta.sav"
+    pyreadstat.write_sav(frame([1.0, 4.0, 8.0, 9.0]), str(path), column_labels=LABELS,
+                         variable_value_labels={"confianza": {**SCALE, 8: "No sabe", 9: "No contestó"},
+                                                "sexo": {1: "Hombre", 2: "Mujer"}},
+                         missing_ranges={"confianza": [8, 9]})
+    return path
+
+
+def export(path, capsys, *extra):
+    assert main(["codebook-export", str(path), "--instrument", "encuesta", *extra]) == 0
+    out, err = capsys.readouterr()
+    doc = yaml.safe_load(out)
+    validate(doc, load_schema("codebook.schema.yaml"), str(path))
+    check_codebook(doc, str(path))
+    return out, err, doc
+
+
+def variables_block(out: str) -> str:
+    return out[out.index("variables:"):]
+
+
+def test_stata_file_keeps_spanish_labels_missing_letters_and_proposes_roles(dta, capsys):
+    out, err, doc = export(dta, capsys)
+    assert "# Labels are in es-MX." in out
+    assert doc["id_variable"] == "folio"
+    assert doc["scales"] == {"nada_mucho": {
+        "levels": [{"code": c, "key": k, "label": {"es-MX": v}}
+                   for (c, v), k in zip(SCALE.items(), ["nada", "poco", "algo", "mucho"], strict=True)],
+        "missing": [{"code": "a", "key": "no_sabe", "label": {"es-MX": "No sabe"}},
+                    {"code": "b", "key": "no_contesto", "label": {"es-MX": "No contestó"}}],
+    }}
+    assert variables_block(out) == """\
+variables:
+- name: folio
+  role: identifier  # proposed: confirm
+  pattern: ^F-[0-9]{2}$  # proposed: confirm
+  label: {es-MX: Folio de la persona encuestada}
+- name: nombre
+  role: text
+  privacy: direct_identifier  # proposed: confirm
+  person_name: true  # proposed: confirm
+  label: {es-MX: Nombre completo}
+- name: tel
+  role: text
+  privacy: direct_identifier  # proposed: confirm
+  label: {es-MX: Teléfono}
+- name: confianza
+  role: rating  # proposed: confirm
+  scale: nada_mucho  # proposed: confirm
+  label: {es-MX: Confianza en el sindicato}
+- name: sexo
+  role: category
+  categories:
+  - code: 1
+    key: hombre
+    label: {es-MX: Hombre}
+  - code: 2
+    key: mujer
+    label: {es-MX: Mujer}
+  label: {es-MX: Sexo}
+"""
+    assert err == """\
+evalkit: labels filed under es-MX (detected: Spanish 17, English 2; give --language TAG to change it)
+evalkit: proposed, to confirm in the codebook (lines marked '# proposed: confirm'):
+  folio: identifier (filled in every row, unique)
+  nombre: direct identifier: people's names (the variable's name)
+  tel: direct identifier: phone numbers
+  confianza: rating on scale nada_mucho (4 ordered levels, missing a, b)
+"""
+
+
+def test_spss_file_keeps_user_missing_codes_with_labels(sav, capsys):
+    out, err, doc = export(sav, capsys)
+    assert doc["scales"]["nada_mucho"]["missing"] == [
+        {"code": 8, "key": "no_sabe", "label": {"es-MX": "No sabe"}},
+        {"code": 9, "key": "no_contesto", "label": {"es-MX": "No contestó"}}]
+    assert [v["role"] for v in doc["variables"]] == ["identifier", "text", "text", "rating", "category"]
+    assert "  confianza: rating on scale nada_mucho (4 ordered levels, missing 8, 9)\n" in err
+
+
+def test_language_given_overrides_detection(dta, capsys):
+    out, err, doc = export(dta, capsys, "--language", "es-ES")
+    assert doc["label"] == {"es-ES": "encuesta"}
+    assert doc["variables"][0]["label"] == {"es-ES": "Folio de la persona encuestada"}
+    assert err.startswith("evalkit: labels filed under es-ES (given; give --language TAG to change it)\n")
+
+
+def test_bad_language_tag_is_refused(dta, capsys):
+    with pytest.raises(SystemExit):
+        main(["codebook-export", str(dta), "--instrument", "e", "--language", "spanish"])
+    assert "expected a language tag such as es-MX or en-US" in capsys.readouterr().err
+
+
+def test_detect_language():
+    assert detect_language(["Respondent name", "Don't know", "No answer"])[0] == "en-US"
+    assert detect_language(["Nombre de la persona", "No sabe", "No contestó"])[0] == "es-MX"
+
+
+def test_evaluation_refuses_a_codebook_with_unconfirmed_proposals(tmp_path):
+    from evalkit.core.errors import ConfigError
+    from evalkit.model.evaluation import load_evaluation
+
+    from .conftest import ROOT
+
+    for folder in ("config", "raw"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    cb = tmp_path / "config/evaluations/mexico-auto-2024/codebooks/worker_survey.yaml"
+    text = cb.read_text(encoding="utf-8")
+    assert "    role: identifier\n" in text
+    cb.write_text(text.replace("    role: identifier\n", "    role: identifier  # proposed: confirm\n", 1),
+                  encoding="utf-8")
+    line = text[:text.index("    role: identifier\n")].count("\n") + 1
+    with pytest.raises(ConfigError) as exc:
+        load_evaluation(tmp_path, "mexico-auto-2024", ["en-US", "es-MX"])
+    assert exc.value.problems == [f"line {line}: 'role: identifier' was proposed by evalkit codebook-export and is "
+                                  f"not confirmed; check it and delete the '# proposed: confirm' marker"]
