@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from evalkit.core.errors import DataError
-from evalkit.model.evaluation import REMOVED, Codebook
 from evalkit.intake.readers import RawTable
+from evalkit.model.evaluation import REMOVED, Codebook
 
 MAX_LISTED = 20          # problems listed per file before "... and N more"
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

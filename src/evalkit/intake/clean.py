@@ -18,13 +18,25 @@ import numpy as np
 import pandas as pd
 
 from evalkit.core.errors import DataError
-from evalkit.model.evaluation import REMOVED, Codebook, families
-from evalkit.intake.checks import (DATE, MAX_LISTED, Routed, _Problems, _check_declared_missing,  # noqa: F401
-                                   _check_sum, _check_variable, _empty, _is_stat, _raw_key, _show, column_label)
+from evalkit.intake.checks import (  # noqa: F401
+    DATE,
+    MAX_LISTED,
+    Routed,
+    _check_declared_missing,
+    _check_sum,
+    _check_variable,
+    _empty,
+    _is_stat,
+    _Problems,
+    _raw_key,
+    _show,
+    column_label,
+)
 from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
 from evalkit.intake.families import HOOKS
 from evalkit.intake.labels import LABEL_MATCH, _code_key, _fold, value_label_problems  # noqa: F401
 from evalkit.intake.readers import RawTable
+from evalkit.model.evaluation import REMOVED, Codebook, families
 
 
 @dataclass

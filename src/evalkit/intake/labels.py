@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from evalkit.core.i18n import fold
-from evalkit.model.evaluation import Codebook
 from evalkit.intake.checks import column_label
 from evalkit.intake.readers import RawTable
+from evalkit.model.evaluation import Codebook
 
 
 def _fold(text) -> str:
