@@ -175,3 +175,80 @@ def test_clean_table_rejects_an_undeclared_column(ctx, tmp_path):
     with pytest.raises(Exception) as exc:
         clean_table(raw, ctx.evaluation.codebooks["engagement_log"], kind="engagement_log")
     assert "column 'Nombre' is not in the codebook" in str(exc.value)
+
+
+def _monitoring_raws(ev, root, edit=None):
+    """The raw monitoring files (read as clean_instrument reads them), `edit` applied to the CSV rows
+    of chosen files first: {file index: function(rows)}."""
+    import csv
+    import io
+    import tempfile
+    from pathlib import Path
+
+    ins = ev.instrument("monitoring")
+    parts, raws = ev.raw_files(ins), []
+    tmp = Path(tempfile.mkdtemp(prefix="evalkit-test-"))
+    for k, part in enumerate(parts):
+        path = root / part["file"]
+        if edit and k in edit:
+            rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+            edit[k](rows)
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(rows)
+            path = tmp / f"{k}.csv"
+            path.write_text(buf.getvalue(), encoding="utf-8")
+        raws.append(read_raw(path, ins["format"], display_name=part["file"]))
+    opts = dict(resolutions=ev.resolutions(), instrument="monitoring", kind=ins["kind"])
+    return parts, raws, opts
+
+
+def _file_by_file(ev, parts, raws, opts):
+    from evalkit.core.errors import DataError
+
+    tables, reports = [], []
+    for part, raw in zip(parts, raws):
+        try:
+            c = clean_table(raw, ev.codebooks["monitoring"], set_values=part["set"], **opts)
+        except DataError as exc:
+            return exc
+        tables.append(c.table)
+        reports.append(c.report)
+    return pd.concat(tables, ignore_index=True), reports
+
+
+def test_files_cleaned_in_one_pass_are_those_cleaned_one_by_one(ctx):
+    from evalkit.intake.clean import clean_tables
+
+    ev = ctx.evaluation
+    parts, raws, opts = _monitoring_raws(ev, ctx.root)
+    assert len(parts) > 1
+    together = clean_tables(raws, ev.codebooks["monitoring"], set_values=[p["set"] for p in parts], **opts)
+    table, reports = _file_by_file(ev, parts, raws, opts)
+    assert together.table.to_csv(index=False) == table.to_csv(index=False)
+    assert together.report["files"] == reports
+
+
+def _set(line, column, value):
+    def edit(rows):
+        rows[line - 1][rows[0].index(column)] = value
+    return edit
+
+
+@pytest.mark.parametrize("edits", [
+    {1: _set(3, "Actual", "many")},                                    # a value problem in the second file
+    {1: _set(3, "Actual", "many"), 3: _set(2, "Unit", "nonsense")},    # the first file with problems raises
+    {2: _set(4, "Actual", "-1"), 0: _set(2, "Reporting period", "")},  # an empty key in the first file
+    {3: lambda rows: rows.append(list(rows[1]))},                      # an unresolved duplicate in the last file
+    {1: lambda rows: rows[0].__setitem__(0, "Code"), 2: _set(3, "Actual", "many")},  # a header problem first
+])
+def test_files_cleaned_in_one_pass_report_the_problems_of_the_first_bad_file(ctx, edits):
+    from evalkit.core.errors import DataError
+    from evalkit.intake.clean import clean_tables
+
+    ev = ctx.evaluation
+    parts, raws, opts = _monitoring_raws(ev, ctx.root, edits)
+    expected = _file_by_file(ev, parts, raws, opts)
+    assert isinstance(expected, DataError)
+    with pytest.raises(DataError) as exc:
+        clean_tables(raws, ev.codebooks["monitoring"], set_values=[p["set"] for p in parts], **opts)
+    assert (exc.value.source, exc.value.problems) == (expected.source, expected.problems)

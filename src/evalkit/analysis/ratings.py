@@ -34,9 +34,10 @@ def rating_distribution(column: pd.Series, scale: dict, confidence_level: float 
     level_keys = [c["key"] for c in scale["levels"]]
     missing_keys = [c["key"] for c in scale["missing"]]
     values = column.fillna("")
-    counts = {k: int((values == k).sum()) for k in level_keys}
-    missing = {k: int((values == k).sum()) for k in missing_keys}
-    missing["system_missing"] = int((values == "").sum())
+    seen = values.value_counts(sort=False)   # one pass over the column, not one per level
+    counts = {k: int(seen.get(k, 0)) for k in level_keys}
+    missing = {k: int(seen.get(k, 0)) for k in missing_keys}
+    missing["system_missing"] = int(seen.get("", 0))
     valid_n = sum(counts.values())
     nonresponse = sum(missing.values())
     if valid_n + nonresponse != len(values):

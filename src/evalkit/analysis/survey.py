@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from evalkit.analysis.disclosure import SUPPRESSED, suppress_cells, suppress_table
@@ -131,12 +132,33 @@ def results_table(instrument_id: str, results: list[RatingResult]) -> pd.DataFra
 
 
 def breakdown(answers: pd.Series, groups: pd.Series, scale: dict, keys: list[str]) -> pd.DataFrame:
-    """Top box and the rest of an item's valid answers per category (rows in the given order)."""
-    valid = answers.isin({c["key"] for c in scale["levels"]})
-    top = answers[valid].isin(scale["top_box"])
-    g = groups[valid]
-    table = pd.DataFrame({"top": top.groupby(g).sum(), "rest": (~top).groupby(g).sum()})
-    return table.reindex(keys, fill_value=0).astype(int)
+    """Top box and the rest of an item's valid answers per category (rows in the given order).
+    Counted on category codes (np.bincount); `groups` may already be categorical with `keys` as its
+    categories (_as_categories), so that a breakdown variable is coded once for all items."""
+    if len(set(keys)) != len(keys):   # categories must be unique: count by value instead
+        valid = answers.isin({c["key"] for c in scale["levels"]})
+        top = answers[valid].isin(scale["top_box"])
+        g = groups[valid]
+        table = pd.DataFrame({"top": top.groupby(g).sum(), "rest": (~top).groupby(g).sum()})
+        return table.reindex(keys, fill_value=0).astype(int)
+    levels = [c["key"] for c in scale["levels"]]
+    levels = list(dict.fromkeys(levels))
+    level = pd.Index(levels, dtype=object).get_indexer(answers.astype(object))   # -1: not a level
+    is_top = np.isin(np.array(levels, dtype=object), list(scale["top_box"]))
+    group = _as_categories(groups, keys).cat.codes.to_numpy()
+    counted = (level >= 0) & (group >= 0)
+    top = counted & is_top[np.where(level >= 0, level, 0)]
+    return pd.DataFrame({"top": np.bincount(group[top], minlength=len(keys)),
+                         "rest": np.bincount(group[counted & ~top], minlength=len(keys))},
+                        index=pd.Index(keys, name=groups.name)).astype(int)
+
+
+def _as_categories(groups: pd.Series, keys: list[str]) -> pd.Series:
+    """`groups` as a categorical series whose categories are `keys` (any other value: no category)."""
+    if isinstance(groups.dtype, pd.CategoricalDtype) and list(groups.cat.categories) == list(keys):
+        return groups
+    codes = pd.Index(list(keys), dtype=object).get_indexer(groups.astype(object))
+    return pd.Series(pd.Categorical.from_codes(codes, categories=keys), index=groups.index, name=groups.name)
 
 
 def add_breakdown_values(
@@ -177,12 +199,15 @@ def add_breakdown_values(
         else:
             keys = [c["key"] for c in codebook.variable(by)["categories"]]
         if in_release and grouped == bool(published_groups):
-            splits.append((by, released[by], keys, True, None))
+            splits.append((by, _as_categories(released[by], keys) if len(set(keys)) == len(keys) else released[by],
+                           keys, True, None))
         else:
             groups = clean[by].map(mapping) if grouped else clean[by]
             if in_release:  # a record whose category the dataset blanks is in no row of a finer table either
                 groups = groups.where(released[by] != SUPPRESSED)
             row_groups = [g["members"] for g in published_groups] if in_release and published_groups else None
+            if len(set(keys)) == len(keys):
+                groups = _as_categories(groups, keys)   # coded once, for every item's breakdown
             splits.append((by, groups, keys, False, row_groups))
     # a group of one category in the microdata publishes that category's cells
     single = {

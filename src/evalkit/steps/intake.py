@@ -17,9 +17,7 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     Also writes the intake report (JSON): rows read and kept per file, renames, recodes, the
     duplicate resolutions applied and the variables removed for privacy.
     """
-    import pandas as pd
-
-    from evalkit.intake.clean import clean_table
+    from evalkit.intake.clean import clean_tables
     from evalkit.intake.duplicates import key_strings
     from evalkit.intake.readers import read_raw
 
@@ -29,18 +27,27 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     resolutions = ev.resolutions()
     res_file = ctx.rel(ev.duplicates_file) if ev.duplicates_file else f"{ctx.rel(ev.folder)}/duplicates.yaml " \
         f"(create it and name it under 'duplicates:' in evaluation.yaml)"
-    tables, reports = [], []
-    for part in ev.raw_files(ins):
-        raw = read_raw(ctx.root / part["file"], ins["format"], display_name=part["file"],
-                       encoding=ins.get("encoding", "utf-8"))
-        cleaned = clean_table(raw, codebook, set_values=part["set"], resolutions=resolutions,
-                              instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"],
-                              dates=(EARLIEST_DATE, ev.data["date"]))
-        cleaned.report["sha256"] = sha256_file(ctx.root / part["file"])
-        tables.append(cleaned.table)
-        reports.append(cleaned.report)
-    clean = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
-    if len(tables) > 1:
+    # Read every file, then clean them together in one vectorised pass (clean_tables), which raises
+    # the problems of the first file that has any, as cleaning file by file would.
+    parts, raws, unreadable = ev.raw_files(ins), [], None
+    for part in parts:
+        try:
+            raws.append(read_raw(ctx.root / part["file"], ins["format"], display_name=part["file"],
+                                 encoding=ins.get("encoding", "utf-8")))
+        except DataError as exc:   # raised after the files before it are cleaned, and pass
+            unreadable = exc
+            break
+    opts = dict(resolutions=resolutions, instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"],
+                dates=(EARLIEST_DATE, ev.data["date"]))
+    if raws:
+        cleaned = clean_tables(raws, codebook, set_values=[p["set"] for p in parts[:len(raws)]], **opts)
+    if unreadable is not None:
+        raise unreadable
+    reports = cleaned.report["files"]
+    for part, report in zip(parts, reports):
+        report["sha256"] = sha256_file(ctx.root / part["file"])
+    clean = cleaned.table
+    if len(parts) > 1:
         keys = key_strings(clean, codebook.key)
         dup = sorted(set(keys[keys.duplicated()]))
         if dup:

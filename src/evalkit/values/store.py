@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
@@ -30,14 +31,20 @@ def round_half_up(x: float, digits: int = 0) -> Decimal:
     return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    """The Babel locale of a language, parsed once (Babel would parse the name on every call)."""
+    return Locale.parse(babel_locale(lang))
+
+
 def display(kind: str, value, lang: str, digits: int = 0) -> str:
     """The display form of a value in a language."""
-    loc = babel_locale(lang)
+    loc = _locale(lang)
     if kind == "count":
         return format_decimal(int(value), locale=loc)
     if kind == "share":
         pct = round_half_up(float(value) * 100, digits) / 100
-        fmt = Locale.parse(loc).percent_formats[None].pattern  # e.g. '#,##0%' or '#,##0\u00a0%'
+        fmt = loc.percent_formats[None].pattern  # e.g. '#,##0%' or '#,##0\u00a0%'
         if digits:
             fmt = re.sub(r"0(?=[^0#,.]*%)", "0." + "0" * digits, fmt, count=1)
         return format_percent(pct, format=fmt, locale=loc, decimal_quantization=False)
@@ -82,6 +89,8 @@ class ValueStore:
     evaluation: str
     languages: list[str]
     values: dict[str, dict] = field(default_factory=dict)
+    # display forms already made: (kind, type, repr of the value, language, digits) -> text
+    _shown: dict = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, vid: str, value, kind: str, source: dict, digits: int = 0, suppressed: bool = False) -> None:
         """Record a value. `suppressed`: a small cell (disclosure control): documents show the word
@@ -103,11 +112,18 @@ class ValueStore:
         self.values[vid] = {
             "value": value,
             "kind": kind,
-            "display": {lang: display(kind, value, lang, digits) for lang in self.languages},
+            "display": {lang: self._display(kind, value, lang, digits) for lang in self.languages},
             "source": source,
         }
         if suppressed:
             self.values[vid]["suppressed"] = True
+
+    def _display(self, kind: str, value, lang: str, digits: int) -> str:
+        """display(), made once per distinct value (many figures repeat: counts, periods)."""
+        key = (kind, type(value), repr(value), lang, digits)
+        if (shown := self._shown.get(key)) is None:
+            shown = self._shown[key] = display(kind, value, lang, digits)
+        return shown
 
     def check_ids(self) -> None:
         """No id may be a prefix of another (``a.b`` and ``a.b.c``): documents look ids up as paths."""
