@@ -31,7 +31,7 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
-    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
+    from evalkit.checks.gate import AccessibilityGateError, run_gate
     from evalkit.publish.dataset import codebook_title
     from evalkit.documents.frontmatter import provenance_notice
 
@@ -122,7 +122,9 @@ def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str
                          conformance_json: str | Path, conformance_html: str | Path) -> dict:
     """Merge the parts' gate reports, record the tools, and write the Section 508 conformance report,
     whose page then passes the gate's HTML checks itself (it fails the rule otherwise)."""
-    from evalkit.checks.accessibility import AccessibilityGateError, check_html, open_browser
+    from evalkit.checks.browser import open_browser
+    from evalkit.checks.gate import AccessibilityGateError
+    from evalkit.checks.html import check_html
     from evalkit.checks.conformance import write_conformance
 
     report = merge_checks("accessibility", parts, report_path)
@@ -142,7 +144,7 @@ def merge_checks(kind: str, parts: list[str | Path], report_path: str | Path) ->
     """One report of the accessibility gate or the privacy scan from the reports of its parts (each
     language's documents, the dataset), so that an edit in one language re-checks only that language."""
     if kind == "accessibility":
-        from evalkit.checks.accessibility import merge_reports
+        from evalkit.checks.gate import merge_reports
     else:
         from evalkit.checks.privacy import merge_reports
     return merge_reports([json.loads(Path(p).read_text(encoding="utf-8")) for p in parts], report_path)
