@@ -21,8 +21,8 @@ from typing import Any
 
 import yaml
 
-from evalkit.render.htmlpage import SCROLL_CSS, table_region
 from evalkit.core.io import atomic_write_text
+from evalkit.render.htmlpage import page, stylesheet, table_region
 
 __all__ = ["LABELS", "STATUSES", "checklists", "conformance", "write_conformance"]
 
@@ -155,12 +155,12 @@ def conformance(gate_report: Mapping[str, Any], environment: Mapping[str, Any] |
 
 # --- the page -------------------------------------------------------------------------------------
 
-_CSS = ("body{font-family:system-ui,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;"
-        "background:#fff;line-height:1.5}table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
-        "th,td{border:1px solid #595959;padding:.25rem .45rem;text-align:left;vertical-align:top}"
-        "thead th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}"
-        ".fail{background:#fde8e8;font-weight:bold}.person{background:#fff4d6}.pass{background:#e6f4ea}"
-        ".n-a{color:#4d4d4d}a{color:#0645ad}td.req{min-width:14rem}tbody th{white-space:nowrap}" + SCROLL_CSS)
+TITLE = "Section 508 conformance report"
+
+# The shared page style, a wider column, tighter tables and the colour of each answer.
+_CSS = stylesheet("80rem", "table{margin:.5rem 0 1.5rem}th,td{padding:.25rem .45rem}"
+                  ".fail{background:#fde8e8;font-weight:bold}.person{background:#fff4d6}.pass{background:#e6f4ea}"
+                  ".n-a{color:#4d4d4d}td.req{min-width:14rem}tbody th{white-space:nowrap}")
 
 
 def _cell(result: Mapping[str, Any] | None) -> str:
@@ -193,10 +193,7 @@ def _page(report: Mapping[str, Any]) -> str:
     docs = report["documents"]
     by_format = {fmt: [d["name"] for d in docs if d["format"] == fmt] for fmt in FORMAT_NAMES}
     verdict = ("No item failed." if report["passed"] else f"{counts['fail']} answer(s) failed: see below.")
-    parts = [('<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="utf-8">\n'
-              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-              "<title>Section 508 conformance report</title>\n"
-              f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n<h1>Section 508 conformance report</h1>\n"),
+    parts = [f"<h1>{escape(TITLE)}</h1>\n",
              f"<p>{escape(verdict)} {len(docs)} documents checked: "
              + ", ".join(f"{len(v)} {FORMAT_NAMES[f]}" for f, v in by_format.items() if v) + ". "
              f"Answers: {counts['pass']} pass, {counts['fail']} fail, {counts['person']} need a person, "
@@ -241,8 +238,8 @@ def _page(report: Mapping[str, Any]) -> str:
         first = next(iter(item["results"].values()))
         parts.append(f"<li><strong>{escape(item['id'])}</strong> ({escape(item['format'])}): "
                      f"{escape('; '.join(first['evidence']) or '—')}</li>\n")
-    parts.append("</ul>\n</main>\n</body>\n</html>\n")
-    return "".join(parts)
+    parts.append("</ul>\n")
+    return page("en-US", TITLE, "".join(parts), _CSS)
 
 
 def write_conformance(gate_report: Mapping[str, Any], json_path: str | Path, html_path: str | Path,
