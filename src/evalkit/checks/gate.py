@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.checks import features, notice, pdfua, tables
-from evalkit.checks.browser import find_axe_js, open_browser
+from evalkit.checks.browser import find_axe_js, find_chromium, open_browser
+from evalkit.checks.cache import ResultCache, document_key, file_identity, package_version
 from evalkit.checks.docx import check_docx
 from evalkit.checks.findings import Finding
 from evalkit.checks.findings import one_line as _one_line
 from evalkit.checks.html import AXE_TAGS, _check_html
 from evalkit.checks.pdf import check_pdf
 from evalkit.core.errors import EvalkitError
-from evalkit.core.io import atomic_write_text
+from evalkit.core.io import atomic_write_text, sha256_file
 
 __all__ = ["FORMATS", "AccessibilityGateError", "merge_reports", "run_gate"]
 
@@ -135,7 +136,8 @@ def _markdown(report: Mapping[str, Any]) -> str:
 
 
 def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
-             axe_tags: tuple[str, ...] | list[str] = AXE_TAGS, chromium: str | None = None) -> dict:
+             axe_tags: tuple[str, ...] | list[str] = AXE_TAGS, chromium: str | None = None,
+             cache: ResultCache | None = None) -> dict:
     """Check every document, write the reports, fail if anything was found.
 
     Args:
@@ -144,10 +146,13 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
             document; entries with the same ``document`` name are formats of
             one document, whose table cells must agree; a ``notice`` must be on
             the document's first page (:mod:`evalkit.checks.notice`). One headless Chromium
-            is shared by all HTML documents and only launched if there are
-            any.
+            is shared by all HTML documents and only launched if one is still
+            to check (not in ``cache``).
         axe_tags: axe-core rule tags to run (default WCAG 2.0/2.1 A and AA).
         chromium: Chromium executable (default: see :func:`find_chromium`).
+        cache: Where each document's result is kept by the hash of all it depends on
+            (:mod:`evalkit.checks.cache`): a document whose key is there is not checked again,
+            and the report is the same. Default: check every document.
         report_path: Where to write the JSON report. A Markdown summary is
             written next to it with the same stem and a ``.md`` suffix. Both
             are written atomically and contain no timestamps, so identical
@@ -171,33 +176,25 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
 
     has_html = any(doc["format"] == "html" for doc in documents)
     axe_js = find_axe_js() if has_html else None
+    tags = tuple(axe_tags)
+    results = cache if cache is not None else ResultCache(None)
+    keys = [_document_key(doc, tags, axe_js, chromium) if results.path_of and Path(doc["path"]).is_file() else None
+            for doc in documents]
+    known = [results.get(key) for key in keys]
     axe_versions: list[str] = []
     checked: list[dict[str, Any]] = []
     with contextlib.ExitStack() as stack:
-        browser = stack.enter_context(open_browser(chromium)) if has_html else None
-        for doc in documents:
-            path, fmt, lang, title = str(doc["path"]), doc["format"], doc["lang"], doc.get("title")
-            evidence: dict[str, Any] = {}
-            if not Path(path).is_file():
-                findings = [Finding(path, "file-missing", "file", f"expected a {fmt} document at {path}, found none")]
-            elif fmt == "html":
-                findings, version, evidence["axe"] = _check_html(path, lang, title, browser, axe_js, tuple(axe_tags))
-                axe_versions.append(version)
-            elif fmt == "pdf":
-                findings = check_pdf(path, lang, title)
-                audit = pdfua.audit_pdf(path)
-                findings += audit.findings
-                evidence.update(criteria=audit.criteria, outloud=audit.rules)
-            else:
-                findings = check_docx(path, lang, title)
-            if Path(path).is_file():
-                evidence["features"] = features.document_features(path, fmt, evidence.get("outloud"))
-                if doc.get("notice"):
-                    findings += notice.notice_findings(path, fmt, doc["notice"])
-            if doc.get("document"):
-                evidence["document"] = doc["document"]
-            checked.append({"path": path, "format": fmt, "lang": lang, "findings": [asdict(f) for f in findings],
-                            **evidence})
+        # one browser for every HTML page still to check, started only if there is one
+        to_check = any(doc["format"] == "html" and hit is None for doc, hit in zip(documents, known, strict=True))
+        browser = stack.enter_context(open_browser(chromium)) if to_check else None
+        for doc, key, hit in zip(documents, keys, known, strict=True):
+            if hit is None:
+                hit = _check_document(doc, browser, axe_js, tags)
+                results.put(key, hit)
+            if hit["axe_version"] is not None:
+                axe_versions.append(hit["axe_version"])
+            checked.append(hit["entry"])
+    results.prune()
 
     _compare_formats(checked)
     all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
@@ -213,6 +210,49 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
     if all_findings:
         raise AccessibilityGateError(all_findings, report_file)
     return report
+
+
+def _document_key(doc: Mapping[str, Any], tags: tuple[str, ...], axe_js: Path | None, chromium: str | None) -> str:
+    """What one document's result depends on besides its bytes and the check code (evalkit.checks.cache):
+    what it is expected to be, and the tools that check its format."""
+    fmt = doc["format"]
+    tools: dict[str, Any] = {}
+    if fmt == "html":
+        tools = {"axe_tags": list(tags), "axe_js": sha256_file(axe_js) if axe_js else None,
+                 "chromium": file_identity(chromium if chromium is not None else find_chromium()),
+                 "playwright": package_version("playwright")}
+    elif fmt == "pdf":
+        tools = {"outloud": pdfua.VERSION, "pikepdf": package_version("pikepdf"), "pymupdf": package_version("pymupdf")}
+    tools["lxml"] = package_version("lxml")
+    return document_key(doc["path"], "accessibility", {k: doc.get(k) for k in ("path", "format", "lang", "title",
+                                                                                "notice", "document")}, tools)
+
+
+def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, tags: tuple[str, ...]) -> dict[str, Any]:
+    """One document's checks: ``{"entry": its entry in the report, "axe_version": axe-core's version or None}``."""
+    path, fmt, lang, title = str(doc["path"]), doc["format"], doc["lang"], doc.get("title")
+    evidence: dict[str, Any] = {}
+    version = None
+    if not Path(path).is_file():
+        findings = [Finding(path, "file-missing", "file", f"expected a {fmt} document at {path}, found none")]
+    elif fmt == "html":
+        findings, version, evidence["axe"] = _check_html(path, lang, title, browser, axe_js, tags)
+    elif fmt == "pdf":
+        findings = check_pdf(path, lang, title)
+        audit = pdfua.audit_pdf(path)
+        findings += audit.findings
+        evidence.update(criteria=audit.criteria, outloud=audit.rules)
+    else:
+        findings = check_docx(path, lang, title)
+    if Path(path).is_file():
+        evidence["features"] = features.document_features(path, fmt, evidence.get("outloud"))
+        if doc.get("notice"):
+            findings += notice.notice_findings(path, fmt, doc["notice"])
+    if doc.get("document"):
+        evidence["document"] = doc["document"]
+    entry = {"path": path, "format": fmt, "lang": lang, "findings": [asdict(f) for f in findings], **evidence}
+    # as JSON, so that a result read from the cache and one just made are the same
+    return json.loads(json.dumps({"entry": entry, "axe_version": version}))
 
 
 def _compare_formats(checked: list[dict[str, Any]]) -> None:

@@ -16,18 +16,37 @@ class GateFailed(EvalkitError):
     """The accessibility gate found violations."""
 
 
-def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path) -> dict:
-    """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy)."""
+def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path, part: str | None = None) -> dict:
+    """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy). With
+    a part, each file's result is kept (checks/cache/privacy/<part>/) and an unchanged file not read again."""
     from evalkit.checks.privacy import run_scan
 
-    return run_scan(ctx, files, report_path)
+    results = _cache(ctx, "privacy", part)
+    report = run_scan(ctx, files, report_path, cache=results)
+    _log_cache("privacy scan", results, len(files))
+    return report
+
+
+def _cache(ctx: Context, check: str, part: str | None):
+    from evalkit.checks.cache import ResultCache
+
+    return ResultCache(None if part is None else lambda key: ctx.layout.check_cache(check, part, key))
+
+
+def _log_cache(what: str, results, total: int) -> None:
+    import logging
+
+    if results.path_of is not None:
+        logging.getLogger("evalkit").info("evalkit: %s: %d of %d file(s) unchanged since checked, %d checked",
+                                          what, results.hits, total, total - results.hits)
 
 
 def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path,
-                   environment_path: str | Path | None = None) -> dict:
+                   environment_path: str | Path | None = None, part: str | None = None) -> dict:
     """Run the accessibility gate on published files (results/publish/<lang>/<name>.<fmt>).
 
-    On success, the versions of the tools used go to `environment_path` (if given).
+    On success, the versions of the tools used go to `environment_path` (if given). With a part, each
+    document's result is kept (checks/cache/accessibility/<part>/) and an unchanged one not checked again.
     On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
@@ -57,7 +76,9 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     failed_copy = report_path.with_name(report_path.stem + "-failed.json")
     try:
         acc = ctx.config["accessibility"]
-        result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"])
+        results = _cache(ctx, "accessibility", part)
+        result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"], cache=results)
+        _log_cache("accessibility gate", results, len(documents))
     except AccessibilityGateError as exc:
         copy_file(report_path, failed_copy)
         raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
