@@ -48,8 +48,8 @@ def batch(docs: dict[str, Path]) -> list[dict]:
 @pytest.fixture
 def counted(monkeypatch) -> dict[str, list]:
     """Count what the gate checks: each browser started, each document checked (by path)."""
-    seen: dict[str, list] = {"browsers": [], "documents": []}
-    real_open, real_check = gate.open_browser, gate._check_document
+    seen: dict[str, list] = {"browsers": [], "documents": [], "tables": []}
+    real_open, real_check, real_tables = gate.open_browser, gate._check_document, gate.tables.compare_tables
 
     def open_browser(*args, **kwargs):
         seen["browsers"].append(1)
@@ -59,7 +59,12 @@ def counted(monkeypatch) -> dict[str, list]:
         seen["documents"].append(Path(doc["path"]).name)
         return real_check(doc, *args, **kwargs)
 
+    def compare_tables(paths):
+        seen["tables"].append(sorted(Path(p).name for p in paths.values()))
+        return real_tables(paths)
+
     monkeypatch.setattr(gate, "open_browser", open_browser)
+    monkeypatch.setattr(gate.tables, "compare_tables", compare_tables)
     monkeypatch.setattr(gate, "_check_document", check_document)
     return seen
 
@@ -73,11 +78,13 @@ def test_a_second_gate_run_over_unchanged_documents_checks_none_and_writes_the_s
     assert sorted(counted["documents"]) == ["good.docx", "good.html", "good.pdf", "other.html"]
     first = store(tmp_path / "cache")
     run_gate(batch(docs), tmp_path / "first.json", cache=first)
-    assert (first.hits, first.misses) == (0, 4) and len(list((tmp_path / "cache").glob("*.json"))) == 4
-    counted["documents"].clear(), counted["browsers"].clear()
+    # four documents and the table comparisons of documents "a" (HTML and DOCX) and "b" (HTML alone)
+    assert (first.hits, first.misses) == (0, 6) and len(list((tmp_path / "cache").glob("*.json"))) == 6
+    for seen in counted.values():
+        seen.clear()
     second = store(tmp_path / "cache")
     again = run_gate(batch(docs), tmp_path / "second.json", cache=second)
-    assert counted == {"browsers": [], "documents": []} and (second.hits, second.misses) == (4, 0)
+    assert counted == {"browsers": [], "documents": [], "tables": []} and (second.hits, second.misses) == (6, 0)
     assert again == plain
     for name in ("first", "second"):
         for suffix in (".json", ".md"):
@@ -86,19 +93,29 @@ def test_a_second_gate_run_over_unchanged_documents_checks_none_and_writes_the_s
 
 def test_changing_one_document_checks_only_that_one_again(docs, tmp_path, counted):
     run_gate(batch(docs), tmp_path / "first.json", cache=store(tmp_path / "cache"))
-    counted["documents"].clear(), counted["browsers"].clear()
+    for seen in counted.values():
+        seen.clear()
     docs["html2"].write_text(html_page(title="Annual results", img_alt=None), encoding="utf-8")  # now fails
     with pytest.raises(gate.AccessibilityGateError) as exc:
         run_gate(batch(docs), tmp_path / "second.json", cache=store(tmp_path / "cache"))
-    assert counted == {"browsers": [1], "documents": ["other.html"]}
+    assert counted == {"browsers": [1], "documents": ["other.html"], "tables": [["other.html"]]}
     assert {f.file for f in exc.value.findings} == {str(docs["html2"])}
     # the result of the old version is gone, the new one kept (a failing result is kept too: it fails again)
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 4
-    counted["documents"].clear()
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 6
+    for seen in counted.values():
+        seen.clear()
+    pandoc_docx(docs["docx"].parent, "good", alt="A blue square")  # a format of "a": its tables compared again
     with pytest.raises(gate.AccessibilityGateError):
-        run_gate(batch(docs), tmp_path / "third.json", cache=store(tmp_path / "cache"))
-    assert counted["documents"] == []
-    assert (tmp_path / "third.json").read_bytes() == (tmp_path / "second.json").read_bytes()
+        run_gate(batch(docs), tmp_path / "after-docx.json", cache=store(tmp_path / "cache"))
+    assert counted["documents"] == ["good.docx"] and counted["tables"] == [["good.docx", "good.html"]]
+    for seen in counted.values():
+        seen.clear()
+    with pytest.raises(gate.AccessibilityGateError):
+        run_gate(batch(docs), tmp_path / "again.json", cache=store(tmp_path / "cache"))
+    assert counted == {"browsers": [], "documents": [], "tables": []}
+    assert (tmp_path / "again.json").read_bytes() == (tmp_path / "after-docx.json").read_bytes()
+    counted["documents"].clear()
+
 
 
 def test_what_a_document_is_expected_to_be_is_part_of_its_key(docs, tmp_path, counted):
@@ -115,21 +132,22 @@ def test_what_a_document_is_expected_to_be_is_part_of_its_key(docs, tmp_path, co
 @pytest.mark.parametrize("change", ["code", "outloud", "axe"])
 def test_a_changed_check_code_or_tool_version_checks_everything_again(docs, tmp_path, counted, monkeypatch, change):
     run_gate(batch(docs), tmp_path / "first.json", cache=store(tmp_path / "cache"))
-    counted["documents"].clear()
+    counted["documents"].clear(), counted["tables"].clear()
     if change == "code":
         monkeypatch.setattr(cache_module, "code_hash", lambda: "another version of evalkit.checks")
-        expected = ["good.html", "other.html", "good.pdf", "good.docx"]
+        expected, compared = ["good.html", "other.html", "good.pdf", "good.docx"], 2
     elif change == "outloud":
         monkeypatch.setattr(gate.pdfua, "VERSION", "outloud 0.0.0-other")
-        expected = ["good.pdf"]
+        expected, compared = ["good.pdf"], 2  # outloud reads the PDF tables too
     else:
         axe = tmp_path / "axe.min.js"
         axe.write_bytes(gate.find_axe_js().read_bytes() + b"\n// another build\n")
         monkeypatch.setenv("EVALKIT_AXE_JS", str(axe))
-        expected = ["good.html", "other.html"]
+        expected, compared = ["good.html", "other.html"], 0
     again = store(tmp_path / "cache")
     run_gate(batch(docs), tmp_path / "second.json", cache=again)
-    assert counted["documents"] == expected and again.misses == len(expected)
+    assert counted["documents"] == expected and len(counted["tables"]) == compared
+    assert again.misses == len(expected) + compared
 
 
 def test_a_missing_document_is_never_taken_from_the_cache(docs, tmp_path):

@@ -194,9 +194,8 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
             if hit["axe_version"] is not None:
                 axe_versions.append(hit["axe_version"])
             checked.append(hit["entry"])
+    _compare_formats(checked, results)
     results.prune()
-
-    _compare_formats(checked)
     all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
     report: dict[str, Any] = {
         "passed": not all_findings,
@@ -255,17 +254,28 @@ def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, t
     return json.loads(json.dumps({"entry": entry, "axe_version": version}))
 
 
-def _compare_formats(checked: list[dict[str, Any]]) -> None:
+def _compare_formats(checked: list[dict[str, Any]], results: ResultCache) -> None:
     """Add to each document the table cells whose text differs from the same document's HTML
     (:mod:`evalkit.checks.tables`): the formats of one document are the entries with the same
-    ``document`` name."""
+    ``document`` name. The findings of a document whose formats are all unchanged come from
+    ``results``."""
     by_document: dict[str, dict[str, dict[str, Any]]] = {}
     for doc in checked:
         if doc.get("document") and Path(doc["path"]).is_file():
             by_document.setdefault(doc["document"], {})[doc["format"]] = doc
     for formats in by_document.values():
-        for finding in tables.compare_tables({fmt: doc["path"] for fmt, doc in formats.items()}):
-            next(d for d in formats.values() if d["path"] == finding.file)["findings"].append(asdict(finding))
+        paths = {fmt: doc["path"] for fmt, doc in sorted(formats.items())}
+        key = None
+        if results.path_of is not None:
+            first, *others = paths.values()
+            key = document_key(first, "tables", paths, [sha256_file(p) for p in others], pdfua.VERSION,
+                               package_version("lxml"))
+        found = results.get(key)
+        if found is None:
+            found = [asdict(f) for f in tables.compare_tables(paths)]
+            results.put(key, found)
+        for finding in found:
+            next(d for d in formats.values() if d["path"] == finding["file"])["findings"].append(finding)
 
 
 def merge_reports(parts: Sequence[Mapping[str, Any]], report_path: str | os.PathLike[str]) -> dict[str, Any]:
