@@ -11,13 +11,7 @@
 # - conda: environment.yml, the same environment for every rule (for --software-deployment-method
 #   conda; ./run installs the same versions from uv.lock and ignores it).
 #
-# `snakemake --lint` finds nothing in this file, common.smk and the stage files. Lints it still
-# reports are listed here with the reason they stay:
-# - workflow/rules/checks.smk (accessibility gate, privacy scan, release) is being reworked apart;
-#   until it names its files through LAYOUT and gains conda:/log:/benchmark: it reports path
-#   composition with '+' (and so "absolute path" for each "/checks/..." suffix), a param that is
-#   a prefix of an output, and rules without an environment. RESULTS, STAGED and PUBLISH in
-#   common.smk exist only for it.
+# `snakemake --lint` finds nothing in this file, common.smk or the rule files.
 import sys
 
 # Configuration is data, never code: refuse a config file that Snakemake would evaluate as a

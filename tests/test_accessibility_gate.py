@@ -21,17 +21,12 @@ import pypandoc
 import pytest
 import typst
 
-from evalkit.checks.accessibility import (
-    RULES,
-    AccessibilityGateError,
-    AxeCoreNotFoundError,
-    Finding,
-    check_docx,
-    check_html,
-    check_pdf,
-    open_browser,
-    run_gate,
-)
+from evalkit.checks.browser import AxeCoreNotFoundError, open_browser
+from evalkit.checks.docx import check_docx
+from evalkit.checks.findings import Finding
+from evalkit.checks.gate import AccessibilityGateError, run_gate
+from evalkit.checks.html import RULES, check_html
+from evalkit.checks.pdf import check_pdf
 
 # --------------------------------------------------------------------------
 # Fixture builders

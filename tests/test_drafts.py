@@ -490,7 +490,7 @@ def test_comment_matrix_html(project):
 
 
 def test_change_report_and_matrix_pass_the_accessibility_gate(two_drafts, tmp_path):
-    from evalkit.checks.accessibility import run_gate
+    from evalkit.checks.gate import run_gate
 
     root, _ = two_drafts
     written = write_change_report(load_draft(root, "v1"), load_draft(root, "v2"), tmp_path / "changes")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evalkit.checks.accessibility import _html_static_findings
+from evalkit.checks.html import _html_static_findings
+from evalkit.core.config import ConfigError, load_yaml
 from evalkit.content.integrity import check_registry
 from evalkit.core.config import ConfigError, load_yaml
 from evalkit.core.markup import markup_problem

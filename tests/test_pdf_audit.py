@@ -9,7 +9,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from evalkit.checks.accessibility import AccessibilityGateError, check_pdf, run_gate
+from evalkit.checks.gate import AccessibilityGateError, run_gate
+from evalkit.checks.pdf import check_pdf
 from evalkit.checks.pdfua import VERSION, audit_pdf, for_a_person
 
 from .test_accessibility_gate import GOOD_TYP, typst_pdf

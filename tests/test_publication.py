@@ -312,7 +312,7 @@ def test_a_document_without_the_reconstruction_notice_on_its_first_page_fails_th
 
     import typst
 
-    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
+    from evalkit.checks.gate import AccessibilityGateError, run_gate
     from evalkit.checks.notice import notice_findings
     from evalkit.render.embedded import TYPST_TEMPLATE
 

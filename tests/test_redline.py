@@ -9,7 +9,7 @@ import docx
 import pytest
 from lxml import etree
 
-from evalkit.checks.accessibility import check_docx
+from evalkit.checks.docx import check_docx
 from evalkit.review.redline_docx import redline_docx
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pypandoc
 import pytest
 import typst
 
-from evalkit.checks.accessibility import check_pdf
+from evalkit.checks.pdf import check_pdf
 from evalkit.render.embedded import LUA_FILTER, TYPST_HEADER
 
 TABLE = """---
@@ -123,7 +123,7 @@ def test_every_format_reads_the_same_cells(tmp_path):
 
 
 def test_a_cell_that_differs_between_formats_fails_the_gate(tmp_path):
-    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
+    from evalkit.checks.gate import AccessibilityGateError, run_gate
     from evalkit.checks.tables import compare_tables
 
     docs = three_formats(tmp_path, TABLE)

@@ -52,11 +52,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout even when evalkit is not installed
 
 from evalkit.core.config import load_schema, validate  # noqa: E402
-from evalkit.model.evaluation import Codebook, _check_codebook, _check_family  # noqa: E402
+from evalkit.core.io import atomic_write_text, sha256_file  # noqa: E402
 from evalkit.intake.clean import clean_tables  # noqa: E402
 from evalkit.intake.duplicates import key_strings  # noqa: E402
 from evalkit.intake.readers import read_raw  # noqa: E402
-from evalkit.core.io import atomic_write_text, sha256_file  # noqa: E402
+from evalkit.model.evaluation import Codebook, _check_codebook, _check_family  # noqa: E402
 
 SURVEY_ID = "bench_survey"
 MONITORING_ID = "bench_monitoring"

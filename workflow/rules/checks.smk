@@ -5,17 +5,19 @@ rule accessibility_gate:
         sources=lambda w: report_sources(w.part) if w.part in LANGS else [],
         code=evalkit_code("checks"),
     output:
-        report=RESULTS + "/checks/accessibility/{part}.json",
+        report=LAYOUT.accessibility_part("{part}"),
     params:
         config=settings("languages", "accessibility"),
         evaluation=lambda w: evaluation_part("title", "provenance") if w.part == "dataset" else evaluation_part("provenance"),
         langs=LANGS,
     log:
-        RESULTS + "/logs/accessibility_gate/{part}.log",
+        LAYOUT.log("accessibility_gate", "{part}"),
     benchmark:
-        RESULTS + "/benchmarks/accessibility_gate/{part}.tsv"
+        LAYOUT.benchmark("accessibility_gate", "{part}")
     resources:
         mem_mb=3000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/accessibility_gate.py"
 
@@ -24,18 +26,22 @@ rule accessibility_report:
     """Merge the parts' gate reports into one, with the versions of the tools that made and checked the
     documents, and answer the Section 508 checklists from it (508.html passes the gate itself)."""
     input:
-        parts=expand(RESULTS + "/checks/accessibility/{part}.json", part=PARTS),
+        parts=[LAYOUT.accessibility_part(part) for part in PARTS],
         pins="deps/debian-packages.txt",
         code=evalkit_code("checks"),
     output:
-        report=RESULTS + "/checks/accessibility.json",
-        environment=RESULTS + "/checks/environment.json",
-        conformance=RESULTS + "/checks/508.json",
-        conformance_page=RESULTS + "/checks/508.html",
+        report=LAYOUT.accessibility(),
+        environment=LAYOUT.environment(),
+        conformance=LAYOUT.conformance(),
+        conformance_page=LAYOUT.conformance_page(),
     params:
         config=settings("accessibility"),
     log:
-        RESULTS + "/logs/accessibility_report.log",
+        LAYOUT.log("accessibility_report"),
+    benchmark:
+        LAYOUT.benchmark("accessibility_report")
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/accessibility_report.py"
 
@@ -48,16 +54,18 @@ rule privacy_scan:
         codebooks=codebooks(),
         code=evalkit_code("checks"),
     output:
-        RESULTS + "/checks/privacy/{part}.json",
+        LAYOUT.privacy_part("{part}"),
     params:
         config=settings(),
         evaluation=evaluation_part("instruments", "privacy"),
     log:
-        RESULTS + "/logs/privacy_scan/{part}.log",
+        LAYOUT.log("privacy_scan", "{part}"),
     benchmark:
-        RESULTS + "/benchmarks/privacy_scan/{part}.tsv"
+        LAYOUT.benchmark("privacy_scan", "{part}")
     resources:
         mem_mb=2000,
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/privacy_scan.py"
 
@@ -65,14 +73,18 @@ rule privacy_scan:
 rule privacy_report:
     """Merge the parts' privacy reports into one."""
     input:
-        parts=expand(RESULTS + "/checks/privacy/{part}.json", part=PARTS),
+        parts=[LAYOUT.privacy_part(part) for part in PARTS],
         code=evalkit_code("checks"),
     output:
-        report=RESULTS + "/checks/privacy.json",
+        report=LAYOUT.privacy(),
     params:
         config=settings(),
     log:
-        RESULTS + "/logs/privacy_report.log",
+        LAYOUT.log("privacy_report"),
+    benchmark:
+        LAYOUT.benchmark("privacy_report")
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/merge_checks.py"
 
@@ -83,16 +95,18 @@ rule release:
     ever holds a complete release that passed every check, or nothing."""
     input:
         documents=published_files(),
-        gate=RESULTS + "/checks/accessibility.json",
-        privacy=RESULTS + "/checks/privacy.json",
+        gate=LAYOUT.accessibility(),
+        privacy=LAYOUT.privacy(),
         code=evalkit_code("release"),
     output:
-        record=RESULTS + "/checks/release.json",
+        record=LAYOUT.release_record(),
     params:
         config=settings("languages"),
-        staged=STAGED,
-        publish=PUBLISH,
     log:
-        RESULTS + "/logs/release.log",
+        LAYOUT.log("release"),
+    benchmark:
+        LAYOUT.benchmark("release")
+    conda:
+        "../../environment.yml"
     script:
         "../scripts/release.py"

@@ -30,10 +30,6 @@ INSTRUMENTS = [ins["id"] for ins in EVAL.instruments]
 SURVEYS = [ins["id"] for ins in EVAL.instruments_of("rating_survey")]
 DATASETS = [ins["id"] for ins in EVAL.instruments_of("rating_survey") if ins["publish"]]
 PARTS = list(LANGS) + (["dataset"] if DATASETS else [])  # the accessibility gate and the privacy scan run per part
-# The same places as plain strings, for rules that still compose paths (checks.smk, until it uses LAYOUT).
-RESULTS = str(LAYOUT.base)
-STAGED = str(LAYOUT.staged_dir())
-PUBLISH = str(LAYOUT.publish_dir())
 
 
 def settings(*keys):

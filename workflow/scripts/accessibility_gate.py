@@ -2,4 +2,4 @@ from evalkit.steps.checks import gate_published
 from evalkit.steps.runner import run
 
 run(snakemake, lambda ctx: gate_published(ctx, list(snakemake.input.documents), snakemake.params.langs,
-                                          snakemake.output.report))
+                                          snakemake.output.report, part=snakemake.wildcards.part))

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from evalkit.core.io import atomic_write_text
-from evalkit.render.htmlpage import SCROLL_CSS, table_region
+from evalkit.render.htmlpage import page, stylesheet, table_region
 
 __all__ = ["LABELS", "STATUSES", "checklists", "conformance", "write_conformance"]
 
@@ -155,12 +155,12 @@ def conformance(gate_report: Mapping[str, Any], environment: Mapping[str, Any] |
 
 # --- the page -------------------------------------------------------------------------------------
 
-_CSS = ("body{font-family:system-ui,sans-serif;max-width:80rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;"
-        "background:#fff;line-height:1.5}table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
-        "th,td{border:1px solid #595959;padding:.25rem .45rem;text-align:left;vertical-align:top}"
-        "thead th{background:#f0f0f0}caption{font-weight:bold;text-align:left;padding:.3rem 0}"
-        ".fail{background:#fde8e8;font-weight:bold}.person{background:#fff4d6}.pass{background:#e6f4ea}"
-        ".n-a{color:#4d4d4d}a{color:#0645ad}td.req{min-width:14rem}tbody th{white-space:nowrap}" + SCROLL_CSS)
+TITLE = "Section 508 conformance report"
+
+# The shared page style, a wider column, tighter tables and the colour of each answer.
+_CSS = stylesheet("80rem", "table{margin:.5rem 0 1.5rem}th,td{padding:.25rem .45rem}"
+                  ".fail{background:#fde8e8;font-weight:bold}.person{background:#fff4d6}.pass{background:#e6f4ea}"
+                  ".n-a{color:#4d4d4d}td.req{min-width:14rem}tbody th{white-space:nowrap}")
 
 
 def _cell(result: Mapping[str, Any] | None) -> str:
@@ -179,15 +179,11 @@ def _matrix(caption: str, rows: list[dict[str, Any]], names: list[str], with_req
         label = escape(row["id"] + ("" if with_requirement else f" {row['name']}"))
         cells = f'<th scope="row">{label}</th>'
         if with_requirement:
-            cells += (f"<td class=\"req\">{escape(row['requirement'])}</td>"
-                      f"<td>{escape(', '.join(row['wcag']) or '—')}</td>")
+            cells += f"<td class=\"req\">{escape(row['requirement'])}</td><td>{escape(', '.join(row['wcag']) or '—')}</td>"
         cells += "".join(_cell(row["results"].get(n)) for n in names)
         body.append(f"<tr>{cells}</tr>")
-    table = (
-        f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
-        + "\n".join(body)
-        + "\n</tbody>\n</table>\n"
-    )
+    table = (f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"
+             + "\n".join(body) + "\n</tbody>\n</table>\n")
     return table_region(caption, table)
 
 
@@ -196,58 +192,36 @@ def _page(report: Mapping[str, Any]) -> str:
     counts = report["summary"]
     docs = report["documents"]
     by_format = {fmt: [d["name"] for d in docs if d["format"] == fmt] for fmt in FORMAT_NAMES}
-    verdict = "No item failed." if report["passed"] else f"{counts['fail']} answer(s) failed: see below."
-    parts = [
-        (
-            '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            "<title>Section 508 conformance report</title>\n"
-            f"<style>{_CSS}</style>\n</head>\n<body>\n<main>\n<h1>Section 508 conformance report</h1>\n"
-        ),
-        f"<p>{escape(verdict)} {len(docs)} documents checked: "
-        + ", ".join(f"{len(v)} {FORMAT_NAMES[f]}" for f, v in by_format.items() if v)
-        + ". "
-        f"Answers: {counts['pass']} pass, {counts['fail']} fail, {counts['person']} need a person, "
-        f"{counts['n/a']} not applicable.</p>\n",
-        "<p>Checked with axe-core "
-        + escape(str(tools.get("axe_core") or "(no HTML)"))
-        + " (rules tagged "
-        + escape(str(tools.get("axe_rules")))
-        + "), "
-        + escape(str(tools.get("pdf_checker") or "no PDF checker (no PDF)"))
-        + " for PDF/UA-1 and WCAG 2.2, and evalkit's own accessibility gate. The items follow the "
-        "HHS Section 508 checklists for PDF, Word and HTML files (in our words) and the Matterhorn "
-        "Protocol 1.1 for PDF/UA-1. “Needs a person” means no machine can decide the item: a "
-        "reviewer checks it by eye before signing off.</p>\n",
-    ]
+    verdict = ("No item failed." if report["passed"] else f"{counts['fail']} answer(s) failed: see below.")
+    parts = [f"<h1>{escape(TITLE)}</h1>\n",
+             f"<p>{escape(verdict)} {len(docs)} documents checked: "
+             + ", ".join(f"{len(v)} {FORMAT_NAMES[f]}" for f, v in by_format.items() if v) + ". "
+             f"Answers: {counts['pass']} pass, {counts['fail']} fail, {counts['person']} need a person, "
+             f"{counts['n/a']} not applicable.</p>\n",
+             "<p>Checked with axe-core " + escape(str(tools.get("axe_core") or "(no HTML)"))
+             + " (rules tagged " + escape(str(tools.get("axe_rules"))) + "), "
+             + escape(str(tools.get("pdf_checker") or "no PDF checker (no PDF)"))
+             + " for PDF/UA-1 and WCAG 2.2, and evalkit's own accessibility gate. The items follow the "
+             "HHS Section 508 checklists for PDF, Word and HTML files (in our words) and the Matterhorn "
+             "Protocol 1.1 for PDF/UA-1. “Needs a person” means no machine can decide the item: a "
+             "reviewer checks it by eye before signing off.</p>\n"]
     person = [i for i in report["items"] if any(r["status"] == "person" for r in i["results"].values())]
     if person:
         parts.append("<h2>For a person to check</h2>\n<ul>\n")
         for item in person:
             where = [n for n, r in item["results"].items() if r["status"] == "person"]
-            docs_text = (
-                f"all {len(where)} {FORMAT_NAMES[item['format']]} documents"
-                if len(where) == len(by_format[item["format"]])
-                else ", ".join(where)
-            )
+            docs_text = (f"all {len(where)} {FORMAT_NAMES[item['format']]} documents"
+                         if len(where) == len(by_format[item["format"]]) else ", ".join(where))
             what = item["person"] or next(r["evidence"][0] for r in item["results"].values() if r["status"] == "person")
-            parts.append(
-                f"<li><strong>{escape(item['id'])}</strong> {escape(item['requirement'])} "
-                f"{escape(what)} ({escape(docs_text)})</li>\n"
-            )
+            parts.append(f"<li><strong>{escape(item['id'])}</strong> {escape(item['requirement'])} "
+                         f"{escape(what)} ({escape(docs_text)})</li>\n")
         parts.append("</ul>\n")
-    failed = [
-        (i, n, r)
-        for i in report["items"] + report["matterhorn"]
-        for n, r in i["results"].items()
-        if r["status"] == "fail"
-    ]
+    failed = [(i, n, r) for i in report["items"] + report["matterhorn"] for n, r in i["results"].items()
+              if r["status"] == "fail"]
     if failed:
         parts.append("<h2>Failures</h2>\n<ul>\n")
-        parts += [
-            f"<li><strong>{escape(i['id'])}</strong>, {escape(n)}: {escape('; '.join(r['evidence']))}</li>\n"
-            for i, n, r in failed
-        ]
+        parts += [f"<li><strong>{escape(i['id'])}</strong>, {escape(n)}: {escape('; '.join(r['evidence']))}</li>\n"
+                  for i, n, r in failed]
         parts.append("</ul>\n")
     for fmt, name in FORMAT_NAMES.items():
         rows = [i for i in report["items"] if i["format"] == fmt]
@@ -256,34 +230,20 @@ def _page(report: Mapping[str, Any]) -> str:
             parts.append(_matrix(f"{name} checklist: the answer for each document", rows, by_format[fmt], True))
     if report["matterhorn"]:
         parts.append("<h2>PDF/UA-1: Matterhorn Protocol checkpoints</h2>\n")
-        parts.append(
-            _matrix(
-                "Matterhorn Protocol 1.1 checkpoints: the answer for each PDF",
-                report["matterhorn"],
-                by_format["pdf"],
-                False,
-            )
-        )
-    parts.append(
-        "<h2>Evidence</h2>\n<p>What decided each item, per document, is in "
-        "<code>508.json</code> (<code>items[].results</code>). In short:</p>\n<ul>\n"
-    )
+        parts.append(_matrix("Matterhorn Protocol 1.1 checkpoints: the answer for each PDF", report["matterhorn"],
+                             by_format["pdf"], False))
+    parts.append("<h2>Evidence</h2>\n<p>What decided each item, per document, is in "
+                 "<code>508.json</code> (<code>items[].results</code>). In short:</p>\n<ul>\n")
     for item in report["items"]:
         first = next(iter(item["results"].values()))
-        parts.append(
-            f"<li><strong>{escape(item['id'])}</strong> ({escape(item['format'])}): "
-            f"{escape('; '.join(first['evidence']) or '—')}</li>\n"
-        )
-    parts.append("</ul>\n</main>\n</body>\n</html>\n")
-    return "".join(parts)
+        parts.append(f"<li><strong>{escape(item['id'])}</strong> ({escape(item['format'])}): "
+                     f"{escape('; '.join(first['evidence']) or '—')}</li>\n")
+    parts.append("</ul>\n")
+    return page("en-US", TITLE, "".join(parts), _CSS)
 
 
-def write_conformance(
-    gate_report: Mapping[str, Any],
-    json_path: str | Path,
-    html_path: str | Path,
-    environment: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+def write_conformance(gate_report: Mapping[str, Any], json_path: str | Path, html_path: str | Path,
+                      environment: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Write ``508.json`` and ``508.html`` (atomically, no timestamps) and return the report."""
     report = conformance(gate_report, environment)
     atomic_write_text(json_path, json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["TYPOGRAPHIC_QUOTES", "Finding", "one_line", "read_text"]
+__all__ = ["TYPOGRAPHIC_QUOTES", "Finding", "check_title", "norm", "one_line", "read_text", "same_lang"]
 
 #: Renderers turn an apostrophe into \u2019 ("smart" punctuation); for comparing texts it is the same.
 TYPOGRAPHIC_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
@@ -45,3 +45,32 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.file}: [{self.check}] {self.where}: {one_line(self.message)}"
+
+
+def norm(text: str | None) -> str:
+    """Collapse runs of whitespace and strip."""
+    return " ".join((text or "").split())
+
+
+def same_lang(found: str | None, expected: str) -> bool:
+    """BCP-47 tags compare case-insensitively."""
+    return found is not None and found.strip().casefold() == expected.strip().casefold()
+
+
+def title_key(text: str | None) -> str:
+    """Titles compare with whitespace folded and typographic quotes as straight ones: renderers
+    turn an apostrophe into \u2019 ("smart" punctuation, e.g. in a title), which is the same title."""
+    return norm(text).translate(TYPOGRAPHIC_QUOTES)
+
+
+def check_title(
+    file: str, check: str, where: str, found: str | None, expected: str | None, what: str
+) -> Finding | None:
+    """Shared title rule: non-empty, and equal to ``expected`` when given."""
+    found_n = norm(found)
+    if not found_n:
+        want = f"{what} {norm(expected)!r}" if expected is not None else f"a non-empty {what}"
+        return Finding(file, check, where, f"expected {want}, found none (missing or empty)")
+    if expected is not None and title_key(found) != title_key(expected):
+        return Finding(file, check, where, f"expected {what} {norm(expected)!r}, found {found_n!r}")
+    return None

@@ -1,6 +1,6 @@
 """An independent PDF/UA-1 audit for the accessibility gate: outloud (PyPI, pinned in pyproject.toml).
 
-The gate's own PDF checks (:func:`evalkit.checks.accessibility.check_pdf`) look for what our
+The gate's own PDF checks (:func:`evalkit.checks.pdf.check_pdf`) look for what our
 renderer could get wrong. This module asks a checker we did not write: outloud tests each PDF
 against the machine-checkable Matterhorn Protocol 1.1 checkpoints of PDF/UA-1 (ISO 14289-1) and the
 WCAG 2.2 success criteria it can see in a PDF, plus semantic checks (empty elements, headings,

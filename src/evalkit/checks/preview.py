@@ -86,7 +86,7 @@ def preview_release(
     publish_dir: str | Path, out_dir: str | Path, *, pages: int | Sequence[int] = 2, chromium: str | None = None
 ) -> list[Path]:
     """Pictures of every PDF and HTML document under ``publish_dir`` (a build's ``publish/``)."""
-    from evalkit.checks.accessibility import open_browser
+    from evalkit.checks.browser import open_browser
 
     publish_dir, out_dir = Path(publish_dir), Path(out_dir)
     if not publish_dir.is_dir():

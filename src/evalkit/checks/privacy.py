@@ -19,19 +19,22 @@ contact) but never repeats the value itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from evalkit.checks.cache import ResultCache, document_key, package_version
 from evalkit.core.errors import EvalkitError
 from evalkit.core.i18n import fold
 from evalkit.intake.readers import read_raw
 from evalkit.model.evaluation import REMOVED
 
 SCANNED = (*REMOVED, "confidential_text")
+READERS = ("pypdf", "lxml", "pyreadstat")  # what turns a published file into text (part of a cached result's key)
 NAME_TOKEN = 3          # given and family names shorter than this (initials, "de") are not searched alone
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w.,])\+?\(?\d[\d ().-]{7,}\d(?![\w])")
@@ -231,9 +234,11 @@ def looks_like_phone(candidate: str) -> bool:
 
 
 def scan(files: list[Path], identifiers: list[Identifier], display=str, *, tokens: list[Identifier] = (),
-         allow_contacts: list[str] = (), public_names: list[str] = (), any_contact: bool = False) -> dict:
+         allow_contacts: list[str] = (), public_names: list[str] = (), any_contact: bool = False,
+         cache: ResultCache | None = None) -> dict:
     """Search every file for every identifier, name token and (with any_contact) any e-mail address or
-    phone number not allowed; return the report (hits without the values)."""
+    phone number not allowed; return the report (hits without the values). With a cache
+    (evalkit.checks.cache), a file whose bytes, name and needle set are unchanged is not read again."""
     hits = []
     plain = [(i, fold(i.value)) for i in identifiers]
     # Phone numbers: digits only, and the last ten digits (the national number without the country code)
@@ -248,32 +253,23 @@ def scan(files: list[Path], identifiers: list[Identifier], display=str, *, token
     public = sorted({fold(p) for p in public_names}, key=len, reverse=True)
     allowed = {fold(c).strip() for c in allow_contacts} | {re.sub(r"\D", "", c) for c in allow_contacts
                                                           if "@" not in c}
+    needles = None
+    if cache is not None and cache.path_of is not None:
+        needles = hashlib.sha256(json.dumps(
+            [[asdict(i) for i in identifiers], [asdict(i) for i in tokens], sorted(allowed), public, any_contact],
+            ensure_ascii=False).encode("utf-8")).hexdigest()
     for f in files:
         name = display(f)
-        text = published_text(f)
-        norm = fold(text)
-        comp = compact(norm) if digits else ""
-        for ident, needle in plain:
-            if needle in norm:
-                hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
-                             "privacy": ident.privacy, "match": "text"})
-        for ident, needle in digits:
-            if needle and needle in comp and not any(h["file"] == name and h["variable"] == ident.variable
-                                                     for h in hits):
-                hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
-                             "privacy": ident.privacy, "match": "digits"})
-        if token_rx:
-            words = norm.replace("_", " ")  # keys such as san_luis_potosi
-            for phrase in public:
-                words = re.sub(r"(?<![^\W\d_])" + re.escape(phrase) + r"(?![^\W\d_])", " ", words)
-            for ident, rx in token_rx:
-                if rx.search(words) and not any(h["file"] == name and h["variable"] == ident.variable and
-                                                h["match"] == "name" for h in hits):
-                    hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
-                                 "privacy": "direct_identifier", "match": "name"})
-        if any_contact:
-            for kind in contacts(text, allowed):
-                hits.append({"file": name, "instrument": None, "variable": None, "privacy": kind, "match": "contact"})
+        key = (document_key(f, "privacy", name, needles, [package_version(p) for p in READERS])
+               if needles is not None and Path(f).is_file() else None)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = _file_hits(f, name, plain, digits, token_rx, public, allowed, any_contact)
+            if cache is not None:
+                cache.put(key, found)
+        hits += found
+    if cache is not None:
+        cache.prune()
     by_var: dict[str, int] = {}
     for i in identifiers:
         by_var[f"{i.instrument}.{i.variable}"] = by_var.get(f"{i.instrument}.{i.variable}", 0) + 1
@@ -281,14 +277,44 @@ def scan(files: list[Path], identifiers: list[Identifier], display=str, *, token
             "name_tokens": len(tokens), "hits": hits, "passed": not hits}
 
 
-def run_scan(ctx, files: list[str | Path], report_path: str | Path) -> dict:
+def _file_hits(f: Path, name: str, plain, digits, token_rx, public, allowed, any_contact: bool) -> list[dict]:
+    """The hits in one file (see :func:`scan`): what it found, never the values."""
+    hits: list[dict] = []
+    text = published_text(f)
+    norm = fold(text)
+    comp = compact(norm) if digits else ""
+    for ident, needle in plain:
+        if needle in norm:
+            hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
+                         "privacy": ident.privacy, "match": "text"})
+    for ident, needle in digits:
+        if needle and needle in comp and not any(h["file"] == name and h["variable"] == ident.variable
+                                                 for h in hits):
+            hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
+                         "privacy": ident.privacy, "match": "digits"})
+    if token_rx:
+        words = norm.replace("_", " ")  # keys such as san_luis_potosi
+        for phrase in public:
+            words = re.sub(r"(?<![^\W\d_])" + re.escape(phrase) + r"(?![^\W\d_])", " ", words)
+        for ident, rx in token_rx:
+            if rx.search(words) and not any(h["file"] == name and h["variable"] == ident.variable and
+                                            h["match"] == "name" for h in hits):
+                hits.append({"file": name, "instrument": ident.instrument, "variable": ident.variable,
+                             "privacy": "direct_identifier", "match": "name"})
+    if any_contact:
+        for kind in contacts(text, allowed):
+            hits.append({"file": name, "instrument": None, "variable": None, "privacy": kind, "match": "contact"})
+    return hits
+
+
+def run_scan(ctx, files: list[str | Path], report_path: str | Path, cache: ResultCache | None = None) -> dict:
     from evalkit.core.io import atomic_write_text
 
     ids = raw_identifiers(ctx)
     settings = ctx.evaluation.data.get("privacy", {})
     result = scan([Path(f) for f in files], ids, display=ctx.rel, tokens=name_tokens(ids, person_name_variables(ctx)),
                   allow_contacts=settings.get("allow_contacts", []), public_names=settings.get("public_names", []),
-                  any_contact=True)
+                  any_contact=True, cache=cache)
     report_path = Path(report_path)
     if result["hits"]:
         failed = report_path.with_name(report_path.stem + "-failed.json")

@@ -18,6 +18,7 @@ and so do the steps and the commands that read a build (drafts, changes, preview
 | staged/<lang>/<document>.<fmt>, staged/dataset/ | documents and dataset as built, before and while checked |
 | checks/accessibility/<part>.json, checks/privacy/<part>.json | the gate and the privacy scan per part |
 | checks/accessibility.json, privacy.json, environment.json, 508.{json,html} | the merged checks |
+| checks/cache/<check>/<part>/<key>.json | one document's check result, by the hash of all it depends on |
 | checks/release.json | which release publish/ holds |
 | publish/ | the release (promoted whole) |
 | logs/<rule>[/<wildcards>].log, benchmarks/<rule>[/<wildcards>].tsv | one log and one timing file per job |
@@ -148,6 +149,15 @@ class Layout:
 
     def conformance_page(self) -> Path:
         return self.checks_dir() / "508.html"
+
+    def check_cache_dir(self, check: str, part: str) -> Path:
+        """checks/cache/<check>/<part>/: each document's result of one check ("accessibility",
+        "privacy") on one part, named by its key (the hash of the document's bytes and of everything
+        else the verdict depends on)."""
+        return self.checks_dir() / "cache" / check / part
+
+    def check_cache(self, check: str, part: str, key: str) -> Path:
+        return self.check_cache_dir(check, part) / f"{key}.json"
 
     def privacy_part(self, part: str) -> Path:
         return self.checks_dir() / "privacy" / f"{part}.json"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from evalkit.model.context import Context
 from evalkit.core.errors import EvalkitError
 from evalkit.core.io import atomic_write_text
-from evalkit.model.context import Context
 from evalkit.steps.common import copy_file
 from evalkit.steps.render import document_title
 
@@ -16,24 +16,43 @@ class GateFailed(EvalkitError):
     """The accessibility gate found violations."""
 
 
-def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path) -> dict:
-    """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy)."""
+def scan_published(ctx: Context, files: list[str | Path], report_path: str | Path, part: str | None = None) -> dict:
+    """Fail when a raw identifier value appears in any published file (evalkit.checks.privacy). With
+    a part, each file's result is kept (checks/cache/privacy/<part>/) and an unchanged file not read again."""
     from evalkit.checks.privacy import run_scan
 
-    return run_scan(ctx, files, report_path)
+    results = _cache(ctx, "privacy", part)
+    report = run_scan(ctx, files, report_path, cache=results)
+    _log_cache("privacy scan", results, len(files))
+    return report
+
+
+def _cache(ctx: Context, check: str, part: str | None):
+    from evalkit.checks.cache import ResultCache
+
+    return ResultCache(None if part is None else lambda key: ctx.layout.check_cache(check, part, key))
+
+
+def _log_cache(what: str, results, total: int) -> None:
+    import logging
+
+    if results.path_of is not None:
+        logging.getLogger("evalkit").info("evalkit: %s: %d of %d file(s) unchanged since checked, %d checked",
+                                          what, results.hits, total, total - results.hits)
 
 
 def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path,
-                   environment_path: str | Path | None = None) -> dict:
+                   environment_path: str | Path | None = None, part: str | None = None) -> dict:
     """Run the accessibility gate on published files (results/publish/<lang>/<name>.<fmt>).
 
-    On success, the versions of the tools used go to `environment_path` (if given).
+    On success, the versions of the tools used go to `environment_path` (if given). With a part, each
+    document's result is kept (checks/cache/accessibility/<part>/) and an unchanged one not checked again.
     On failure the findings stay in results/checks/ (the .md summary and a copy of the JSON named
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
-    from evalkit.checks.accessibility import AccessibilityGateError, run_gate
-    from evalkit.documents.frontmatter import provenance_notice
+    from evalkit.checks.gate import AccessibilityGateError, run_gate
     from evalkit.publish.dataset import codebook_title
+    from evalkit.documents.frontmatter import provenance_notice
 
     primary = ctx.config["languages"][0]
     documents = []
@@ -57,12 +76,12 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     failed_copy = report_path.with_name(report_path.stem + "-failed.json")
     try:
         acc = ctx.config["accessibility"]
-        result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"])
+        results = _cache(ctx, "accessibility", part)
+        result = run_gate(documents, report_path, axe_tags=acc["axe_tags"], chromium=acc["chromium"], cache=results)
+        _log_cache("accessibility gate", results, len(documents))
     except AccessibilityGateError as exc:
         copy_file(report_path, failed_copy)
-        raise GateFailed(
-            f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}"
-        ) from None
+        raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
     failed_copy.unlink(missing_ok=True)
     if environment_path is not None:
         write_environment(ctx, result.get("axe_version"), environment_path)
@@ -88,28 +107,11 @@ def tool_versions(ctx: Context, axe_version: str | None) -> dict:
         browser = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
     except OSError:
         browser = None
-    return {
-        "python_packages": {
-            p: version(p)
-            for p in (
-                "evalkit",
-                "snakemake",
-                "pandas",
-                "pyreadstat",
-                "statsmodels",
-                "babel",
-                "matplotlib",
-                "typst",
-                "pypandoc-binary",
-                "playwright",
-                "outloud",
-            )
-        },
-        "pandoc": pypandoc.get_pandoc_version(),
-        "chromium": browser,
-        "axe_core": axe_version,
-        "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt"),
-    }
+    return {"python_packages": {p: version(p) for p in ("evalkit", "snakemake", "pandas", "pyreadstat", "statsmodels",
+                                                      "babel", "matplotlib", "typst", "pypandoc-binary", "playwright",
+                                                      "outloud")},
+            "pandoc": pypandoc.get_pandoc_version(), "chromium": browser, "axe_core": axe_version,
+            "debian_packages": debian_packages(ctx.root / "deps" / "debian-packages.txt")}
 
 
 def debian_packages(pins: Path) -> dict:
@@ -125,49 +127,35 @@ def debian_packages(pins: Path) -> dict:
             continue
         pkg, pinned = line.split("=", 1)
         try:
-            proc = subprocess.run(
-                ["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60
-            )
+            proc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60)
             installed = proc.stdout.strip() if proc.returncode == 0 else None
         except OSError:
             installed = None
         entry = {"pinned": pinned, "installed": installed or None}
         if installed != pinned:
-            entry["warning"] = (
-                f"{pkg} {installed} is used instead of the pinned {pinned}"
-                if installed
-                else f"{pkg} is not installed as a Debian package (pinned {pinned})"
-            )
+            entry["warning"] = (f"{pkg} {installed} is used instead of the pinned {pinned}" if installed
+                                else f"{pkg} is not installed as a Debian package (pinned {pinned})")
         out[pkg] = entry
     return out
 
 
-def report_accessibility(
-    ctx: Context,
-    parts: list[str | Path],
-    report_path: str | Path,
-    environment_path: str | Path,
-    conformance_json: str | Path,
-    conformance_html: str | Path,
-) -> dict:
+def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str | Path, environment_path: str | Path,
+                         conformance_json: str | Path, conformance_html: str | Path) -> dict:
     """Merge the parts' gate reports, record the tools, and write the Section 508 conformance report,
     whose page then passes the gate's HTML checks itself (it fails the rule otherwise)."""
-    from evalkit.checks.accessibility import AccessibilityGateError, check_html, open_browser
+    from evalkit.checks.browser import open_browser
+    from evalkit.checks.gate import AccessibilityGateError
+    from evalkit.checks.html import check_html
     from evalkit.checks.conformance import write_conformance
 
     report = merge_checks("accessibility", parts, report_path)
     versions = write_environment(ctx, report.get("axe_version"), environment_path)
-    write_conformance(
-        report,
-        conformance_json,
-        conformance_html,
-        {"chromium": versions["chromium"], "evalkit": versions["python_packages"]["evalkit"]},
-    )
+    write_conformance(report, conformance_json, conformance_html,
+                      {"chromium": versions["chromium"], "evalkit": versions["python_packages"]["evalkit"]})
     acc = ctx.config["accessibility"]
     with open_browser(acc["chromium"]) as browser:
-        findings = check_html(
-            conformance_html, "en-US", "Section 508 conformance report", browser, axe_tags=tuple(acc["axe_tags"])
-        )
+        findings = check_html(conformance_html, "en-US", "Section 508 conformance report", browser,
+                              axe_tags=tuple(acc["axe_tags"]))
     if findings:
         raise AccessibilityGateError(findings, conformance_html)
     return report
@@ -177,7 +165,7 @@ def merge_checks(kind: str, parts: list[str | Path], report_path: str | Path) ->
     """One report of the accessibility gate or the privacy scan from the reports of its parts (each
     language's documents, the dataset), so that an edit in one language re-checks only that language."""
     if kind == "accessibility":
-        from evalkit.checks.accessibility import merge_reports
+        from evalkit.checks.gate import merge_reports
     else:
         from evalkit.checks.privacy import merge_reports
     return merge_reports([json.loads(Path(p).read_text(encoding="utf-8")) for p in parts], report_path)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -31,7 +31,7 @@ def round_half_up(x: float, digits: int = 0) -> Decimal:
     return Decimal(repr(x)).quantize(q, rounding=ROUND_HALF_UP)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     """The Babel locale of a language, parsed once (Babel would parse the name on every call)."""
     return Locale.parse(babel_locale(lang))
