@@ -1,9 +1,9 @@
 """A plain build with nothing changed since the last one that succeeded ends at once, without starting
 Snakemake; any change Snakemake could act on (an edited, added or removed file of the checkout or of
-results/, a raw file outside the checkout, an argument, a failed build) makes it start Snakemake.
+results/, an environment variable it reads, an argument, a failed build) makes it start Snakemake.
 
-The checkout here is a toy one: a Snakefile that says when Snakemake loads it, copies input.txt to
-results/output.txt, and lists its raw file outside the checkout as common.smk does."""
+The checkout here is a toy one: a Snakefile that says when Snakemake loads it and copies input.txt
+and raw/data.csv to results/output.txt."""
 
 from __future__ import annotations
 
@@ -16,21 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from evalkit.build import EXTERNAL_INPUTS, STAMP
+from evalkit.build import STAMP
 
 LOADED = "SNAKEFILE LOADED"
 
 SNAKEFILE = f'''
-import json, os
 print("{LOADED}")
-os.makedirs(".snakemake", exist_ok=True)
-open("{EXTERNAL_INPUTS}", "w").write(json.dumps([os.environ["OUTSIDE"]]))
 
 rule all:
     input: "results/output.txt"
 
 rule copy:
-    input: "input.txt", os.environ["OUTSIDE"]
+    input: "input.txt", "raw/data.csv"
     output: "results/output.txt"
     shell:
         "cat {{input}} > {{output}}; "
@@ -40,15 +37,13 @@ rule copy:
 
 
 @pytest.fixture
-def checkout(tmp_path, monkeypatch):
+def checkout(tmp_path):
     root = tmp_path / "checkout"
     root.mkdir()
     (root / "Snakefile").write_text(SNAKEFILE)
     (root / "input.txt").write_text("one\n")
-    outside = tmp_path / "elsewhere" / "raw.csv"
-    outside.parent.mkdir()
-    outside.write_text("a,b\n")
-    monkeypatch.setenv("OUTSIDE", str(outside))
+    (root / "raw").mkdir()
+    (root / "raw" / "data.csv").write_text("a,b\n")
     return root
 
 
@@ -75,8 +70,7 @@ def test_nothing_changed_ends_without_snakemake(checkout):
     assert first.returncode == 0, first.stderr
     assert ran_snakemake(first)
     assert (checkout / "results" / "output.txt").read_text() == "one\na,b\n"
-    stamp = json.loads((checkout / STAMP).read_text())
-    assert stamp["external_inputs"] == [os.environ["OUTSIDE"]]
+    assert set(json.loads((checkout / STAMP).read_text())["fingerprint"]) == {"checkout", "results"}
     second = build(checkout)
     assert second.returncode == 0
     assert not ran_snakemake(second)
@@ -84,7 +78,7 @@ def test_nothing_changed_ends_without_snakemake(checkout):
 
 
 @pytest.mark.parametrize("change", ["edit input", "add a file", "remove an output", "edit an output",
-                                    "edit the outside raw file", "set an EVALKIT variable"])
+                                    "edit a raw file", "set an EVALKIT variable"])
 def test_any_change_starts_snakemake(checkout, change, monkeypatch):
     assert build(checkout).returncode == 0
     if change == "edit input":
@@ -95,8 +89,8 @@ def test_any_change_starts_snakemake(checkout, change, monkeypatch):
         (checkout / "results" / "output.txt").unlink()
     elif change == "edit an output":
         later(checkout / "results" / "output.txt")
-    elif change == "edit the outside raw file":
-        later(Path(os.environ["OUTSIDE"]))
+    elif change == "edit a raw file":
+        later(checkout / "raw" / "data.csv")
     else:
         monkeypatch.setenv("EVALKIT_SOMETHING", "1")
     again = build(checkout)

@@ -15,10 +15,10 @@ from evalkit.checks import html as html_checks
 from evalkit.checks import pdf as pdf_checks
 from evalkit.checks import tables
 from evalkit.checks.browser import find_axe_js, open_browser
-from evalkit.checks.gate import run_gate
-from evalkit.checks.html import check_html
 from evalkit.checks.conformance import checklists, conformance, write_conformance
 from evalkit.checks.features import FEATURES
+from evalkit.checks.gate import run_gate
+from evalkit.checks.html import check_html
 
 from .test_accessibility_gate import (
     GOOD_TYP,

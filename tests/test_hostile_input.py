@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from evalkit.checks.html import _html_static_findings
-from evalkit.core.config import ConfigError, load_yaml
 from evalkit.content.integrity import check_registry
 from evalkit.core.config import ConfigError, load_yaml
 from evalkit.core.markup import markup_problem

@@ -11,8 +11,8 @@
   and Snakemake re-runs the jobs an interruption left incomplete (`--rerun-incomplete`). A
   Snakemake started by hand in the same checkout is not touched: the build stops and names it.
 - Nothing changed, nothing started: after a plain build (no arguments) that succeeded, the build
-  records a fingerprint (path, size and modification time) of every file of the checkout, of
-  results/ and of the raw files the evaluation reads from outside the checkout. The next plain
+  records a fingerprint (path, size and modification time) of every file of the checkout and of
+  results/ (raw files are read only from raw/<evaluation>/, inside the checkout). The next plain
   build with the same fingerprint says so and exits at once, without starting Snakemake (which
   needs over a second only to find that nothing is to be done). Any other build, any argument, an
   edited, added or removed file, or a failed build removes the record, and Snakemake decides.
@@ -32,10 +32,8 @@ import time
 from pathlib import Path
 
 LOCK = Path(".snakemake") / "evalkit-build.lock"
-# The fingerprint of the last plain build that succeeded, and the raw inputs outside the checkout
-# that the Snakefile lists when it loads (workflow/rules/common.smk).
+# The fingerprint of the last plain build that succeeded.
 STAMP = Path(".snakemake") / "evalkit-up-to-date.json"
-EXTERNAL_INPUTS = Path(".snakemake") / "evalkit-external-inputs.json"
 # Not part of what a build reads or makes: version control, Snakemake's own records, the installed
 # environment (its lock files are in the checkout) and caches.
 NOT_WATCHED = {".git", ".snakemake", ".venv", "node_modules", ".tools", "__pycache__", ".pytest_cache",
@@ -177,9 +175,9 @@ def _stat_line(path: str, name: str) -> str:
     return f"{name}\t{st.st_size}\t{st.st_mtime_ns}"
 
 
-def fingerprint(root: Path, external: list[str]) -> dict[str, str]:
+def fingerprint(root: Path) -> dict[str, str]:
     """Digests of what a plain build depends on: the checkout's files outside results/ with the
-    environment variables Snakemake and evalkit read, results/, and the external raw files."""
+    environment variables Snakemake and evalkit read, and results/."""
     checkout: list[str] = []
     results: list[str] = []
     for entry in os.scandir(root):
@@ -191,19 +189,18 @@ def fingerprint(root: Path, external: list[str]) -> dict[str, str]:
             checkout.append(_stat_line(entry.path, entry.name))
     checkout += sorted(f"env {k}={v}" for k, v in os.environ.items() if k.startswith(("EVALKIT", "SNAKEMAKE")))
     checkout.append(f"python {sys.executable}")
-    outside = [_stat_line(name, name) for name in external]
 
     def digest(lines: list[str]) -> str:
         return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
-    return {"checkout": digest(checkout), "results": digest(results), "external": digest(outside)}
+    return {"checkout": digest(checkout), "results": digest(results)}
 
 
 def up_to_date(root: Path) -> str | None:
     """When the last plain build succeeded and nothing has changed since, the time it finished."""
     try:
         stamp = json.loads((root / STAMP).read_text())
-        if fingerprint(root, stamp["external_inputs"]) == stamp["fingerprint"]:
+        if fingerprint(root) == stamp["fingerprint"]:
             return str(stamp["finished"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -213,16 +210,12 @@ def up_to_date(root: Path) -> str | None:
 def record_up_to_date(root: Path, before: dict[str, str]) -> None:
     """After a plain build that succeeded: record the fingerprint, unless a file of the checkout changed
     while it ran (then Snakemake must look again next time)."""
-    try:
-        external = json.loads((root / EXTERNAL_INPUTS).read_text())
-    except (OSError, ValueError):
-        return
-    after = fingerprint(root, external)
+    after = fingerprint(root)
     if after["checkout"] != before["checkout"]:
         return
     finished = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
     tmp = root / STAMP.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"finished": finished, "external_inputs": external, "fingerprint": after}))
+    tmp.write_text(json.dumps({"finished": finished, "fingerprint": after}))
     tmp.replace(root / STAMP)
 
 
@@ -237,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     fd = acquire(root)
     (root / STAMP).unlink(missing_ok=True)
     heal(root)
-    before = fingerprint(root, [])
+    before = fingerprint(root)
     cores = ["--cores", str(len(os.sched_getaffinity(0)) or 1)] if not any(a in ("--cores", "-c", "-j", "--jobs") or
                                                             a.startswith(("--cores=", "--jobs=")) for a in argv) else []
     code = subprocess.run([*snakemake, *cores, "--rerun-incomplete", *argv], cwd=root, pass_fds=(fd,)).returncode

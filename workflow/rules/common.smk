@@ -1,12 +1,9 @@
 # Validate the configuration before anything runs, load the evaluation, and name what each rule reads
 # and writes. Every path under results/<evaluation>/ comes from LAYOUT (evalkit.core.layout): the
 # rules never compose one. Functions only here; the rule files hold rules only.
-import json
 import re
 import sys
-from pathlib import Path
 
-from evalkit.build import EXTERNAL_INPUTS
 from evalkit.core.errors import EvalkitError
 from evalkit.core.config import load_schema, validate
 from evalkit.core.i18n import subtag
@@ -73,19 +70,6 @@ def raw_files(wildcards):
 
 def raw_inputs():
     return sorted({f["file"] for ins in EVAL.instruments for f in EVAL.raw_files(ins)})
-
-
-def _record_external_inputs():
-    """Raw files the evaluation reads from outside the checkout (confidential microdata on another
-    drive, say): evalkit.build watches them, with the checkout, to know when nothing has changed."""
-    root = Path(CTX.root).resolve()
-    outside = sorted({str(p) for p in ((root / f).resolve() for f in raw_inputs()) if not p.is_relative_to(root)})
-    marker = root / EXTERNAL_INPUTS
-    marker.parent.mkdir(exist_ok=True)
-    marker.write_text(json.dumps(outside))
-
-
-_record_external_inputs()
 
 
 def duplicate_resolutions():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evalkit.model.context import Context
 from evalkit.core.errors import EvalkitError
 from evalkit.core.io import atomic_write_text
+from evalkit.model.context import Context
 from evalkit.steps.common import copy_file
 from evalkit.steps.render import document_title
 
@@ -51,8 +51,8 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     *-failed.json, since Snakemake removes the outputs of a failed rule) and the build stops.
     """
     from evalkit.checks.gate import AccessibilityGateError, run_gate
-    from evalkit.publish.dataset import codebook_title
     from evalkit.documents.frontmatter import provenance_notice
+    from evalkit.publish.dataset import codebook_title
 
     primary = ctx.config["languages"][0]
     documents = []
@@ -144,9 +144,9 @@ def report_accessibility(ctx: Context, parts: list[str | Path], report_path: str
     """Merge the parts' gate reports, record the tools, and write the Section 508 conformance report,
     whose page then passes the gate's HTML checks itself (it fails the rule otherwise)."""
     from evalkit.checks.browser import open_browser
+    from evalkit.checks.conformance import write_conformance
     from evalkit.checks.gate import AccessibilityGateError
     from evalkit.checks.html import check_html
-    from evalkit.checks.conformance import write_conformance
 
     report = merge_checks("accessibility", parts, report_path)
     versions = write_environment(ctx, report.get("axe_version"), environment_path)
