@@ -18,6 +18,8 @@ import pytest
 
 from evalkit.build import STAMP
 
+pytestmark = pytest.mark.slow  # each case starts Snakemake a few times
+
 LOADED = "SNAKEFILE LOADED"
 
 SNAKEFILE = f'''
