@@ -158,3 +158,15 @@ def test_evaluation_refuses_a_codebook_with_unconfirmed_proposals(tmp_path):
         load_evaluation(tmp_path, "mexico-auto-2024", ["en-US", "es-MX"])
     assert exc.value.problems == [f"line {line}: 'role: identifier' was proposed by evalkit codebook-export and is "
                                   f"not confirmed; check it and delete the '# proposed: confirm' marker"]
+
+
+def test_missing_letters_in_a_number_column_are_reported(tmp_path, capsys):
+    path = tmp_path / "edad.dta"
+    pyreadstat.write_dta(pd.DataFrame({"folio": [1, 2, 3], "edad": [34, "a", 51]}), str(path),
+                         column_labels=["Folio", "Edad en años"], missing_user_values={"edad": ["a"]})
+    out, err, doc = export(path, capsys)
+    assert [(v["name"], v["role"]) for v in doc["variables"]] == [("folio", "identifier"), ("edad", "integer")]
+    assert "  role: integer  # proposed: confirm\n" in out
+    assert err.endswith("  folio: identifier (filled in every row, unique)\n"
+                        "  edad: integer; its declared missing codes a occur, and the codebook declares missing "
+                        "codes on rating scales only: decide how to treat them\n")

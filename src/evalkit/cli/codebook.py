@@ -169,10 +169,19 @@ def _variable(raw, col: str, lang: str, scales: dict) -> tuple[dict, dict]:
     else:
         text = s.dropna().astype(str)
         filled = text[text != ""]
-        numeric = pd.api.types.is_numeric_dtype(s)
+        declared = set(raw.declared_missing.get(col, set()))
+        used = sorted({v for v in s.dropna() if v in declared}, key=str)
+        rest = s[~s.isin(declared)] if used else s
+        given = rest.dropna()
+        numeric = pd.api.types.is_numeric_dtype(rest) or bool(
+            raw.format != "csv" and used and len(given) and pd.to_numeric(given, errors="coerce").notna().all())
         if numeric:
-            nums = s.dropna()
+            nums = pd.to_numeric(rest.dropna())
             var["role"] = "integer" if len(nums) and (nums % 1 == 0).all() else "number"
+            if used:
+                why["role"] = (f"{var['role']}; its declared missing codes {', '.join(str(_code(c)) for c in used)} "
+                               f"occur, and the codebook declares missing codes on rating scales only: decide how "
+                               f"to treat them")
         if ID_NAME.match(name) and len(filled) == len(s) and (not numeric or var["role"] == "integer"):
             var["role"] = "identifier"
             repeated = int(filled.duplicated().sum())
