@@ -170,3 +170,15 @@ def test_missing_letters_in_a_number_column_are_reported(tmp_path, capsys):
     assert err.endswith("  folio: identifier (filled in every row, unique)\n"
                         "  edad: integer; its declared missing codes a occur, and the codebook declares missing "
                         "codes on rating scales only: decide how to treat them\n")
+
+
+def test_spss_missing_codes_in_numeric_order_and_unlabelled_ones_kept(tmp_path, capsys):
+    path = tmp_path / "m.sav"
+    pyreadstat.write_sav(pd.DataFrame({"id": [1.0, 2.0, 3.0], "q": [1.0, 10.0, 9.0]}), str(path),
+                         variable_value_labels={"q": {1: "Low", 2: "Mid", 3: "High", 9: "No answer"}},
+                         missing_ranges={"q": [9, 10]})
+    out, err, doc = export(path, capsys)
+    assert "# Labels are in en-US." in out
+    assert doc["scales"]["low_high"]["missing"] == [{"code": 9, "key": "no_answer", "label": {"en-US": "No answer"}},
+                                                    {"code": 10, "key": "missing_10", "label": {"en-US": "10"}}]
+    assert "  q: rating on scale low_high (3 ordered levels, missing 9, 10)\n" in err

@@ -127,7 +127,9 @@ def _labelled(raw, col: str, lang: str, scales: dict, var: dict, why: dict) -> N
         keys: list[str] = []
         out = []
         for code, label in items:
-            k = slug(label, f"{fallback}_{code}")
+            k = slug(label, fallback)
+            if k == fallback:  # a label without a letter or digit
+                k = f"{fallback}_{_code(code)}"
             while k in keys:
                 k += "_"
             keys.append(k)
@@ -135,7 +137,9 @@ def _labelled(raw, col: str, lang: str, scales: dict, var: dict, why: dict) -> N
         return out
 
     valid = [(c, lab) for c, lab in labels.items() if c not in missing]
-    miss = [(c, labels.get(c, f"missing {_code(c)}")) for c in sorted(missing, key=str)]
+    # Numbers in order, then Stata's letters; a declared code without a label shows its code.
+    order = sorted(missing, key=lambda c: (isinstance(c, str), c if isinstance(c, str) else float(c)))
+    miss = [(c, labels.get(c, str(_code(c)))) for c in order]
     if _is_rating(labels, missing):
         levels = codes(sorted(valid, key=lambda x: _code(x[0])), "level")
         missing_codes = codes(miss, "missing")
