@@ -139,3 +139,17 @@ def test_help_in_spanish(capsys):
     out = capsys.readouterr().out
     assert "Lee results/<evaluation>/report/<lang>/fragments/" in " ".join(out.split())
     assert "la evaluación (por omisión: evaluation: en config/config.yaml)" in " ".join(out.split())
+
+
+def test_values_prefix(project, capsys):
+    build_values(project)
+    code, out, _ = run(capsys, "values", "survey.", "--root", str(project), "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[2:] == [
+        "survey.awareness.top_box_share\t63%\t{{< meta values.survey.awareness.top_box_share >}}",
+        "survey.small.count\tsuppressed\t{{< meta values.survey.small.count >}}",
+    ]
+    assert out.startswith("2 values of mexico-auto-2024")
+    code, out, err = run(capsys, "values", "nothing", "--root", str(project))
+    assert (code, out) == (1, "")
+    assert err == "evalkit: no value id starts with nothing in results/mexico-auto-2024/values.json\n"

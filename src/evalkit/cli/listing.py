@@ -48,6 +48,9 @@ def add_parsers(sub, argv: list[str]) -> None:
                        help=_("only this language, as a tag or subtag (en-US or en); also the language of the "
                               "messages (default: every configured language, messages in the first)"))
         p.add_argument("--root", default=".", help=_("the project folder (default: the current folder)"))
+        if name == "values":
+            p.add_argument("prefix", nargs="?", default="",
+                           help=_("only the ids that start with this (for example post_interview.awareness)"))
 
 
 def main(args) -> int:
@@ -81,7 +84,7 @@ def main(args) -> int:
     build = _("build it with: ./run build --config evaluation={id}", id=ctx.evaluation.id)
     try:
         if args.command == "values":
-            return _values(ctx, langs, _, build)
+            return _values(ctx, langs, _, build, args.prefix)
         return _fragments(ctx, langs, _, build)
     except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -92,13 +95,17 @@ def _language(given: str, configured: list[str]) -> str | None:
     return next((t for t in configured if given in (t, subtag(t))), None)
 
 
-def _values(ctx, langs: list[str], _, build: str) -> int:
+def _values(ctx, langs: list[str], _, build: str, prefix: str) -> int:
     path = ctx.layout.values()
     if not path.is_file():
         print(_("evalkit: {path} is not built yet; {build}", path=ctx.rel(path), build=build), file=sys.stderr)
         return 1
     doc = load_values(path)
-    values = doc["values"]
+    values = {vid: v for vid, v in doc["values"].items() if vid.startswith(prefix)}
+    if not values:
+        print(_("evalkit: no value id starts with {prefix} in {path}", prefix=prefix, path=ctx.rel(path)),
+              file=sys.stderr)
+        return 1
     print(_("{count} values of {evaluation} ({path}); cite one in a .qmd as {shortcode}",
             count=len(values), evaluation=ctx.evaluation.id, path=ctx.rel(path),
             shortcode="{{< meta values.<id> >}}"))
