@@ -41,7 +41,8 @@ def build_fragments(project):
     for lang in ("en", "es"):
         folder = project / "results" / EVAL / "report" / lang / "fragments"
         folder.mkdir(parents=True)
-        for name in ("findings.md", "acronyms.md"):
+        (folder / "briefs").mkdir()
+        for name in ("findings.md", "acronyms.md", "briefs/compliance.md", ".snakemake_timestamp"):
             (folder / name).write_text("x\n", encoding="utf-8")
 
 
@@ -102,18 +103,19 @@ def test_fragments_lists_include_lines_per_language(project, capsys):
     code, out, err = run(capsys, "fragments", "--root", str(project))
     assert (code, err) == (0, "")
     inc = "{{< include ../../../results/mexico-auto-2024/report/%s/fragments/%s >}}"
-    assert out == (
-        "en-US: 2 fragments for the documents in report/mexico-auto-2024/en/ (paste the include line into a .qmd)\n"
-        f"acronyms.md\t{inc % ('en', 'acronyms.md')}\n"
-        f"findings.md\t{inc % ('en', 'findings.md')}\n"
-        "\n"
-        "es-MX: 2 fragments for the documents in report/mexico-auto-2024/es/ (paste the include line into a .qmd)\n"
-        f"acronyms.md\t{inc % ('es', 'acronyms.md')}\n"
-        f"findings.md\t{inc % ('es', 'findings.md')}\n"
+    head = ("{lang}: 3 fragments for the documents in report/mexico-auto-2024/{sub}/ (paste the include line into a "
+            ".qmd; in a subfolder such as briefs/, add one ../ per level)\n")
+    assert out == "\n".join(
+        head.format(lang=lang, sub=sub)
+        + f"acronyms.md\t{inc % (sub, 'acronyms.md')}\n"
+        + f"briefs/compliance.md\t{inc % (sub, 'briefs/compliance.md')}\n"
+        + f"findings.md\t{inc % (sub, 'findings.md')}\n"
+        for lang, sub in (("en-US", "en"), ("es-MX", "es"))
     )
     code, out, _ = run(capsys, "fragments", "--root", str(project), "--lang", "es")
-    assert out.splitlines()[0] == ("es-MX: 2 fragmentos para los documentos de report/mexico-auto-2024/es/ "
-                                   "(pegue la línea include en un .qmd)")
+    assert out.splitlines()[0] == ("es-MX: 3 fragmentos para los documentos de report/mexico-auto-2024/es/ "
+                                   "(pegue la línea include en un .qmd; en una subcarpeta como briefs/, agregue un "
+                                   "../ por nivel)")
 
 
 def test_fragments_not_built(project, capsys):
@@ -137,3 +139,17 @@ def test_help_in_spanish(capsys):
     out = capsys.readouterr().out
     assert "Lee results/<evaluation>/report/<lang>/fragments/" in " ".join(out.split())
     assert "la evaluación (por omisión: evaluation: en config/config.yaml)" in " ".join(out.split())
+
+
+def test_values_prefix(project, capsys):
+    build_values(project)
+    code, out, _ = run(capsys, "values", "survey.", "--root", str(project), "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[2:] == [
+        "survey.awareness.top_box_share\t63%\t{{< meta values.survey.awareness.top_box_share >}}",
+        "survey.small.count\tsuppressed\t{{< meta values.survey.small.count >}}",
+    ]
+    assert out.startswith("2 values of mexico-auto-2024")
+    code, out, err = run(capsys, "values", "nothing", "--root", str(project))
+    assert (code, out) == (1, "")
+    assert err == "evalkit: no value id starts with nothing in results/mexico-auto-2024/values.json\n"

@@ -158,3 +158,27 @@ def test_evaluation_refuses_a_codebook_with_unconfirmed_proposals(tmp_path):
         load_evaluation(tmp_path, "mexico-auto-2024", ["en-US", "es-MX"])
     assert exc.value.problems == [f"line {line}: 'role: identifier' was proposed by evalkit codebook-export and is "
                                   f"not confirmed; check it and delete the '# proposed: confirm' marker"]
+
+
+def test_missing_letters_in_a_number_column_are_reported(tmp_path, capsys):
+    path = tmp_path / "edad.dta"
+    pyreadstat.write_dta(pd.DataFrame({"folio": [1, 2, 3], "edad": [34, "a", 51]}), str(path),
+                         column_labels=["Folio", "Edad en años"], missing_user_values={"edad": ["a"]})
+    out, err, doc = export(path, capsys)
+    assert [(v["name"], v["role"]) for v in doc["variables"]] == [("folio", "identifier"), ("edad", "integer")]
+    assert "  role: integer  # proposed: confirm\n" in out
+    assert err.endswith("  folio: identifier (filled in every row, unique)\n"
+                        "  edad: integer; its declared missing codes a occur, and the codebook declares missing "
+                        "codes on rating scales only: decide how to treat them\n")
+
+
+def test_spss_missing_codes_in_numeric_order_and_unlabelled_ones_kept(tmp_path, capsys):
+    path = tmp_path / "m.sav"
+    pyreadstat.write_sav(pd.DataFrame({"id": [1.0, 2.0, 3.0], "q": [1.0, 10.0, 9.0]}), str(path),
+                         variable_value_labels={"q": {1: "Low", 2: "Mid", 3: "High", 9: "No answer"}},
+                         missing_ranges={"q": [9, 10]})
+    out, err, doc = export(path, capsys)
+    assert "# Labels are in en-US." in out
+    assert doc["scales"]["low_high"]["missing"] == [{"code": 9, "key": "no_answer", "label": {"en-US": "No answer"}},
+                                                    {"code": 10, "key": "missing_10", "label": {"en-US": "10"}}]
+    assert "  q: rating on scale low_high (3 ordered levels, missing 9, 10)\n" in err

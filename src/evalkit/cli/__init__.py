@@ -1,5 +1,9 @@
-"""Command line: `evalkit codebook-export` writes a starting codebook from a raw file (as iecodebook
-template does); the team then completes roles, privacy classes and the other languages' labels.
+"""The evalkit command: codebook-export, content-split, preview, draft, values and fragments.
+
+`evalkit codebook-export` writes a starting codebook from a raw file (as iecodebook template does;
+evalkit.cli.codebook); the team then confirms roles and privacy classes and adds the other
+languages' labels. `evalkit values` and `evalkit fragments` (evalkit.cli.listing) list what a
+document can cite from a build.
 
 The exported labels exist only in the language given or detected; loading the evaluation fails, naming each
 label, until every configured language is filled in, and naming each line still marked `# proposed: confirm`,

@@ -127,7 +127,9 @@ def _labelled(raw, col: str, lang: str, scales: dict, var: dict, why: dict) -> N
         keys: list[str] = []
         out = []
         for code, label in items:
-            k = slug(label, f"{fallback}_{code}")
+            k = slug(label, fallback)
+            if k == fallback:  # a label without a letter or digit
+                k = f"{fallback}_{_code(code)}"
             while k in keys:
                 k += "_"
             keys.append(k)
@@ -135,7 +137,9 @@ def _labelled(raw, col: str, lang: str, scales: dict, var: dict, why: dict) -> N
         return out
 
     valid = [(c, lab) for c, lab in labels.items() if c not in missing]
-    miss = [(c, labels.get(c, f"missing {_code(c)}")) for c in sorted(missing, key=str)]
+    # Numbers in order, then Stata's letters; a declared code without a label shows its code.
+    order = sorted(missing, key=lambda c: (isinstance(c, str), c if isinstance(c, str) else float(c)))
+    miss = [(c, labels.get(c, str(_code(c)))) for c in order]
     if _is_rating(labels, missing):
         levels = codes(sorted(valid, key=lambda x: _code(x[0])), "level")
         missing_codes = codes(miss, "missing")
@@ -169,10 +173,19 @@ def _variable(raw, col: str, lang: str, scales: dict) -> tuple[dict, dict]:
     else:
         text = s.dropna().astype(str)
         filled = text[text != ""]
-        numeric = pd.api.types.is_numeric_dtype(s)
+        declared = set(raw.declared_missing.get(col, set()))
+        used = sorted({v for v in s.dropna() if v in declared}, key=str)
+        rest = s[~s.isin(declared)] if used else s
+        given = rest.dropna()
+        numeric = pd.api.types.is_numeric_dtype(rest) or bool(
+            raw.format != "csv" and used and len(given) and pd.to_numeric(given, errors="coerce").notna().all())
         if numeric:
-            nums = s.dropna()
+            nums = pd.to_numeric(rest.dropna())
             var["role"] = "integer" if len(nums) and (nums % 1 == 0).all() else "number"
+            if used:
+                why["role"] = (f"{var['role']}; its declared missing codes {', '.join(str(_code(c)) for c in used)} "
+                               f"occur, and the codebook declares missing codes on rating scales only: decide how "
+                               f"to treat them")
         if ID_NAME.match(name) and len(filled) == len(s) and (not numeric or var["role"] == "integer"):
             var["role"] = "identifier"
             repeated = int(filled.duplicated().sum())

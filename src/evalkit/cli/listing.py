@@ -2,10 +2,11 @@
 
 `values` lists every value id of results/<evaluation>/values.json with its display form in each
 language (or one, with --lang) and the shortcode a .qmd uses for it; `fragments` lists, per
-language, the generated fragments in results/<evaluation>/report/<lang>/fragments/ with the
-include line to paste into report/<evaluation>/<lang>/*.qmd. Both read a build and never start
-one: when nothing is built they say how to build and exit with 1. Messages are in the language
-of --lang (the first configured language by default), from the interface catalogues.
+language, the generated fragments in results/<evaluation>/report/<lang>/fragments/ (and its
+subfolders, such as briefs/) with the include line to paste into report/<evaluation>/<lang>/*.qmd.
+Both read a build and never start one: when nothing is built they say how to build and exit with
+1. Messages are in the language of --lang (the first configured language by default), from the
+interface catalogues.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def add_parsers(sub, argv: list[str]) -> None:
                        help=_("only this language, as a tag or subtag (en-US or en); also the language of the "
                               "messages (default: every configured language, messages in the first)"))
         p.add_argument("--root", default=".", help=_("the project folder (default: the current folder)"))
+        if name == "values":
+            p.add_argument("prefix", nargs="?", default="",
+                           help=_("only the ids that start with this (for example post_interview.awareness)"))
 
 
 def main(args) -> int:
@@ -78,22 +82,30 @@ def main(args) -> int:
         return 1
     _ = translator(langs[0])
     build = _("build it with: ./run build --config evaluation={id}", id=ctx.evaluation.id)
-    if args.command == "values":
-        return _values(ctx, langs, _, build)
-    return _fragments(ctx, langs, _, build)
+    try:
+        if args.command == "values":
+            return _values(ctx, langs, _, build, args.prefix)
+        return _fragments(ctx, langs, _, build)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _language(given: str, configured: list[str]) -> str | None:
     return next((t for t in configured if given in (t, subtag(t))), None)
 
 
-def _values(ctx, langs: list[str], _, build: str) -> int:
+def _values(ctx, langs: list[str], _, build: str, prefix: str) -> int:
     path = ctx.layout.values()
     if not path.is_file():
         print(_("evalkit: {path} is not built yet; {build}", path=ctx.rel(path), build=build), file=sys.stderr)
         return 1
     doc = load_values(path)
-    values = doc["values"]
+    values = {vid: v for vid, v in doc["values"].items() if vid.startswith(prefix)}
+    if not values:
+        print(_("evalkit: no value id starts with {prefix} in {path}", prefix=prefix, path=ctx.rel(path)),
+              file=sys.stderr)
+        return 1
     print(_("{count} values of {evaluation} ({path}); cite one in a .qmd as {shortcode}",
             count=len(values), evaluation=ctx.evaluation.id, path=ctx.rel(path),
             shortcode="{{< meta values.<id> >}}"))
@@ -113,12 +125,14 @@ def _fragments(ctx, langs: list[str], _, build: str) -> int:
     for n, lang in enumerate(langs):
         folder = ctx.layout.fragments(subtag(lang))
         documents = ctx.evaluation.report_dir() / subtag(lang)
-        files = sorted(p for p in folder.iterdir() if p.is_file())
+        files = sorted(p for p in folder.rglob("*")
+                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
         if n:
             print()
-        print(_("{lang}: {count} fragments for the documents in {folder}/ (paste the include line into a .qmd)",
+        print(_("{lang}: {count} fragments for the documents in {folder}/ (paste the include line into a .qmd; "
+                "in a subfolder such as briefs/, add one ../ per level)",
                 lang=lang, count=len(files), folder=ctx.rel(documents)))
         for f in files:
             rel = Path(os.path.relpath(f, documents)).as_posix()
-            print(f"{f.name}\t{{{{< include {rel} >}}}}")
+            print(f"{f.relative_to(folder).as_posix()}\t{{{{< include {rel} >}}}}")
     return 0
