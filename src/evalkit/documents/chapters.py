@@ -47,7 +47,7 @@ def value_name(vid: str, value_names: dict[str, str], lang: str, where: str, sou
     naming the registry entry (a figure is never shown without saying what it is, nor by its id)."""
     if vid not in value_names:
         raise ConfigError(source, [f"{where}: value id '{vid}' has no readable name in {lang}; expected a survey "
-                                   f"item, an indicator or a context figure"])
+                                   f"item, an indicator, a context figure or a count of the document review"])
     return value_names[vid]
 
 
@@ -120,6 +120,72 @@ def text_table(reg: Registry, table: dict, values_doc: dict, lang: str, value_na
                     text_columns=len(cols))
 
 
+def outcome_label(reg: Registry, o: dict, lang: str) -> str:
+    """An outcome named in a line: its title (or who changed, or what changed), and where and when
+    (its places and period, or a harvested outcome's place and month)."""
+    from evalkit.documents.outcomes import period_text, places_text
+
+    name = _para((o.get("title") or o.get("who") or o["what"])[lang])
+    when = o.get("when")
+    setting = [x for x in (places_text(reg, o, lang),
+                           period_text(o["period"], lang) if o.get("period") else
+                           _month(when[:7], lang) if when else "") if x]
+    return md_text(name + (" (" + ", ".join(setting) + ")" if setting else ""))
+
+
+def evidence_lines(reg: Registry, f: dict, values_doc: dict, lang: str, value_names: dict[str, str]) -> list[str]:
+    """Every kind of evidence a finding cites, as the integrity check accepts it: its figures by
+    readable name (value_name: a figure without one stops the build naming the finding), the
+    harvested outcomes it draws on and the projects whose work it draws on, by their registry names."""
+    from babel.lists import format_list
+
+    from evalkit.core.i18n import babel_locale
+
+    _ = translator(lang)
+    ev = f.get("evidence", {})
+    where = f"findings[{f['id']}].evidence.values"
+    lines = []
+    figures = _figures(ev.get("values", []), values_doc, lang, value_names, where, reg.source)
+    if figures:
+        lines.append(_("Evidence: {items}.", items="; ".join(md_text(x) for x in figures)))
+    outcomes = reg.by_id("outcomes") if ev.get("outcomes") else {}
+    if ev.get("outcomes"):
+        items = "; ".join(outcome_label(reg, outcomes[o], lang) for o in ev["outcomes"])
+        lines.append(_("Harvested outcome: {items}.", items=items) if len(ev["outcomes"]) == 1 else
+                     _("Harvested outcomes: {items}.", items=items))
+    if ev.get("projects"):
+        projects = reg.by_id("projects")
+        names = [md_text(_para(projects[p]["name"][lang])) for p in ev["projects"]]
+        lines.append(_("Project: {names}.", names=names[0]) if len(names) == 1 else
+                     _("Projects: {names}.", names=format_list(names, locale=babel_locale(lang))))
+    return lines
+
+
+DISAGGREGATED = re.compile(r"^[a-z0-9_]+\.([a-z0-9_]+)\.disaggregated\.([a-z0-9_]+)$")
+INDICATOR_COUNT = re.compile(r"^[a-z0-9_]+\.([a-z0-9_]+)\.indicators$")
+
+
+def registry_value_names(reg: Registry, values_doc: dict, lang: str) -> dict[str, str]:
+    """Readable names of the monitoring values that count a project's indicators
+    (``<instrument>.<project>.indicators``) and those disaggregated by a dimension
+    (``<instrument>.<project>.disaggregated.<dimension>``): the project's registry name and the
+    dimension's name in the registry's `disaggregations`. A dimension the registry does not name
+    gets no name (value_name then stops the build naming the entry that cites it)."""
+    _ = translator(lang)
+    projects = {p["id"]: _para(p.get("short", p["name"])[lang]) for p in reg.data.get("projects", [])}
+    dims = {d["id"].replace("-", "_"): d["name"][lang] for d in reg.data.get("disaggregations", [])}
+    out = {}
+    for vid in values_doc["values"]:
+        m = DISAGGREGATED.match(vid)
+        if m and m.group(1) in projects and m.group(2) in dims:
+            out[vid] = _("{project}: indicators disaggregated by {dimension}", project=projects[m.group(1)],
+                         dimension=dims[m.group(2)])
+        m = INDICATOR_COUNT.match(vid)
+        if m and m.group(1) in projects:
+            out[vid] = _("{project}: indicators reported", project=projects[m.group(1)])
+    return out
+
+
 def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: dict[str, str],
                      stakeholder_names: dict[str, str], segment_types: dict[str, str] | None = None) -> str:
     """One section per thematic category: its summary, then each finding with its number, followed by
@@ -128,6 +194,7 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
     `segment_types`: coded segment id -> its stakeholder type's name in this language (the sources of
     the cases)."""
     _ = translator(lang)
+    value_names = registry_value_names(reg, values_doc, lang) | value_names
     fnum = reg.finding_numbers()
     order = list(fnum)  # finding ids in report order
     cases_after: dict[str, list[dict]] = {}
@@ -148,10 +215,7 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
         for f in [f for f in reg.data["findings"] if f["theme"] == t["id"]]:
             out.append(f"### {_('Finding {number}: {title}', number=fnum[f['id']], title=f['title'][lang])}\n\n"
                        f"{_para(f['text'][lang])}\n")
-            cited = [(value_names[v], lookup(values_doc, v, lang)) for v in f.get("evidence", {}).get("values", [])
-                     if v in value_names]
-            if cited:
-                out.append(_("Evidence: {items}.", items="; ".join(f"{n}: {d}" for n, d in cited)) + "\n")
+            out.extend(line + "\n" for line in evidence_lines(reg, f, values_doc, lang, value_names))
             q = f.get("quote")
             if q:
                 out.append(quote_block(q, lang, stakeholder_names))
@@ -338,8 +402,18 @@ def evaluation_questions_fragment(reg: Registry, lang: str) -> str:
                     _("Evaluation criteria and questions"), "tbl-evaluation-questions", text_columns=3)
 
 
-def _rests_on(fnum: dict, findings: list[str], _) -> str:
+def _rests_on(fnum: dict, findings: list[str] | None, _) -> str:
+    """'(Finding 1.4.)' for one finding, '(Findings 1.4, 2.1.)' for several, nothing for a statement
+    that stands alone."""
+    if not findings:
+        return ""
+    if len(findings) == 1:
+        return _("(Finding {number}.)", number=fnum[findings[0]])
     return _("(Findings {numbers}.)", numbers=", ".join(fnum[f] for f in findings))
+
+
+def _statement(text: str, note: str) -> str:
+    return f"{text} {note}" if note else text
 
 
 def conclusions_chapter(reg: Registry, lang: str) -> str:
@@ -351,17 +425,25 @@ def conclusions_chapter(reg: Registry, lang: str) -> str:
 
 
 def lessons_chapter(reg: Registry, lang: str) -> str:
-    """Per learning question: the question and its lessons learned, each with the findings it rests on."""
+    """Per learning question: the question and its lessons learned; then the lessons that hang under
+    no learning question (the registry's `lessons`), under their own heading when questions have
+    lessons too. Each lesson with the findings it rests on, if any."""
     _ = translator(lang)
     fnum = reg.finding_numbers()
+
+    def items(lessons: list[dict]) -> str:
+        return "\n".join(f"- {_statement(_para(x['text'][lang]), _rests_on(fnum, x.get('findings'), _))}"
+                         for x in lessons) + "\n"
+
     out = []
     for lq in reg.data.get("learning_questions", []):
         if not lq.get("lessons"):
             continue
         title = lq.get("short", lq["question"])[lang]
-        out.append(f"## {title}\n\n*{_para(lq['question'][lang])}*\n\n"
-                   + "\n".join(f"- {_para(x['text'][lang])} {_rests_on(fnum, x['findings'], _)}" for x in lq["lessons"])
-                   + "\n")
+        out.append(f"## {title}\n\n*{_para(lq['question'][lang])}*\n\n" + items(lq["lessons"]))
+    alone = reg.data.get("lessons", [])
+    if alone:
+        out.append((f"## {_('Other lessons learned')}\n\n" if out else "") + items(alone))
     return "\n".join(out)
 
 

@@ -127,6 +127,11 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "conclusions.md": conclusions_chapter(reg, lang),
             "lessons.md": lessons_chapter(reg, lang),
         }
+        if reg.data.get("outcomes"):
+            from evalkit.documents.outcomes import outcomes_table
+
+            # the outcomes table by category, which a document includes instead of typing it
+            fragments_out["outcomes.md"] = outcomes_table(reg, lang)
         for block in reg.data.get("key_figures", []):
             fragments_out[f"key-figures-{block['id']}.md"] = key_figures_fragment(reg, block["id"], values_doc, lang)
         if reg.data.get("performance_ratings"):
@@ -192,6 +197,10 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
         cb = ev.codebooks[ins["id"]]
         for c in cb.variable(cb.id_variable)["categories"]:
             names[f"{ins['id']}.{c['key']}"] = c["label"][lang]
+    for ins in ev.instruments_of("document_review"):
+        from evalkit.documents.data_annexes import document_value_names
+
+        names |= document_value_names(ins["id"], ev.codebooks[ins["id"]], lang)
     settings = ev.data.get("analysis", {})
     for ins in ev.instruments_of("indicator_report"):
         if "indicators" not in settings:
@@ -204,8 +213,12 @@ def value_names(ctx: Context, lang: str) -> dict[str, str]:
             names[f"{base}.total"] = decl["label"][lang]
             names[f"{base}.total_millions"] = decl["label"][lang] + " (" + translator(lang)("millions") + ")"
             names[f"{base}.women"] = decl["label"][lang] + " (" + translator(lang)("women") + ")"
+            names[f"{base}.target"] = decl["label"][lang] + " (" + translator(lang)("target") + ")"
+            names[f"{base}.achievement"] = decl["label"][lang] + " (" + translator(lang)("share of target") + ")"
         for agg in config.aggregates:
             names[f"{ins['id']}.aggregate.{agg['id']}.total"] = agg["label"][lang]
+            names[f"{ins['id']}.aggregate.{agg['id']}.achievement"] = (
+                agg["label"][lang] + " (" + translator(lang)("share of target") + ")")
     return names
 
 
