@@ -94,7 +94,8 @@ def test_a_sound_outcome_by_category_has_no_problem():
     (lambda d: d["outcomes"][1].update(projects=["calle", "ghost"]),
      "outcomes[oc-protocol].projects: 'ghost' is not a project (known: calle, map)"),
     (lambda d: d["outcomes"][1].pop("projects"),
-     "outcomes[oc-protocol]: no project; expected project (a harvested outcome) or projects (the contributing projects)"),
+     "outcomes[oc-protocol]: no project; expected project (a harvested outcome) or projects "
+     "(the contributing projects)"),
     (lambda d: d["outcomes"][1].update(period={"from": 2024, "to": 2022}),
      "outcomes[oc-protocol].period: from 2024 is after to 2022; expected from before to"),
     (lambda d: d["outcomes"][1].update(evidence={"values": ["post_interview.nothing"]}),
