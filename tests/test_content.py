@@ -168,6 +168,14 @@ def test_a_sound_registry_has_no_problem():
     assert check_registry(registry(), TOSC, LANGS, REFS) == []
 
 
+def test_a_lesson_may_stand_alone_or_rest_on_findings():
+    data = registry()
+    data["learning_questions"][0]["lessons"] = [{"id": "l-none", "text": bi("Listen.")}]
+    data["lessons"] = [{"id": "l-alone", "text": bi("Plan.")},
+                       {"id": "l-rests", "text": bi("Act."), "findings": ["knowledge-grew"]}]
+    assert check_registry(data, TOSC, LANGS, REFS) == []
+
+
 def setitem(path, value):
     def edit(d):
         node = d
@@ -354,6 +362,21 @@ CASES = [
         "lesson resting on an unknown finding",
         setitem(["learning_questions", 0, "lessons"], [{"id": "l-one", "text": bi("Start early."), "findings": ["x"]}]),
         "learning_questions[lq-know].lessons[l-one].findings: 'x' is not a finding",
+    ),
+    (
+        "lesson with an empty list of findings",
+        setitem(["learning_questions", 0, "lessons"], [{"id": "l-one", "text": bi("Start early."), "findings": []}]),
+        "learning_questions[lq-know].lessons[l-one].findings: empty; expected at least one finding it rests on",
+    ),
+    (
+        "stand-alone lesson resting on an unknown finding",
+        setitem(["lessons"], [{"id": "l-alone", "text": bi("Plan."), "findings": ["ghost"]}]),
+        "lessons[l-alone].findings: 'ghost' is not a finding",
+    ),
+    (
+        "two stand-alone lessons with one id",
+        setitem(["lessons"], [{"id": "l-a", "text": bi("Plan.")}, {"id": "l-a", "text": bi("Act.")}]),
+        "lessons: id 'l-a' is used 2 times; expected unique ids",
     ),
     (
         "two insights with one id",

@@ -81,8 +81,30 @@ def test_conclusions_and_lessons_carry_the_numbers_of_their_findings():
         {"id": "l-a", "text": bi("Start early."), "findings": ["knowledge-grew"]}
     ]
     md = lessons_chapter(Registry("r", data, {"domains": []}), "es-MX")
-    assert md.startswith("## What do people know? (es)\n") and "- Start early. (es) (Hallazgos 1.1.)" in md
+    assert md.startswith("## What do people know? (es)\n") and "- Start early. (es) (Hallazgo 1.1.)\n" in md
     assert lessons_chapter(reg(), "en-US") == ""  # no lessons yet: nothing, not an empty heading
+
+
+def test_lessons_rest_on_one_finding_several_or_none_and_may_stand_alone():
+    data = registry()
+    data["learning_questions"][0]["lessons"] = [
+        {"id": "l-one", "text": bi("Start early."), "findings": ["knowledge-grew"]},
+        {"id": "l-two", "text": bi("Train twice."), "findings": ["knowledge-grew", "inspectors-trained"]},
+        {"id": "l-none", "text": bi("Listen.")},
+    ]
+    data["lessons"] = [{"id": "l-alone", "text": bi("Plan for turnover.")},
+                       {"id": "l-rests", "text": bi("Inspect."), "findings": ["inspectors-trained"]}]
+    r = Registry("r", data, {"domains": []})
+    assert lessons_chapter(r, "en-US") == (
+        "## What do people know?\n\n*What do people know?*\n\n"
+        "- Start early. (Finding 1.1.)\n- Train twice. (Findings 1.1, 2.1.)\n- Listen.\n"
+        "\n## Other lessons learned\n\n- Plan for turnover.\n- Inspect. (Finding 2.1.)\n")
+    es = lessons_chapter(r, "es-MX")
+    assert "- Train twice. (es) (Hallazgos 1.1, 2.1.)\n" in es and "## Otras lecciones aprendidas\n" in es
+    del data["learning_questions"][0]["lessons"]
+    # lessons that hang under no question, and no question with lessons: the list alone
+    assert lessons_chapter(Registry("r", data, {"domains": []}), "es-MX") == \
+        "- Plan for turnover. (es)\n- Inspect. (es) (Hallazgo 2.1.)\n"
 
 
 def store() -> ValueStore:
@@ -171,4 +193,67 @@ def test_a_cited_figure_without_a_readable_name_stops_the_build_naming_the_entry
         findings_chapter(r, values, "en-US", {}, {})
     assert "report/x/content/registry.yaml" in str(exc.value)
     assert "value id 'post_interview.awareness.top_box_share' has no readable name in en-US" in str(exc.value)
-    assert "tables[" in str(exc.value)
+    assert "findings[knowledge-grew].evidence.values" in str(exc.value)   # the finding, not only its table
+    data = registry()
+    data["findings"][0]["evidence"]["values"] = []
+    with pytest.raises(ConfigError) as exc:
+        findings_chapter(Registry("report/x/content/registry.yaml", data, TOSC_NAMED), values, "en-US", {}, {})
+    assert "tables[options].rows[train]" in str(exc.value)
+
+
+def test_every_kind_of_evidence_a_finding_cites_is_shown_with_the_finding():
+    """Figures by readable name, harvested outcomes by who/where/when, projects by their registry
+    name: nothing the integrity check accepts as evidence is silently dropped."""
+    from evalkit.documents.chapters import findings_chapter
+
+    from .test_annexes import TOSC_NAMED
+
+    data = registry()
+    data["findings"][0]["evidence"]["values"].append("documents.by_type.contract")
+    data["projects"].append({"id": "calle", "name": bi("CALLE"), "implementer": bi("AIR"), "summary": bi("Law.")})
+    data["findings"][0]["evidence"]["projects"] = ["map", "calle"]
+    r = Registry("r", data, TOSC_NAMED)
+    values = {"values": {
+        "post_interview.awareness.top_box_share": {"value": 0.72, "kind": "share",
+                                                   "display": {"en-US": "72%", "es-MX": "72 %"}},
+        "documents.by_type.contract": {"value": 3, "kind": "count", "display": {"en-US": "3", "es-MX": "3"}}}}
+    names = {"en-US": {"post_interview.awareness.top_box_share": "Awareness",
+                       "documents.by_type.contract": "Documents reviewed, Contracts"},
+             "es-MX": {"post_interview.awareness.top_box_share": "Sensibilización",
+                       "documents.by_type.contract": "Documentos revisados, Contratos"}}
+    en = findings_chapter(r, values, "en-US", names["en-US"], {})
+    assert "Evidence: Awareness: 72%; Documents reviewed, Contracts: 3.\n" in en
+    assert "Harvested outcome: Workers (Silao, May 2023).\n" in en
+    assert "Projects: MAP and CALLE.\n" in en
+    es = findings_chapter(r, values, "es-MX", names["es-MX"], {})
+    assert "Evidencia: Sensibilización: 72 %; Documentos revisados, Contratos: 3.\n" in es
+    assert "Resultado cosechado: Workers (es) (Silao (es), mayo de 2023).\n" in es
+    assert "Proyectos: MAP (es) y CALLE (es).\n" in es
+    data["findings"][0]["evidence"]["projects"] = ["map"]
+    data["findings"][0]["evidence"]["values"] = ["documents.by_type.contract"]
+    md = findings_chapter(Registry("r", data, TOSC_NAMED), values, "en-US",
+                          names["en-US"] | {"post_interview.awareness.top_box_share": "A"}, {})
+    assert "Project: MAP.\n" in md
+    with pytest.raises(ConfigError, match=r"findings\[knowledge-grew\]\.evidence\.values: value id "
+                                          r"'documents\.by_type\.contract' has no readable name in en-US"):
+        findings_chapter(Registry("reg.yaml", data, TOSC_NAMED), values, "en-US",
+                         {"post_interview.awareness.top_box_share": "A"}, {})
+
+
+def test_the_values_of_the_document_review_have_readable_names():
+    from evalkit.documents.data_annexes import document_value_names
+    from evalkit.model.codebooks import Codebook
+
+    cb = Codebook("documents", {"instrument": "documents", "label": bi("Log"), "id_variable": "document_id",
+                                "variables": [
+                                    {"name": "organization", "role": "category", "label": bi("Org"),
+                                     "categories": [{"code": "SC", "key": "sc", "label": bi("Solidarity Center")}]},
+                                    {"name": "doc_type", "role": "category", "label": bi("Type"),
+                                     "categories": [{"code": "C", "key": "contract", "label": bi("Contracts")}]}]})
+    es = document_value_names("documents", cb, "es-MX")
+    assert es["documents.by_type.contract"] == "Documentos revisados, Contracts (es)"
+    assert es["documents.by_organization.sc"] == "Documentos revisados, Solidarity Center (es)"
+    assert es["documents.documents"] == "Documentos revisados"
+    en = document_value_names("documents", cb, "en-US")
+    assert en["documents.by_type.not_stated"] == "Documents reviewed, type not stated"
+    assert en["documents.undated"] == "Documents reviewed without a year"

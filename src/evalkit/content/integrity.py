@@ -44,7 +44,8 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
 
     # unique ids, per kind and for nested kinds across the registry
     for kind in ("acronyms", "addressees", "criteria", "themes", "findings", "good_practices", "recommendations",
-                 "key_figures", "actor_groups", "projects", "outcomes", "learning_questions", "cases", "tables"):
+                 "key_figures", "actor_groups", "projects", "outcomes", "learning_questions", "cases", "tables",
+                 "outcome_categories", "places", "disaggregations"):
         seen = ids_of(kind)
         for dup in sorted({i for i in seen if seen.count(i) > 1}):
             add(f"{kind}: id '{dup}' is used {seen.count(dup)} times; expected unique ids")
@@ -71,11 +72,15 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             if v not in known:
                 add(f"{where}.{field}: '{v}' is not {what} (known: {', '.join(sorted(known)) or 'none'})")
 
-    def check_statements(where: str, items: list) -> None:
+    def check_statements(where: str, items: list, alone: bool = False) -> None:
+        """Statements resting on findings; with `alone` (lessons) a statement may rest on none, but
+        an empty list of findings is still refused (leave the key out instead)."""
         ids = [x.get("id") for x in items]
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             add(f"{where}: id '{dup}' is used {ids.count(dup)} times; expected unique ids")
         for x in items:
+            if alone and "findings" not in x:
+                continue
             if not x.get("findings"):
                 add(f"{where}[{x['id']}].findings: empty; expected at least one finding it rests on")
             refs_to(f"{where}[{x['id']}]", "findings", x.get("findings"), findings, "a finding")
@@ -194,9 +199,26 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                     f"projects[{p['id']}].id: not a project of the monitoring codebook "
                     f"(projects: {', '.join(sorted(refs.projects))})"
                 )
+    categories = set(ids_of("outcome_categories"))
+    places = set(ids_of("places"))
     for o in data.get("outcomes", []):
         where = f"outcomes[{o['id']}]"
-        refs_to(where, "project", [o.get("project")], projects, "a project")
+        if o.get("project") is not None:
+            refs_to(where, "project", [o["project"]], projects, "a project")
+        elif not o.get("projects"):
+            add(f"{where}: no project; expected project (a harvested outcome) or projects (the contributing projects)")
+        if o.get("project") is not None and o.get("projects"):
+            add(f"{where}: both project and projects; give the contributing projects in projects only")
+        refs_to(where, "projects", o.get("projects"), projects, "a project")
+        if o.get("category") is not None:
+            refs_to(where, "category", [o["category"]], categories, "an outcome category (outcome_categories)")
+        refs_to(where, "places", [p for p in o.get("places", []) if isinstance(p, str)], places, "a place (places)")
+        if o.get("when") and o.get("period"):
+            add(f"{where}: both when and period; give one")
+        period = o.get("period") or {}
+        if "from" in period and str(period["from"]) > str(period["to"]):
+            add(f"{where}.period: from {period['from']} is after to {period['to']}; expected from before to")
+        check_evidence(where, o.get("evidence", {}))
         if (
             refs.journal_entries is not None
             and o.get("journal_entry")
@@ -255,7 +277,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
         where = f"learning_questions[{lq['id']}]"
         refs_to(where, "themes", lq.get("themes"), themes, "a theme")
         for field in ("insights", "lessons", "donor_levers"):
-            check_statements(f"{where}.{field}", lq.get(field, []))
+            check_statements(f"{where}.{field}", lq.get(field, []), alone=field == "lessons")
         check_value_ids(f"{where}.context", lq.get("context"))
         own = {f["id"] for f in data.get("findings", []) if f.get("theme") in (lq.get("themes") or [])}
         for field in ("quotes", "spotlights"):
@@ -274,8 +296,15 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             swhere = f"{where}.spotlights[{sp['id']}]"
             refs_to(swhere, "project", [sp.get("project")], projects, "a project")
             refs_to(swhere, "outcomes", sp.get("outcomes"), outcomes, "an outcome")
+            by_id = {o["id"]: o for o in data.get("outcomes", [])}
+            for oid in sp.get("outcomes") or []:
+                lacks = [k for k in ("who", "when", "where", "contribution") if oid in by_id and not by_id[oid].get(k)]
+                if lacks:
+                    add(f"{swhere}.outcomes: '{oid}' has no {', '.join(lacks)}; a spotlight tells harvested outcomes "
+                        f"(who, when, where, contribution)")
             check_value_ids(f"{swhere}.values", sp.get("values"))
     check_statements("conclusions", data.get("conclusions", []))
+    check_statements("lessons", data.get("lessons", []), alone=True)
     short = {}
     for a in data.get("acronyms", []):
         for lang, text in (a.get("short") or {}).items():

@@ -110,7 +110,8 @@ def findings_note(finding_ids: list[str], lang: str, fnum: dict[str, str]) -> st
 def _statements(items: list[dict], lang: str, fnum: dict[str, str]) -> str:
     return (
         "\n".join(
-            f"{n}. {_para(s['text'][lang])} {findings_note(s['findings'], lang, fnum)}"
+            f"{n}. {_para(s['text'][lang])}"
+            + (f" {findings_note(s['findings'], lang, fnum)}" if s.get("findings") else "")
             for n, s in enumerate(items, start=1)
         )
         + "\n"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 from evalkit.content.registry import Registry
-from evalkit.core.errors import ConfigError
 from evalkit.core.i18n import translator
+from evalkit.documents.evidence import _figures, evidence_lines, registry_value_names, value_name  # noqa: F401
 from evalkit.documents.fragments import md_cell, md_table, md_text
 from evalkit.values.store import display, lookup
 
@@ -40,21 +40,6 @@ def evidence_labels(values_doc: dict, labels: dict, lang: str) -> dict[str, str]
 def _month(text: str, lang: str) -> str:
     """'YYYY-MM' as a month in words, as values.json writes a month ("April 2024", "abril de 2024")."""
     return display("month", text, lang)
-
-
-def value_name(vid: str, value_names: dict[str, str], lang: str, where: str, source: str) -> str:
-    """What a cited value counts, in one language; a value without a readable name stops the build
-    naming the registry entry (a figure is never shown without saying what it is, nor by its id)."""
-    if vid not in value_names:
-        raise ConfigError(source, [f"{where}: value id '{vid}' has no readable name in {lang}; expected a survey "
-                                   f"item, an indicator or a context figure"])
-    return value_names[vid]
-
-
-def _figures(vids: list[str], values_doc: dict, lang: str, value_names: dict[str, str], where: str,
-             source: str) -> list[str]:
-    """'name: display' of each value id (value_name)."""
-    return [f"{value_name(v, value_names, lang, where, source)}: {lookup(values_doc, v, lang)}" for v in vids]
 
 
 def case_box(reg: Registry, case: dict, values_doc: dict, lang: str, value_names: dict[str, str],
@@ -128,6 +113,7 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
     `segment_types`: coded segment id -> its stakeholder type's name in this language (the sources of
     the cases)."""
     _ = translator(lang)
+    value_names = registry_value_names(reg, values_doc, lang) | value_names
     fnum = reg.finding_numbers()
     order = list(fnum)  # finding ids in report order
     cases_after: dict[str, list[dict]] = {}
@@ -148,10 +134,7 @@ def findings_chapter(reg: Registry, values_doc: dict, lang: str, value_names: di
         for f in [f for f in reg.data["findings"] if f["theme"] == t["id"]]:
             out.append(f"### {_('Finding {number}: {title}', number=fnum[f['id']], title=f['title'][lang])}\n\n"
                        f"{_para(f['text'][lang])}\n")
-            cited = [(value_names[v], lookup(values_doc, v, lang)) for v in f.get("evidence", {}).get("values", [])
-                     if v in value_names]
-            if cited:
-                out.append(_("Evidence: {items}.", items="; ".join(f"{n}: {d}" for n, d in cited)) + "\n")
+            out.extend(line + "\n" for line in evidence_lines(reg, f, values_doc, lang, value_names))
             q = f.get("quote")
             if q:
                 out.append(quote_block(q, lang, stakeholder_names))
@@ -338,8 +321,18 @@ def evaluation_questions_fragment(reg: Registry, lang: str) -> str:
                     _("Evaluation criteria and questions"), "tbl-evaluation-questions", text_columns=3)
 
 
-def _rests_on(fnum: dict, findings: list[str], _) -> str:
+def _rests_on(fnum: dict, findings: list[str] | None, _) -> str:
+    """'(Finding 1.4.)' for one finding, '(Findings 1.4, 2.1.)' for several, nothing for a statement
+    that stands alone."""
+    if not findings:
+        return ""
+    if len(findings) == 1:
+        return _("(Finding {number}.)", number=fnum[findings[0]])
     return _("(Findings {numbers}.)", numbers=", ".join(fnum[f] for f in findings))
+
+
+def _statement(text: str, note: str) -> str:
+    return f"{text} {note}" if note else text
 
 
 def conclusions_chapter(reg: Registry, lang: str) -> str:
@@ -351,17 +344,25 @@ def conclusions_chapter(reg: Registry, lang: str) -> str:
 
 
 def lessons_chapter(reg: Registry, lang: str) -> str:
-    """Per learning question: the question and its lessons learned, each with the findings it rests on."""
+    """Per learning question: the question and its lessons learned; then the lessons that hang under
+    no learning question (the registry's `lessons`), under their own heading when questions have
+    lessons too. Each lesson with the findings it rests on, if any."""
     _ = translator(lang)
     fnum = reg.finding_numbers()
+
+    def items(lessons: list[dict]) -> str:
+        return "\n".join(f"- {_statement(_para(x['text'][lang]), _rests_on(fnum, x.get('findings'), _))}"
+                         for x in lessons) + "\n"
+
     out = []
     for lq in reg.data.get("learning_questions", []):
         if not lq.get("lessons"):
             continue
         title = lq.get("short", lq["question"])[lang]
-        out.append(f"## {title}\n\n*{_para(lq['question'][lang])}*\n\n"
-                   + "\n".join(f"- {_para(x['text'][lang])} {_rests_on(fnum, x['findings'], _)}" for x in lq["lessons"])
-                   + "\n")
+        out.append(f"## {title}\n\n*{_para(lq['question'][lang])}*\n\n" + items(lq["lessons"]))
+    alone = reg.data.get("lessons", [])
+    if alone:
+        out.append((f"## {_('Other lessons learned')}\n\n" if out else "") + items(alone))
     return "\n".join(out)
 
 

@@ -16,6 +16,23 @@ from evalkit.model.evaluation import Codebook
 from evalkit.values.store import lookup
 
 
+def document_value_names(iid: str, codebook: Codebook, lang: str) -> dict[str, str]:
+    """Readable names, in one language, of the values of a document-review log
+    (analysis.documents.add_document_values), so that a finding may cite them as its evidence:
+    the number of documents reviewed, by type and by organization (the codebook's labels), the
+    types with documents and the documents without a year."""
+    _ = translator(lang)
+    names = {f"{iid}.documents": _("Documents reviewed"),
+             f"{iid}.types": _("Types of the documents reviewed"),
+             f"{iid}.undated": _("Documents reviewed without a year"),
+             f"{iid}.by_type.not_stated": _("Documents reviewed, type not stated")}
+    for key, label in codebook.category_labels("doc_type", lang).items():
+        names[f"{iid}.by_type.{key}"] = _("Documents reviewed, {kind}", kind=label)
+    for key, label in codebook.category_labels("organization", lang).items():
+        names[f"{iid}.by_organization.{key}"] = _("Documents reviewed, {kind}", kind=label)
+    return names
+
+
 def documents_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.DataFrame, lang: str) -> str:
     """A sentence with the counts by type, and the documents sorted by type (``table``: the
     document-review results table, analysis.documents.document_table)."""

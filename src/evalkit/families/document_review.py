@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evalkit.families import Family
-from evalkit.families.jobs import AnalysisJob, FragmentJob
+from evalkit.families.jobs import AnalysisJob, FragmentJob, NamesJob
 
 
 def analyze(job: AnalysisJob) -> None:
@@ -24,4 +24,12 @@ def fragments(job: FragmentJob) -> dict[str, str]:
                                      job.lang)}
 
 
-FAMILY = Family("document_review", tables=("documents",), analyze=analyze, fragments=fragments)
+def value_names(job: NamesJob) -> dict[str, str]:
+    """The counts of reviewed documents, by type and by organization."""
+    from evalkit.documents.data_annexes import document_value_names
+
+    return document_value_names(job.id, job.codebook, job.lang)
+
+
+FAMILY = Family("document_review", tables=("documents",), analyze=analyze, fragments=fragments,
+                value_names=value_names)

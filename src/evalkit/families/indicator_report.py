@@ -39,7 +39,8 @@ def fragments(job: FragmentJob) -> dict[str, str]:
 
 
 def value_names(job: NamesJob) -> dict[str, str]:
-    """Each declared indicator's total (and in millions, and of whom women) and each aggregate."""
+    """Each declared indicator's total (in millions, of whom women, its target and share of it) and each
+    aggregate (and its share of target)."""
     if "indicators" not in job.ctx.evaluation.data.get("analysis", {}):
         return {}
     from evalkit.analysis.indicators import slug
@@ -53,8 +54,11 @@ def value_names(job: NamesJob) -> dict[str, str]:
         names[f"{base}.total"] = label
         names[f"{base}.total_millions"] = label + " (" + _("millions") + ")"
         names[f"{base}.women"] = label + " (" + _("women") + ")"
+        names[f"{base}.target"] = label + " (" + _("target") + ")"
+        names[f"{base}.achievement"] = label + " (" + _("share of target") + ")"
     for agg in config.aggregates:
         names[f"{job.id}.aggregate.{agg['id']}.total"] = agg["label"][job.lang]
+        names[f"{job.id}.aggregate.{agg['id']}.achievement"] = agg["label"][job.lang] + " (" + _("share of target") + ")"
     return names
 
 

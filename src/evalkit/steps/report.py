@@ -88,6 +88,11 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             "conclusions.md": conclusions_chapter(reg, lang),
             "lessons.md": lessons_chapter(reg, lang),
         }
+        if reg.data.get("outcomes"):
+            from evalkit.documents.outcomes import outcomes_table
+
+            # the outcomes table by category, which a document includes instead of typing it
+            fragments_out["outcomes.md"] = outcomes_table(reg, lang)
         for block in reg.data.get("key_figures", []):
             fragments_out[f"key-figures-{block['id']}.md"] = key_figures_fragment(reg, block["id"], values_doc, lang)
         if reg.data.get("performance_ratings"):
