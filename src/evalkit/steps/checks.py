@@ -37,8 +37,8 @@ def _log_cache(what: str, results, total: int) -> None:
     import logging
 
     if results.path_of is not None:
-        logging.getLogger("evalkit").info("evalkit: %s: %d of %d file(s) unchanged since checked, %d checked",
-                                          what, results.hits, total, total - results.hits)
+        logging.getLogger("evalkit").info("evalkit: %s of %d file(s): %d result(s) reused (unchanged since checked), "
+                                          "%d made", what, total, results.hits, results.misses)
 
 
 def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str], report_path: str | Path,
