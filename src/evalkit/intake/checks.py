@@ -83,6 +83,8 @@ def _raw_key(code, raw: RawTable):
 
 
 def _empty(s: pd.Series, raw: RawTable) -> pd.Series:
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        return s.isna() | (s.str.strip() == "")   # texts already: no conversion to the string dtype
     if s.dtype == object or pd.api.types.is_string_dtype(s):
         return s.isna() | (s.astype("string").str.strip() == "")
     return s.isna()
