@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.core.errors import DataError
+from evalkit.intake.duplicates import as_text
 from evalkit.intake.readers import RawTable
 from evalkit.model.evaluation import REMOVED, Codebook
 
@@ -82,6 +83,8 @@ def _raw_key(code, raw: RawTable):
 
 
 def _empty(s: pd.Series, raw: RawTable) -> pd.Series:
+    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        return s.isna() | (s.str.strip() == "")   # texts already: no conversion to the string dtype
     if s.dtype == object or pd.api.types.is_string_dtype(s):
         return s.isna() | (s.astype("string").str.strip() == "")
     return s.isna()
@@ -186,8 +189,7 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
                           f"evaluation; expected a date from {first} to {last} (the publication date in evaluation.yaml)")
         return text.where(~empty & ~bad, "").astype(object)
     # identifier, text
-    text = s.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else
-                 (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()))
+    text = as_text(s)
     if "pattern" in var:
         ok = text.str.fullmatch(var["pattern"])
         for i in np.flatnonzero((~empty & ~ok).to_numpy()):

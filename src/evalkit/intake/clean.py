@@ -32,7 +32,7 @@ from evalkit.intake.checks import (  # noqa: F401
     _show,
     column_label,
 )
-from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
+from evalkit.intake.duplicates import as_text, find_duplicates, key_strings, resolve
 from evalkit.intake.families import HOOKS
 from evalkit.intake.labels import LABEL_MATCH, _code_key, _fold, value_label_problems  # noqa: F401
 from evalkit.intake.readers import RawTable
@@ -129,8 +129,7 @@ def _clean_together(raws: list[RawTable], codebook: Codebook, set_values: list, 
     probs = Routed(n_files, origin)
 
     # Identify rows for messages by their id as received.
-    ids = df[idv].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else
-                      (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()))
+    ids = as_text(df[idv])
 
     def close_stage() -> int:
         """Record the files that failed at this stage; only the files before the first failure
