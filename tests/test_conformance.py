@@ -64,13 +64,25 @@ def test_every_rule_the_checklists_name_exists():
             assert set(item.get("checks", [])) <= ours, item["id"]
             assert {item.get("applies"), *item.get("fails_if", [])} - {None} <= set(FEATURES), item["id"]
             # an item is decided by something, or says what a person looks at
-            assert item.get("person") or item.get("checks") or item.get("axe") or item.get("outloud") or item.get("fails_if")
+            assert (
+                item.get("person")
+                or item.get("checks")
+                or item.get("axe")
+                or item.get("outloud")
+                or item.get("fails_if")
+            )
 
 
 def doc(fmt: str, findings=(), **evidence) -> dict:
-    return {"path": f"out/en/report.{fmt}", "format": fmt, "lang": "en-US",
-            "findings": [{"file": f"out/en/report.{fmt}", "check": c, "where": "here", "message": "wrong"}
-                         for c in findings], **evidence}
+    return {
+        "path": f"out/en/report.{fmt}",
+        "format": fmt,
+        "lang": "en-US",
+        "findings": [
+            {"file": f"out/en/report.{fmt}", "check": c, "where": "here", "message": "wrong"} for c in findings
+        ],
+        **evidence,
+    }
 
 
 def answers(*docs: dict) -> dict:
@@ -80,14 +92,15 @@ def answers(*docs: dict) -> dict:
 
 def test_a_finding_fails_its_item_and_an_undecided_rule_goes_to_a_person():
     features = dict.fromkeys(FEATURES, 0) | {"images": 2, "tables": 1}
-    html = doc("html", axe={"image-alt": "pass", "color-contrast": "incomplete", "html-has-lang": "pass"},
-               features=features)
+    html = doc(
+        "html", axe={"image-alt": "pass", "color-contrast": "incomplete", "html-has-lang": "pass"}, features=features
+    )
     got = answers(html)
-    assert got[("HTML-1", "report")] == "pass"          # axe image-alt passed
-    assert got[("HTML-5", "report")] == "person"        # axe could not decide contrast
-    assert got[("HTML-3", "report")] == "n/a"           # no audio or video
-    assert got[("HTML-2", "report")] == "person"        # what alt text says is for a person
-    assert got[("HTML-16", "report")] == "pass"         # reflow: the gate's check found nothing
+    assert got[("HTML-1", "report")] == "pass"  # axe image-alt passed
+    assert got[("HTML-5", "report")] == "person"  # axe could not decide contrast
+    assert got[("HTML-3", "report")] == "n/a"  # no audio or video
+    assert got[("HTML-2", "report")] == "person"  # what alt text says is for a person
+    assert got[("HTML-16", "report")] == "pass"  # reflow: the gate's check found nothing
     broken = doc("html", findings=["axe:image-alt", "html-reflow"], axe={"image-alt": "fail"}, features=features)
     got = answers(broken)
     assert got[("HTML-1", "report")] == got[("HTML-16", "report")] == "fail"
@@ -114,8 +127,16 @@ def test_the_report_of_a_real_gate_run_and_its_page_passes_the_gate(docs, tmp_pa
     page = (tmp_path / "508.html").read_text(encoding="utf-8")
     assert "<h2>Failures</h2>" in page and "outloud:HDG-002" in page
     with open_browser() as browser:
-        assert check_html(tmp_path / "508.html", "en-US", "Section 508 conformance report", browser,
-                          axe_tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")) == []
+        assert (
+            check_html(
+                tmp_path / "508.html",
+                "en-US",
+                "Section 508 conformance report",
+                browser,
+                axe_tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"),
+            )
+            == []
+        )
 
 
 def test_a_finding_fails_its_item_even_where_the_feature_count_says_it_does_not_apply():

@@ -206,7 +206,7 @@ def _file_by_file(ev, parts, raws, opts):
     from evalkit.core.errors import DataError
 
     tables, reports = [], []
-    for part, raw in zip(parts, raws):
+    for part, raw in zip(parts, raws, strict=True):
         try:
             c = clean_table(raw, ev.codebooks["monitoring"], set_values=part["set"], **opts)
         except DataError as exc:

@@ -194,9 +194,9 @@ def generate_survey(path: Path, n: int, n_items: int, rng: np.random.Generator) 
     ids = np.array([f"R-{k:06d}" for k in range(1, n + 1)], dtype=object)
     first = rng.integers(len(FIRST), size=n)
     last = rng.integers(len(LAST), size=n)
-    names = [f"{FIRST[a]} {LAST[b]}" for a, b in zip(first, last)]
+    names = [f"{FIRST[a]} {LAST[b]}" for a, b in zip(first, last, strict=True)]
     emails = [f"{FIRST[a].translate(ASCII).lower()}.{LAST[b].translate(ASCII).lower()}{k}@example.org"
-              for k, (a, b) in enumerate(zip(first, last), start=1)]
+              for k, (a, b) in enumerate(zip(first, last, strict=True), start=1)]
     phones = [f"+52 55 {k // 10000:04d} {k % 10000:04d}" for k in range(1, n + 1)]
     df = pd.DataFrame({"resp_id": ids, "full_name": names, "email": emails, "phone": phones})
     df["stakeholder"] = rng.integers(1, len(STAKEHOLDERS) + 1, size=n).astype(float)
@@ -261,7 +261,8 @@ def generate_monitoring(folder: Path, n_projects: int, n_indicators: int, n_peri
             ind = f"IND-{j:0{width}d}"
             definition = (f"Percentage of trained participants applying labor-rights knowledge (indicator {j})"
                           if unit == "Percent" else
-                          f"Number of {unit.lower()} reached with project support, indicator {j} of the results framework")
+                          f"Number of {unit.lower()} reached with project support, indicator {j} of the results "
+                          "framework")
             if unit == "Percent":
                 actual = np.round(rng.uniform(20, 95, size=n_periods), 1)
                 men = women = None
@@ -276,8 +277,20 @@ def generate_monitoring(folder: Path, n_projects: int, n_indicators: int, n_peri
                     if split:
                         men, women = men.cumsum(), women.cumsum()
             for k, period in enumerate(periods):
-                rows.append([ind, definition, unit, period, vtype, target[k], actual[k],
-                             men[k] if split else "", women[k] if split else "", "sex" if split else ""])
+                rows.append(
+                    [
+                        ind,
+                        definition,
+                        unit,
+                        period,
+                        vtype,
+                        target[k],
+                        actual[k],
+                        men[k] if split else "",
+                        women[k] if split else "",
+                        "sex" if split else "",
+                    ]
+                )
         rel = f"raw/monitoring/{code.lower()}_indicators.csv"
         with open(folder.parent.parent / rel, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh, lineterminator="\n")
@@ -288,6 +301,7 @@ def generate_monitoring(folder: Path, n_projects: int, n_indicators: int, n_peri
 
 
 # --- timed intake (mirrors evalkit.steps.intake.clean_instrument) --------------------------------------
+
 
 class Steps:
     """Accumulates seconds and rows per named step (a step may run once per raw file)."""
@@ -308,7 +322,9 @@ class Steps:
         self.rows[step] = self.rows.get(step, 0) + rows
 
 
-def clean_instrument(root: Path, instrument: dict, cb: dict, resolutions: list[dict], out_dir: Path) -> tuple[Steps, pd.DataFrame]:
+def clean_instrument(
+    root: Path, instrument: dict, cb: dict, resolutions: list[dict], out_dir: Path
+) -> tuple[Steps, pd.DataFrame]:
     """evalkit.steps.intake.clean_instrument, step by step, with a timer around each step."""
     steps = Steps()
     iid = instrument["id"]
@@ -324,11 +340,18 @@ def clean_instrument(root: Path, instrument: dict, cb: dict, resolutions: list[d
     steps.add_rows("read_raw" + each, sum(len(r.data) for r in raws))
     step = "clean_tables" + (f" ({len(parts)} files, one pass)" if each else "")
     with steps.time(step, sum(len(r.data) for r in raws)):
-        cleaned = clean_tables(raws, codebook, set_values=[p["set"] for p in parts], resolutions=resolutions,
-                               instrument=iid, resolutions_file=RESOLUTIONS_FILE, kind=instrument["kind"])
+        cleaned = clean_tables(
+            raws,
+            codebook,
+            set_values=[p["set"] for p in parts],
+            resolutions=resolutions,
+            instrument=iid,
+            resolutions_file=RESOLUTIONS_FILE,
+            kind=instrument["kind"],
+        )
     reports = cleaned.report["files"]
     with steps.time("sha256 of the raw file" + ("s" if each else "")):
-        for part, rep in zip(parts, reports):
+        for part, rep in zip(parts, reports, strict=True):
             rep["sha256"] = sha256_file(root / part["file"])
     clean = cleaned.table
     if len(parts) > 1:
@@ -338,12 +361,18 @@ def clean_instrument(root: Path, instrument: dict, cb: dict, resolutions: list[d
             if dup:
                 raise SystemExit(f"benchmark data error: keys in more than one file: {dup[:5]}")
         steps.add_rows("cross-file key check", len(clean))
-    report = {"instrument": iid, "kind": instrument["kind"], "codebook": codebook.source,
-              "rows": len(clean), "files": reports}
+    report = {
+        "instrument": iid,
+        "kind": instrument["kind"],
+        "codebook": codebook.source,
+        "rows": len(clean),
+        "files": reports,
+    }
     with steps.time("write clean CSV + intake report", len(clean)):
         atomic_write_text(out_dir / f"{iid}.csv", clean.to_csv(index=False, lineterminator="\n"))
-        atomic_write_text(out_dir / f"{iid}.intake.json",
-                          json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        atomic_write_text(
+            out_dir / f"{iid}.intake.json", json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        )
     return steps, clean
 
 
@@ -359,8 +388,10 @@ def check_survey(clean: pd.DataFrame, n: int, n_items: int) -> None:
     expect(list(clean.columns) == expected, f"survey columns are {list(clean.columns)}, expected {expected}")
     expect(clean["resp_id"].is_unique, "survey ids are not unique")
     values = set(pd.unique(clean[item_names(n_items)].to_numpy().ravel()))
-    expect(values <= {"low", "moderate", "above_moderate", "high", "dont_know", "no_answer", ""},
-           f"survey ratings hold {sorted(map(str, values))}")
+    expect(
+        values <= {"low", "moderate", "above_moderate", "high", "dont_know", "no_answer", ""},
+        f"survey ratings hold {sorted(map(str, values))}",
+    )
 
 
 def check_monitoring(clean: pd.DataFrame, n: int) -> None:
@@ -372,6 +403,7 @@ def check_monitoring(clean: pd.DataFrame, n: int) -> None:
 
 # --- runs, table, verdict -----------------------------------------------------------------------
 
+
 def machine() -> dict:
     cpu = ""
     try:
@@ -382,9 +414,17 @@ def machine() -> dict:
     except OSError:
         pass
     from importlib.metadata import version
-    return {"code": code_version(), "cpus": os.cpu_count(), "cpu_model": cpu or platform.processor(), "platform": platform.platform(),
-            "python": platform.python_version(), "pandas": pd.__version__, "numpy": np.__version__,
-            "pyreadstat": version("pyreadstat")}
+
+    return {
+        "code": code_version(),
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu or platform.processor(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "pyreadstat": version("pyreadstat"),
+    }
 
 
 def code_version() -> str:
@@ -393,6 +433,7 @@ def code_version() -> str:
 
     def git(*a):
         return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.strip()
+
     try:
         commit = git("rev-parse", "--short", "HEAD")
         dirty = git("status", "--porcelain", "--", "src")
@@ -427,21 +468,39 @@ def add_scale_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--projects", type=int, default=200, help="monitoring projects, one CSV each (default %(default)s)")
     ap.add_argument("--indicators", type=int, default=50, help="indicators per project (default %(default)s)")
     ap.add_argument("--periods", type=int, default=10, help="semi-annual periods, from 2020-H1 (default %(default)s)")
-    ap.add_argument("--seed", type=int, default=20240830, help="random seed of the generated data (default %(default)s)")
+    ap.add_argument(
+        "--seed", type=int, default=20240830, help="random seed of the generated data (default %(default)s)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_scale_arguments(ap)
-    ap.add_argument("--runs", type=int, default=1,
-                    help="timed runs on the same generated data; each step's median is reported (default %(default)s)")
-    ap.add_argument("--budget", type=float, default=60.0,
-                    help="seconds allowed per dataset and for both together (default %(default)s)")
-    ap.add_argument("--workdir", type=Path, help="keep the generated and clean files here (default: a temporary folder)")
+    ap.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="timed runs on the same generated data; each step's median is reported (default %(default)s)",
+    )
+    ap.add_argument(
+        "--budget",
+        type=float,
+        default=60.0,
+        help="seconds allowed per dataset and for both together (default %(default)s)",
+    )
+    ap.add_argument(
+        "--workdir", type=Path, help="keep the generated and clean files here (default: a temporary folder)"
+    )
     ap.add_argument("--only", choices=["survey", "monitoring"], help="benchmark one dataset only")
-    ap.add_argument("--json", type=Path, help="also write the figures (every run, the medians, the machine) to this file")
-    ap.add_argument("--profile", type=Path, help="write a cProfile file per dataset (of the last run) into this folder "
-                                                 "and print the top functions by own time")
+    ap.add_argument(
+        "--json", type=Path, help="also write the figures (every run, the medians, the machine) to this file"
+    )
+    ap.add_argument(
+        "--profile",
+        type=Path,
+        help="write a cProfile file per dataset (of the last run) into this folder "
+        "and print the top functions by own time",
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="evalkit-bench-") as tmp:
@@ -450,9 +509,14 @@ def main(argv: list[str] | None = None) -> int:
         out_dir = root / "clean"
         rng = np.random.default_rng(args.seed)
         info = machine()
-        print(f"evalkit intake benchmark: {info['cpus']} CPU(s), {info['cpu_model']}; Python {info['python']}, "
-              f"pandas {info['pandas']}, numpy {info['numpy']}, pyreadstat {info['pyreadstat']}")
-        print(f"evalkit {info['code']}; work folder: {root}{'' if args.workdir else ' (temporary)'}; seed {args.seed}; {args.runs} run(s)")
+        print(
+            f"evalkit intake benchmark: {info['cpus']} CPU(s), {info['cpu_model']}; Python {info['python']}, "
+            f"pandas {info['pandas']}, numpy {info['numpy']}, pyreadstat {info['pyreadstat']}"
+        )
+        print(
+            f"evalkit {info['code']}; work folder: {root}{'' if args.workdir else ' (temporary)'}; "
+            f"seed {args.seed}; {args.runs} run(s)"
+        )
 
         datasets = []
         if args.only in (None, "survey"):
@@ -460,10 +524,21 @@ def main(argv: list[str] | None = None) -> int:
             resolutions = generate_survey(root / "raw" / "survey.sav", args.respondents, args.items, rng)
             gen = time.perf_counter() - t0
             ins = {"id": SURVEY_ID, "kind": "rating_survey", "format": "spss", "file": "raw/survey.sav"}
-            title = (f"survey: {args.respondents:,} respondents x {args.items} items (+1 resolved duplicate), "
-                     f"SPSS .sav {(root / 'raw' / 'survey.sav').stat().st_size / 1e6:.1f} MB")
-            datasets.append(("survey", title, ins, survey_codebook(args.items), resolutions, gen,
-                             lambda c: check_survey(c, args.respondents, args.items)))
+            title = (
+                f"survey: {args.respondents:,} respondents x {args.items} items (+1 resolved duplicate), "
+                f"SPSS .sav {(root / 'raw' / 'survey.sav').stat().st_size / 1e6:.1f} MB"
+            )
+            datasets.append(
+                (
+                    "survey",
+                    title,
+                    ins,
+                    survey_codebook(args.items),
+                    resolutions,
+                    gen,
+                    lambda c: check_survey(c, args.respondents, args.items),
+                )
+            )
         if args.only in (None, "monitoring"):
             t0 = time.perf_counter()
             files = generate_monitoring(root / "raw" / "monitoring", args.projects, args.indicators, args.periods, rng)
@@ -471,10 +546,21 @@ def main(argv: list[str] | None = None) -> int:
             n = args.projects * args.indicators * args.periods
             ins = {"id": MONITORING_ID, "kind": "indicator_report", "format": "csv", "files": files}
             size = sum((root / f["file"]).stat().st_size for f in files)
-            title = (f"monitoring: {args.projects} projects x {args.indicators} indicators x {args.periods} periods "
-                     f"= {n:,} rows in {len(files)} CSV files, {size / 1e6:.1f} MB")
-            datasets.append(("monitoring", title, ins, monitoring_codebook(args.projects), [], gen,
-                             lambda c, n=n: check_monitoring(c, n)))
+            title = (
+                f"monitoring: {args.projects} projects x {args.indicators} indicators x {args.periods} periods "
+                f"= {n:,} rows in {len(files)} CSV files, {size / 1e6:.1f} MB"
+            )
+            datasets.append(
+                (
+                    "monitoring",
+                    title,
+                    ins,
+                    monitoring_codebook(args.projects),
+                    [],
+                    gen,
+                    lambda c, n=n: check_monitoring(c, n),
+                )
+            )
 
         results, over = {}, False
         for name, title, ins, cb, resolutions, gen, check in datasets:
@@ -499,24 +585,44 @@ def main(argv: list[str] | None = None) -> int:
             table, total, totals = median_steps(runs)
             print_table(title, table, total, totals, args.budget, gen)
             over |= total > args.budget
-            results[name] = {"title": title, "generation_seconds": gen, "total_seconds": total,
-                             "total_seconds_per_run": totals, "within_budget": total <= args.budget,
-                             "steps": [{"step": s, "seconds": sec, "rows": rows} for s, sec, rows in table],
-                             "runs": [{"steps": r.seconds} for r in runs]}
+            results[name] = {
+                "title": title,
+                "generation_seconds": gen,
+                "total_seconds": total,
+                "total_seconds_per_run": totals,
+                "within_budget": total <= args.budget,
+                "steps": [{"step": s, "seconds": sec, "rows": rows} for s, sec, rows in table],
+                "runs": [{"steps": r.seconds} for r in runs],
+            }
 
         combined = sum(v["total_seconds"] for v in results.values())
         if len(results) > 1:
             over |= combined > args.budget
-            print(f"\nboth datasets: {combined:.2f} s, {'within' if combined <= args.budget else 'OVER'} "
-                  f"the {args.budget:g} s budget")
+            print(
+                f"\nboth datasets: {combined:.2f} s, {'within' if combined <= args.budget else 'OVER'} "
+                f"the {args.budget:g} s budget"
+            )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (RSS): {peak:,.0f} MB")
         if args.json:
-            doc = {"benchmark": "intake", "machine": info, "budget_seconds": args.budget, "seed": args.seed,
-                   "scale": {"respondents": args.respondents, "items": args.items, "projects": args.projects,
-                             "indicators": args.indicators, "periods": args.periods},
-                   "runs": args.runs, "datasets": results, "combined_seconds": combined,
-                   "peak_rss_mb": round(peak), "within_budget": not over}
+            doc = {
+                "benchmark": "intake",
+                "machine": info,
+                "budget_seconds": args.budget,
+                "seed": args.seed,
+                "scale": {
+                    "respondents": args.respondents,
+                    "items": args.items,
+                    "projects": args.projects,
+                    "indicators": args.indicators,
+                    "periods": args.periods,
+                },
+                "runs": args.runs,
+                "datasets": results,
+                "combined_seconds": combined,
+                "peak_rss_mb": round(peak),
+                "within_budget": not over,
+            }
             args.json.parent.mkdir(parents=True, exist_ok=True)
             args.json.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
             print(f"figures written to {args.json}")

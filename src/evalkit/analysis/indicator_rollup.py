@@ -145,7 +145,7 @@ def rollup(monitoring: pd.DataFrame, config: IndicatorConfig, stock_units) -> In
                                                          np.where(~complete, "incomplete", "ok")))
 
     # checks, in a stable order
-    for (p, c), r in ind[ind["definitions"] > 1].iterrows():
+    for p, c in ind.index[ind["definitions"] > 1]:
         defs = sorted(df.loc[(df["project"] == p) & (df["indicator"] == c), "definition"].unique())
         problems.append(f"{p} {c}: the definition changes between periods ({' | '.join(defs)}); "
                         f"expected one definition per indicator")
@@ -245,13 +245,13 @@ def _aggregate(a: dict, indicators: pd.DataFrame, config: IndicatorConfig) -> Ag
     rule = a["rule"]
     problems = []
     if rule in ("sum", "dedup"):
-        stock = [f"{p} {c} ({u})" for (p, c), u in zip(members, rows["unit"]) if rows.loc[(p, c), "stock"]]
+        stock = [f"{p} {c} ({u})" for (p, c), u in zip(members, rows["unit"], strict=True) if rows.loc[(p, c), "stock"]]
         if stock:
             problems.append(f"{where}: rule '{rule}' adds up members whose unit is a level, never added up: "
                             f"{', '.join(stock)}; use rule 'max' or leave them out")
     if rule == "sum":
         defs: dict[str, list[str]] = {}
-        for (p, c), d in zip(members, rows["definition"]):
+        for (p, c), d in zip(members, rows["definition"], strict=True):
             defs.setdefault(_norm(d), []).append(f"{p} {c}")
         if len(defs) > 1:
             listed = "; ".join(f"{', '.join(who)}: '{d}'" for d, who in defs.items())

@@ -179,7 +179,8 @@ def _matrix(caption: str, rows: list[dict[str, Any]], names: list[str], with_req
         label = escape(row["id"] + ("" if with_requirement else f" {row['name']}"))
         cells = f'<th scope="row">{label}</th>'
         if with_requirement:
-            cells += f"<td class=\"req\">{escape(row['requirement'])}</td><td>{escape(', '.join(row['wcag']) or '—')}</td>"
+            cells += (f"<td class=\"req\">{escape(row['requirement'])}</td>"
+                      f"<td>{escape(', '.join(row['wcag']) or '—')}</td>")
         cells += "".join(_cell(row["results"].get(n)) for n in names)
         body.append(f"<tr>{cells}</tr>")
     table = (f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"

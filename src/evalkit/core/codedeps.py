@@ -217,7 +217,8 @@ def closure(root: str, *modules: str) -> tuple[str, ...]:
             imported, loaded = _scan(src, m, hooks)
             data |= loaded
             todo += sorted(imported - seen)
-        declared = frozenset(h for m in seen for h in _source_facts(src, m, _module_file(src, m))["hooks"])
+        declared = frozenset(h for m in seen if (f := _module_file(src, m)) is not None
+                             for h in _source_facts(src, m, f)["hooks"])
         if declared <= hooks:
             break
         hooks |= declared

@@ -58,7 +58,8 @@ def value_names(job: NamesJob) -> dict[str, str]:
         names[f"{base}.achievement"] = label + " (" + _("share of target") + ")"
     for agg in config.aggregates:
         names[f"{job.id}.aggregate.{agg['id']}.total"] = agg["label"][job.lang]
-        names[f"{job.id}.aggregate.{agg['id']}.achievement"] = agg["label"][job.lang] + " (" + _("share of target") + ")"
+        share = " (" + _("share of target") + ")"
+        names[f"{job.id}.aggregate.{agg['id']}.achievement"] = agg["label"][job.lang] + share
     return names
 
 

@@ -108,12 +108,12 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
                     dates: tuple[str, str] | None = None, files: np.ndarray | None = None) -> pd.Series:
     """`files`: the file of each row when several files are checked as one table (a number column
     holds whole numbers as such per file, as when each file is cleaned alone)."""
-    role, name = var["role"], var["name"]
+    role = var["role"]
     col = column_label(var)
     empty = _empty(s, raw)
     required = var.get("required", role not in ("text",))
-    if role in ("category", "rating") and _is_stat(raw) and not pd.api.types.is_numeric_dtype(s) and not empty.all() and (
-            s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # Stata .a-.z
+    if (role in ("category", "rating") and _is_stat(raw) and not pd.api.types.is_numeric_dtype(s) and not empty.all()
+            and s[~empty].map(lambda v: isinstance(v, str) and not (len(v) == 1 and v.isalpha())).any()):  # .a-.z
         probs.add(f"column {col}: holds text; expected the numeric codes of the codebook (is the variable "
                   f"stored as a string in the {raw.format.upper() if raw.format == 'spss' else 'Stata'} file?)")
         return pd.Series("", index=s.index, dtype=object)
@@ -151,10 +151,12 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
         rng = var.get("range", {})
         if "min" in rng:
             for i in np.flatnonzero((num < rng["min"]).to_numpy()):
-                probs.at(int(i), f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is below the allowed minimum {rng['min']:g}")
+                probs.at(int(i), f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is below the allowed "
+                                 f"minimum {rng['min']:g}")
         if "max" in rng:
             for i in np.flatnonzero((num > rng["max"]).to_numpy()):
-                probs.at(int(i), f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is above the allowed maximum {rng['max']:g}")
+                probs.at(int(i), f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is above the allowed "
+                                 f"maximum {rng['max']:g}")
         if required:
             for i in np.flatnonzero(empty.to_numpy()):
                 probs.at(int(i), f"{where(int(i))}, column {col}: empty; expected {kind}")
@@ -185,8 +187,9 @@ def _check_variable(s: pd.Series, var: dict, codebook: Codebook, raw: RawTable, 
             ok = ~empty & ~bad
             outside = ok & ((text < first) | (text > last)).fillna(False)
             for i in np.flatnonzero(outside.to_numpy()):
-                probs.at(int(i), f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is outside the plausible dates of the "
-                          f"evaluation; expected a date from {first} to {last} (the publication date in evaluation.yaml)")
+                probs.at(int(i), f"{where(int(i))}, column {col}: {_show(s.iloc[i])} is outside the plausible "
+                                 f"dates of the evaluation; expected a date from {first} to {last} (the publication "
+                                 f"date in evaluation.yaml)")
         return text.where(~empty & ~bad, "").astype(object)
     # identifier, text
     text = as_text(s)
@@ -208,7 +211,8 @@ def _check_declared_missing(raw: RawTable, codebook: Codebook, probs: _Problems)
     for var in codebook.variables("rating"):
         raw_name = var.get("raw_name", var["name"])
         for lo, hi in raw.missing_ranges.get(raw_name, []):
-            probs.add(f"column '{raw_name}': missing range {_show(lo)}-{_show(hi)}; evalkit expects discrete missing codes")
+            probs.add(f"column '{raw_name}': missing range {_show(lo)}-{_show(hi)}; evalkit expects discrete missing "
+                      f"codes")
         if raw.missing_ranges.get(raw_name):
             continue
         want = {_raw_key(c["code"], raw) for c in codebook.scale(var["scale"])["missing"]}
@@ -218,7 +222,8 @@ def _check_declared_missing(raw: RawTable, codebook: Codebook, probs: _Problems)
         if (declared != want) if raw.format == "spss" else not declared <= want:
             def fmt(codes):
                 return ", ".join(sorted(_show(c) for c in codes)) or "none"
-            what = "declared SPSS missing codes are" if raw.format == "spss" else "Stata extended missing values used are"
+            what = ("declared SPSS missing codes are" if raw.format == "spss"
+                    else "Stata extended missing values used are")
             probs.add(f"column '{raw_name}': {what} {fmt(declared)}; the codebook expects {fmt(want)}")
 
 
@@ -234,6 +239,6 @@ def _check_sum(clean: pd.DataFrame, rule: dict, where, probs: _Problems, codeboo
     s = sum(pd.to_numeric(clean[p].where(clean[p] != ""), errors="coerce").fillna(0) for p in parts)
     off = every & t.notna() & ((t - s).abs() > 1e-9)
     for i in np.flatnonzero(off.to_numpy()):
-        probs.at(int(i), f"{where(int(i))}, column {label[total]}: {_show(t.iloc[i])} but {' + '.join(label[p] for p in parts)} "
-                  f"= {_show(s.iloc[i])}; "
-                  f"expected the total to equal the sum of its parts")
+        added = " + ".join(label[p] for p in parts)
+        probs.at(int(i), f"{where(int(i))}, column {label[total]}: {_show(t.iloc[i])} but {added} = "
+                         f"{_show(s.iloc[i])}; expected the total to equal the sum of its parts")

@@ -98,7 +98,7 @@ def clean_tables(raws: list[RawTable], codebook: Codebook, *, set_values: list[d
     opts = dict(resolutions=resolutions, instrument=instrument, resolutions_file=resolutions_file, kind=kind,
                 dates=dates)
     if len(raws) > 1 and _is_stat(raws[0]):
-        parts = [_clean_together([r], codebook, [sv], **opts) for r, sv in zip(raws, set_values)]
+        parts = [_clean_together([r], codebook, [sv], **opts) for r, sv in zip(raws, set_values, strict=True)]
         return Cleaned(pd.concat([p.table for p in parts], ignore_index=True),
                        {"files": [p.report["files"][0] for p in parts]})
     return _clean_together(raws, codebook, set_values, **opts)

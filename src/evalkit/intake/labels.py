@@ -50,7 +50,7 @@ def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
         if not names:
             continue
 
-        def score(label: str, code) -> float:
+        def score(label: str, code, names=names) -> float:
             return max(SequenceMatcher(None, label, n).ratio() for n in names[code])
 
         used = {_code_key(v) for v in raw.data[col].dropna().unique()} if col in raw.data.columns else set()
@@ -69,7 +69,7 @@ def value_label_problems(raw: RawTable, codebook: Codebook) -> list[str]:
             if best != code and score(text, best) >= LABEL_MATCH and score(text, best) - score(text, code) >= 0.2:
                 wrong.append(f"{code} = '{label}' reads as the codebook's code {best}")
         if wrong:
-            raw_list = ", ".join(f"{_code_key(c)} = '{l}'" for c, l in labels.items())
+            raw_list = ", ".join(f"{_code_key(c)} = '{label}'" for c, label in labels.items())
             book = ", ".join(f"{c} = '{(e.get('label') or {}).get(next(iter(e.get('label') or {'': ''})), e['key'])}'"
                              for c, e in ((_code_key(e["code"]), e) for e in entries))
             problems.append(f"column {column_label(var)}: the file's value labels do not match the codebook "

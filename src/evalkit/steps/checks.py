@@ -81,7 +81,8 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
         _log_cache("accessibility gate", results, len(documents))
     except AccessibilityGateError as exc:
         copy_file(report_path, failed_copy)
-        raise GateFailed(f"{exc}\nFindings: {ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}") from None
+        findings = f"{ctx.rel(report_path.with_suffix('.md'))}, {ctx.rel(failed_copy)}"
+        raise GateFailed(f"{exc}\nFindings: {findings}") from None
     failed_copy.unlink(missing_ok=True)
     if environment_path is not None:
         write_environment(ctx, result.get("axe_version"), environment_path)
@@ -127,7 +128,8 @@ def debian_packages(pins: Path) -> dict:
             continue
         pkg, pinned = line.split("=", 1)
         try:
-            proc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True, timeout=60)
+            proc = subprocess.run(["dpkg-query", "-W", "-f=${Version}", pkg], capture_output=True, text=True,
+                                  timeout=60)
             installed = proc.stdout.strip() if proc.returncode == 0 else None
         except OSError:
             installed = None

@@ -44,7 +44,7 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     if unreadable is not None:
         raise unreadable
     reports = cleaned.report["files"]
-    for part, report in zip(parts, reports):
+    for part, report in zip(parts, reports, strict=True):
         report["sha256"] = sha256_file(ctx.root / part["file"])
     clean = cleaned.table
     if len(parts) > 1:
