@@ -26,6 +26,7 @@ import pyreadstat
 import pytest
 
 from evalkit.core.errors import DataError
+from evalkit.families import get as get_family
 from evalkit.intake.clean import clean_table
 from evalkit.intake.readers import read_raw
 
@@ -59,7 +60,7 @@ def intake(evaluation, source: str, path: Path, resolutions=None):
     raw = read_raw(path, ins["format"], display_name=shown, encoding=ins.get("encoding", "utf-8"))
     return clean_table(raw, evaluation.codebooks[iid], set_values=part["set"],
                        resolutions=evaluation.resolutions() if resolutions is None else resolutions,
-                       instrument=iid, kind=ins["kind"])
+                       instrument=iid, kind=ins["kind"], hook=get_family(ins["kind"]).clean)
 
 
 # --- one small edit of a real raw file ----------------------------------------------------------

@@ -15,6 +15,7 @@ from evalkit.analysis.fieldwork import itinerary
 from evalkit.analysis.workshops import schedule_problems
 from evalkit.core.errors import DataError
 from evalkit.documents.data_annexes import documents_annex, itinerary_annex, workshops_annex
+from evalkit.families import get as get_family
 from evalkit.intake.clean import clean_table
 from evalkit.intake.readers import read_raw
 from evalkit.steps.analysis import compute_values
@@ -37,7 +38,8 @@ def values(ctx, cleaned_files, tmp_path_factory) -> dict:
 def clean(evaluation, iid: str, path: Path, shown: str):
     ins = evaluation.instrument(iid)
     raw = read_raw(path, "csv", display_name=shown)
-    return clean_table(raw, evaluation.codebooks[iid], instrument=iid, kind=ins["kind"])
+    return clean_table(raw, evaluation.codebooks[iid], instrument=iid, kind=ins["kind"],
+                       hook=get_family(ins["kind"]).clean)
 
 
 def edited(src: str, tmp_path: Path, line: int, column: str, value: str) -> Path:

@@ -10,6 +10,7 @@ import yaml
 
 from evalkit.cli import export_codebook, main
 from evalkit.core.errors import ConfigError
+from evalkit.families import get as get_family
 from evalkit.intake.clean import clean_table
 from evalkit.intake.duplicates import find_duplicates, key_strings, resolve
 from evalkit.intake.readers import read_raw
@@ -198,7 +199,8 @@ def _monitoring_raws(ev, root, edit=None):
             path = tmp / f"{k}.csv"
             path.write_text(buf.getvalue(), encoding="utf-8")
         raws.append(read_raw(path, ins["format"], display_name=part["file"]))
-    opts = dict(resolutions=ev.resolutions(), instrument="monitoring", kind=ins["kind"])
+    opts = dict(resolutions=ev.resolutions(), instrument="monitoring", kind=ins["kind"],
+                hook=get_family(ins["kind"]).clean)
     return parts, raws, opts
 
 

@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT / "src"))  # run from a checkout even when evalkit i
 
 from evalkit.core.config import load_schema, validate  # noqa: E402
 from evalkit.core.io import atomic_write_text, sha256_file  # noqa: E402
+from evalkit.families import get as get_family  # noqa: E402
 from evalkit.intake.clean import clean_tables  # noqa: E402
 from evalkit.intake.duplicates import key_strings  # noqa: E402
 from evalkit.intake.readers import read_raw  # noqa: E402
@@ -348,6 +349,7 @@ def clean_instrument(
             instrument=iid,
             resolutions_file=RESOLUTIONS_FILE,
             kind=instrument["kind"],
+            hook=get_family(instrument["kind"]).clean,
         )
     reports = cleaned.report["files"]
     with steps.time("sha256 of the raw file" + ("s" if each else "")):

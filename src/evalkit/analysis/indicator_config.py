@@ -158,3 +158,11 @@ def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Cod
     return IndicatorConfig(source=source, tosc_source=tosc_source, tosc=tosc, declarations=declarations,
                            aggregates=aggregates, percent_units=tuple(doc.get("percent_units", [])),
                            project_order=order)
+
+
+def indicator_config(ctx, instrument_id: str) -> IndicatorConfig:
+    """The indicator declarations of an evaluation (its `analysis.indicators` file) with the TOsC they
+    refer to (`analysis.tosc`), for one monitoring instrument (`ctx`: evalkit.model.context.Context)."""
+    settings = ctx.evaluation.data.get("analysis", {})
+    return load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
+                                 ctx.evaluation.codebooks[instrument_id], list(ctx.config["languages"]), root=ctx.root)

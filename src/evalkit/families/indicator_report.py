@@ -7,11 +7,12 @@ from evalkit.core.errors import DataError
 from evalkit.core.i18n import translator
 from evalkit.core.io import sha256_file
 from evalkit.families import Family
-from evalkit.families.jobs import AnalysisJob, FragmentJob, NamesJob, ReferencesJob, indicator_config
+from evalkit.families.jobs import AnalysisJob, FragmentJob, NamesJob, ReferencesJob
 
 
 def analyze(job: AnalysisJob) -> None:
     """Indicator roll-ups (evalkit.analysis.indicators), declared in the evaluation's indicators file."""
+    from evalkit.analysis.indicator_config import indicator_config
     from evalkit.analysis.indicators import add_indicator_values, indicator_table, period_table, rollup
     from evalkit.model.instruments import family_spec
 
@@ -31,6 +32,7 @@ def analyze(job: AnalysisJob) -> None:
 
 def fragments(job: FragmentJob) -> dict[str, str]:
     """The monitoring indicators the evaluation cites (evalkit.documents.fragments.indicator_fragment)."""
+    from evalkit.analysis.indicator_config import indicator_config
     from evalkit.documents.fragments import indicator_fragment
 
     return {"indicators": indicator_fragment(job.values_doc, job.id, job.codebook, indicator_config(job.ctx, job.id),
@@ -43,6 +45,7 @@ def value_names(job: NamesJob) -> dict[str, str]:
     aggregate (and its share of target)."""
     if "indicators" not in job.ctx.evaluation.data.get("analysis", {}):
         return {}
+    from evalkit.analysis.indicator_config import indicator_config
     from evalkit.analysis.indicators import slug
 
     _ = translator(job.lang)

@@ -41,15 +41,6 @@ def value_source(ctx: Context, *instruments: dict) -> dict:
             "codebook": ", ".join(ctx.evaluation.codebooks[ins["id"]].source for ins in instruments)}
 
 
-def indicator_config(ctx: Context, instrument_id: str):
-    """The evaluation's indicator declarations (analysis.indicators) with the TOsC they refer to."""
-    from evalkit.analysis.indicators import load_indicator_config
-
-    settings = ctx.evaluation.data.get("analysis", {})
-    return load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
-                                 ctx.evaluation.codebooks[instrument_id], list(ctx.config["languages"]), root=ctx.root)
-
-
 def dataset_instruments(ctx: Context) -> list[str]:
     """Instruments whose microdata are published: rating surveys marked publish."""
     return [i["id"] for i in ctx.evaluation.instruments_of("rating_survey") if i["publish"]]

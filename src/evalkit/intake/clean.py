@@ -12,6 +12,7 @@ DataError naming, for each, the line or row, the record's id, the column and wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,7 +34,6 @@ from evalkit.intake.checks import (  # noqa: F401
     column_label,
 )
 from evalkit.intake.duplicates import as_text, find_duplicates, key_strings, resolve
-from evalkit.intake.families import HOOKS
 from evalkit.intake.labels import LABEL_MATCH, _code_key, _fold, value_label_problems  # noqa: F401
 from evalkit.intake.readers import RawTable
 from evalkit.model.evaluation import REMOVED, Codebook, families
@@ -75,18 +75,21 @@ def rename_columns(raw: RawTable, codebook: Codebook, set_values: dict | None) -
 def clean_table(raw: RawTable, codebook: Codebook, *, set_values: dict | None = None,
                 resolutions: list[dict] | None = None, instrument: str | None = None,
                 resolutions_file: str = "duplicates.yaml", kind: str | None = None,
-                dates: tuple[str, str] | None = None) -> Cleaned:
+                dates: tuple[str, str] | None = None, hook: Callable | None = None) -> Cleaned:
     """Clean one raw file with its codebook. Raises DataError listing every problem. `dates`: the
-    plausible window (first, last) of every date, as YYYY-MM-DD; by default any real date."""
+    plausible window (first, last) of every date, as YYYY-MM-DD; by default any real date. `hook`:
+    the data family's last intake step (its `clean`, from evalkit.families), run on the files
+    without problems."""
     cleaned = clean_tables([raw], codebook, set_values=[set_values], resolutions=resolutions,
-                           instrument=instrument, resolutions_file=resolutions_file, kind=kind, dates=dates)
+                           instrument=instrument, resolutions_file=resolutions_file, kind=kind, dates=dates,
+                           hook=hook)
     return Cleaned(cleaned.table, cleaned.report["files"][0])
 
 
 def clean_tables(raws: list[RawTable], codebook: Codebook, *, set_values: list[dict | None] | None = None,
                  resolutions: list[dict] | None = None, instrument: str | None = None,
                  resolutions_file: str = "duplicates.yaml", kind: str | None = None,
-                 dates: tuple[str, str] | None = None) -> Cleaned:
+                 dates: tuple[str, str] | None = None, hook: Callable | None = None) -> Cleaned:
     """Clean several raw files of one instrument (the monitoring reports, one per project) as one
     table: renamed file by file, then concatenated with each row's file and raw row, and checked,
     de-duplicated and reconciled in one vectorised pass. The result is what cleaning each file with
@@ -96,7 +99,7 @@ def clean_tables(raws: list[RawTable], codebook: Codebook, *, set_values: list[d
     SPSS and Stata files (one table each, with their own metadata) are cleaned file by file."""
     set_values = list(set_values) if set_values is not None else [None] * len(raws)
     opts = dict(resolutions=resolutions, instrument=instrument, resolutions_file=resolutions_file, kind=kind,
-                dates=dates)
+                dates=dates, hook=hook)
     if len(raws) > 1 and _is_stat(raws[0]):
         parts = [_clean_together([r], codebook, [sv], **opts) for r, sv in zip(raws, set_values, strict=True)]
         return Cleaned(pd.concat([p.table for p in parts], ignore_index=True),
@@ -105,7 +108,7 @@ def clean_tables(raws: list[RawTable], codebook: Codebook, *, set_values: list[d
 
 
 def _clean_together(raws: list[RawTable], codebook: Codebook, set_values: list, *, resolutions, instrument,
-                    resolutions_file, kind, dates) -> Cleaned:
+                    resolutions_file, kind, dates, hook) -> Cleaned:
     instrument = instrument or codebook.data["instrument"]
     family = families().get(kind, {}) if kind else {}
     failed: list[tuple[int, DataError]] = []   # (file, error): the first file that fails raises
@@ -212,7 +215,7 @@ def _clean_together(raws: list[RawTable], codebook: Codebook, set_values: list, 
         _check_declared_missing(raws[f], codebook, probs)
     for rule in codebook.data.get("checks", {}).get("sums", []):
         _check_sum(clean, rule, where_kept, probs, codebook)
-    if kind in HOOKS:   # only for the files without problems so far, as when each is cleaned alone
+    if hook is not None:   # only for the files without problems so far, as when each is cleaned alone
         ok_files = np.array([probs.files[f].total == 0 for f in range(n_files)])
         rows = np.flatnonzero(ok_files[origin_k])
         if len(rows):
@@ -220,7 +223,7 @@ def _clean_together(raws: list[RawTable], codebook: Codebook, set_values: list, 
             sub = clean if whole else clean.iloc[rows].reset_index(drop=True)
             sub_probs = Routed(n_files, origin_k[rows])
             sub_probs.files = probs.files
-            done = HOOKS[kind](sub, family, (where_kept if whole else lambda j: where_kept(int(rows[j]))),
+            done = hook(sub, family, (where_kept if whole else lambda j: where_kept(int(rows[j]))),
                                sub_probs, {v["name"]: column_label(v) for v in codebook.variables()},
                                files=origin_k[rows] if n_files > 1 else None)
             clean, origin_k = done, origin_k[rows]   # if some files had problems, one of them raises below

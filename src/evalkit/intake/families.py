@@ -74,5 +74,3 @@ def _values(v: np.ndarray) -> np.ndarray:
     out[ok & ~whole] = [float(x) for x in v[ok & ~whole]]
     return out
 
-
-HOOKS = {"indicator_report": reconcile_indicators}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from evalkit.analysis.indicator_config import indicator_config  # noqa: F401  (the steps import it from here)
 from evalkit.core.io import atomic_write_bytes
 from evalkit.families.jobs import (  # noqa: F401  (the steps import them from here)
     breakdown_variable,
     dataset_instruments,
-    indicator_config,
     read_clean,
     value_source,
     write_table,

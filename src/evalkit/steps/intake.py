@@ -10,6 +10,8 @@ from evalkit.core.io import atomic_write_text, sha256_file
 from evalkit.model.context import Context
 from evalkit.model.evaluation import EARLIEST_DATE
 
+FAMILY_HOOKS = ("clean",)  # what this step calls of the data families (evalkit.core.codedeps)
+
 
 def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_report: str | Path) -> None:
     """Clean every raw file of an instrument with its codebook into one clean table.
@@ -17,6 +19,7 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     Also writes the intake report (JSON): rows read and kept per file, renames, recodes, the
     duplicate resolutions applied and the variables removed for privacy.
     """
+    from evalkit.families import get
     from evalkit.intake.clean import clean_tables
     from evalkit.intake.duplicates import key_strings
     from evalkit.intake.readers import read_raw
@@ -38,7 +41,7 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
             unreadable = exc
             break
     opts = dict(resolutions=resolutions, instrument=instrument_id, resolutions_file=res_file, kind=ins["kind"],
-                dates=(EARLIEST_DATE, ev.data["date"]))
+                dates=(EARLIEST_DATE, ev.data["date"]), hook=get(ins["kind"]).clean)
     if raws:
         cleaned = clean_tables(raws, codebook, set_values=[p["set"] for p in parts[:len(raws)]], **opts)
     if unreadable is not None:
