@@ -47,15 +47,11 @@ def dataset_instruments(ctx: Context) -> list[str]:
 
 
 @dataclass
-class AnalysisJob:
-    """One instrument's analysis: its clean table into values (``store``) and results tables."""
+class _InstrumentJob:
+    """What every hook's job has: the run context and the instrument (its evaluation.yaml entry)."""
 
     ctx: Context
     ins: dict
-    data: pd.DataFrame
-    store: ValueStore
-    table_dir: Path
-    source: dict
 
     @property
     def id(self) -> str:
@@ -66,13 +62,24 @@ class AnalysisJob:
         return self.ctx.evaluation.codebooks[self.id]
 
     @property
+    def min_cell(self) -> int:
+        """privacy.min_cell: the smallest cell a document shows."""
+        return self.ctx.config["privacy"]["min_cell"]
+
+
+@dataclass
+class AnalysisJob(_InstrumentJob):
+    """One instrument's analysis: its clean table into values (``store``) and results tables."""
+
+    data: pd.DataFrame
+    store: ValueStore
+    table_dir: Path
+    source: dict
+
+    @property
     def settings(self) -> dict:
         """The evaluation's `analysis:` settings."""
         return self.ctx.evaluation.data.get("analysis", {})
-
-    @property
-    def min_cell(self) -> int:
-        return self.ctx.config["privacy"]["min_cell"]
 
     def write_table(self, frame: pd.DataFrame, name: str) -> None:
         """results/tables/<instrument>-<name>.csv (a name the family lists in its ``tables``)."""
@@ -80,11 +87,9 @@ class AnalysisJob:
 
 
 @dataclass
-class FragmentJob:
+class FragmentJob(_InstrumentJob):
     """One published instrument's document fragments in one language."""
 
-    ctx: Context
-    ins: dict
     values_doc: dict
     lang: str
     figures: Path
@@ -93,56 +98,24 @@ class FragmentJob:
     item_names: dict[str, str] = field(default_factory=dict)      # rated recommendation -> "<n>. <title>"
     project_names: dict[str, str] = field(default_factory=dict)   # project key -> the registry's name
 
-    @property
-    def id(self) -> str:
-        return self.ins["id"]
-
-    @property
-    def codebook(self) -> Codebook:
-        return self.ctx.evaluation.codebooks[self.id]
-
-    @property
-    def min_cell(self) -> int:
-        return self.ctx.config["privacy"]["min_cell"]
-
     def clean(self) -> pd.DataFrame | None:
         """The instrument's clean table, when the step was given the clean tables."""
         return read_clean(self.clean_csvs[self.id]) if self.clean_csvs is not None else None
 
 
 @dataclass
-class NamesJob:
+class NamesJob(_InstrumentJob):
     """Readable names of one instrument's values in one language."""
 
-    ctx: Context
-    ins: dict
     lang: str
-
-    @property
-    def id(self) -> str:
-        return self.ins["id"]
-
-    @property
-    def codebook(self) -> Codebook:
-        return self.ctx.evaluation.codebooks[self.id]
 
 
 @dataclass
-class ReferencesJob:
+class ReferencesJob(_InstrumentJob):
     """What one instrument lets the content registry point at, added to ``refs``."""
 
-    ctx: Context
-    ins: dict
     refs: Any  # evalkit.content.integrity.References
     clean_csvs: dict[str, str | Path]
-
-    @property
-    def id(self) -> str:
-        return self.ins["id"]
-
-    @property
-    def codebook(self) -> Codebook:
-        return self.ctx.evaluation.codebooks[self.id]
 
     def clean(self) -> pd.DataFrame:
         return read_clean(self.clean_csvs[self.id])
