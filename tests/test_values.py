@@ -62,3 +62,34 @@ def test_report_metadata_localizes_date_and_labels(evaluation):
     assert es["title"].startswith("Evaluación sistémica")
     assert es["labels"]["post_interview"]["top_box"] == "Superior a moderada o Alta"
     assert en["values"] == {"post_interview": {"respondents": "94"}}
+
+
+def test_value_ids_are_spelt_by_one_set_of_functions():
+    from evalkit.values import ids
+
+    assert ids.top_box_share("post_interview", "awareness") == "post_interview.awareness.top_box_share"
+    assert (ids.top_box_share("post_interview", "awareness", by=("gender", "women"))
+            == "post_interview.awareness.by_gender.women.top_box_share")
+    withheld = ids.by_group("post_interview", "awareness", "gender", "withheld_n")
+    assert withheld == "post_interview.awareness.by_gender.withheld_n"
+    assert ids.aggregate("monitoring", "trained", "total") == "monitoring.aggregate.trained.total"
+    assert ids.value_id("context", "unions_reporting") == "context.unions_reporting"
+
+
+def test_the_ids_the_analysis_makes_are_the_ids_the_documents_name(ctx, cleaned_files, tmp_path):
+    """Every top-box share the analysis adds for the survey has a readable name under the same id (the
+    names also cover breakdowns an evaluation may not configure)."""
+    import json
+
+    from evalkit.families import get
+    from evalkit.families.jobs import NamesJob
+    from evalkit.steps.analysis import compute_values
+
+    out = tmp_path / "values.json"
+    compute_values(ctx, cleaned_files, out, tmp_path)
+    values = json.loads(out.read_text())["values"]
+    ins = ctx.evaluation.instrument("post_interview")
+    names = get("rating_survey").value_names(NamesJob(ctx, ins, "en-US"))
+    made = [v for v in values if v.startswith("post_interview.") and v.endswith(".top_box_share")]
+    assert any(".by_" in v for v in made) and len(made) > 10
+    assert [v for v in made if v not in names] == []

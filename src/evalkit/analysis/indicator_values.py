@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit.analysis.indicator_rollup import IndicatorResult
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 # --- values and tables ------------------------------------------------------------------------
@@ -53,7 +54,7 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
                   src(r.project, f"number of the project's indicators whose disaggregations column (';'-separated) "
                                  f"names '{r.dimension}' in any period"))
     for r in ind.to_dict("records"):
-        base = f"{instrument_id}.{r['project']}.{r['slug']}"
+        base = ids.value_id(instrument_id, r["project"], r["slug"])
         extra = {"indicator": r["indicator"]}
         how = ("latest value (a level, never added up)" if r["stock"] else
                "sum of the per-period values (cumulative reports: differences of consecutive values)")
@@ -80,7 +81,7 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
                   src(r["project"], f"number of reporting periods ({r['first_period']} to {r['last_period']})",
                       **extra))
     for a in result.aggregates:
-        base = f"{instrument_id}.aggregate.{a.id}"
+        base = ids.value_id(instrument_id, "aggregate", a.id)
         members = ", ".join(f"{p} {c}" for p, c in a.members)
         how = {"sum": "sum of the members' life-of-project totals (same definition)",
                "max": "largest of the members' life-of-project totals (the others taken to be contained in it)",

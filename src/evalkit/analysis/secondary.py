@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit.core.errors import DataError
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 
@@ -22,7 +23,7 @@ def decimals(text: str) -> int:
 def add_secondary_values(store: ValueStore, instrument_id: str, data: pd.DataFrame, source: dict) -> None:
     """``<iid>.<figure>`` per row: kind count, share (unit percent) or number (millions)."""
     for row in data.to_dict("records"):
-        vid = f"{instrument_id}.{row['figure']}"
+        vid = ids.value_id(instrument_id, row["figure"])
         digits = decimals(row["value"])
         value = float(row["value"])
         where = dict(source, computation=f"as published: {row['source']}, {row['as_of']}")

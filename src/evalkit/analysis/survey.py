@@ -8,6 +8,7 @@ import pandas as pd
 from evalkit.analysis.disclosure import SUPPRESSED, suppress_cells, suppress_table
 from evalkit.analysis.ratings import RatingResult, rating_distribution
 from evalkit.model.evaluation import Codebook
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 
@@ -50,7 +51,7 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
         store.add(f"{instrument_id}.confidence_level", results[0].confidence_level, "share",
                   {"file": "config/config.yaml", "computation": "statistics.confidence_level"})
     for r in results:
-        base = f"{instrument_id}.{r.item}"
+        base = ids.item(instrument_id, r.item)
         src = {**source, "variable": r.item}
         scale = codebook.scale(codebook.variable(r.item)["scale"]) if codebook else None
         in_release = released is not None and r.item in released.columns
@@ -75,7 +76,7 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
             f"{base}.top_box_n", r.top_box_n, "count", {**src, "computation": f"answers {top}"}, suppressed=top_hidden
         )
         store.add(
-            f"{base}.top_box_share",
+            ids.top_box_share(instrument_id, r.item),
             r.share,
             "share",
             {**src, "computation": f"answers {top} / valid answers"},
@@ -237,14 +238,14 @@ def add_breakdown_values(
                 withheld = int((valid & (released[by] == SUPPRESSED)).sum())
                 if withheld:
                     store.add(
-                        f"{instrument_id}.{item}.by_{by}.withheld_n",
+                        ids.by_group(instrument_id, item, by, "withheld_n"),
                         withheld,
                         "count",
                         {**src, "computation": f"valid answers whose {by} the published dataset withholds"},
                     )
             for key in keys:
                 n = int(table.loc[key].sum())
-                base = f"{instrument_id}.{item}.by_{by}.{key}"
+                base = ids.by_group(instrument_id, item, by, key)
                 store.add(
                     f"{base}.valid_n",
                     n,
@@ -253,7 +254,7 @@ def add_breakdown_values(
                     suppressed=bool(hidden[key]),
                 )
                 store.add(
-                    f"{base}.top_box_share",
+                    ids.top_box_share(instrument_id, item, by=(by, key)),
                     table.loc[key, "top"] / n if n else 0.0,
                     "share",
                     {**src, "computation": f"top box / valid answers, {by} '{key}'"},

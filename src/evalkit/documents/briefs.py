@@ -18,6 +18,7 @@ from evalkit.content.registry import Registry
 from evalkit.core.i18n import translator
 from evalkit.documents.chapters import _para, figure_item, key_figures_box, project_items, quote_block, value_name
 from evalkit.documents.fragments import as_of, md_link, md_table, md_text
+from evalkit.values import ids
 from evalkit.values.store import lookup
 
 FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "DOCX"}
@@ -52,7 +53,7 @@ def cited_indicators(config, instrument_id: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for (project, code), decl in config.declarations.items():
         if decl.get("cite"):
-            out.setdefault(project, []).append(f"{instrument_id}.{project}.{slug(code)}")
+            out.setdefault(project, []).append(ids.value_id(instrument_id, project, slug(code)))
     return out
 
 

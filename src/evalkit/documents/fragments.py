@@ -14,6 +14,7 @@ from babel.dates import format_date
 from evalkit.core.i18n import babel_locale, translator
 from evalkit.documents.charts import bar_chart, figure_ref, stacked_share_chart
 from evalkit.model.evaluation import Codebook, Evaluation
+from evalkit.values import ids
 from evalkit.values.store import display, display_tree, is_suppressed, lookup
 
 if TYPE_CHECKING:  # pandas only for the annotation: the fragments step imports it when it reads a table
@@ -151,7 +152,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
             count=lookup(values_doc, f"{instrument_id}.rated_items", lang), instrument=instrument,
             first=level_names[0], last=level_names[-1])
     shown = [(num(var["name"], "top_box_share"), i) for i, var in enumerate(items)
-             if not is_suppressed(values_doc, f"{instrument_id}.{var['name']}.top_box_share")]
+             if not is_suppressed(values_doc, ids.top_box_share(instrument_id, var["name"]))]
     if len(shown) > 1:
         high = max(shown, key=lambda t: (t[0], -t[1]))[1]
         low = min(shown, key=lambda t: (t[0], t[1]))[1]
@@ -285,15 +286,15 @@ def breakdown_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     rows, any_hidden, withheld = [], False, False
     for var in items:
         row = [var.get("short_label", var["label"])[lang]]
-        withheld = withheld or f"{instrument_id}.{var['name']}.by_{by}.withheld_n" in values_doc["values"]
+        withheld = withheld or ids.by_group(instrument_id, var["name"], by, "withheld_n") in values_doc["values"]
         for c in cats:
-            base = f"{instrument_id}.{var['name']}.by_{by}.{c['key']}"
-            if is_suppressed(values_doc, f"{base}.top_box_share"):
+            share = ids.top_box_share(instrument_id, var["name"], by=(by, c["key"]))
+            if is_suppressed(values_doc, share):
                 row.append(_("suppressed"))
                 any_hidden = True
             else:
-                row.append(_("{share} of {n}", share=lookup(values_doc, f"{base}.top_box_share", lang),
-                             n=lookup(values_doc, f"{base}.valid_n", lang)))
+                n = ids.by_group(instrument_id, var["name"], by, c["key"], "valid_n")
+                row.append(_("{share} of {n}", share=lookup(values_doc, share, lang), n=lookup(values_doc, n, lang)))
         rows.append(row)
     label = codebook.variable(by)["label"][lang]
     caption = _("{instrument}: share {top_box} of the valid answers, by {variable}",
@@ -388,7 +389,7 @@ def secondary_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     its source (linked when the sheet gives an address), in the sheet's order."""
     _ = translator(lang)
     labels = {c["key"]: c["label"][lang] for c in codebook.variable("figure")["categories"]}
-    rows = [[labels[r["figure"]], lookup(values_doc, f"{instrument_id}.{r['figure']}", lang),
+    rows = [[labels[r["figure"]], lookup(values_doc, ids.value_id(instrument_id, r["figure"]), lang),
              md_text(as_of(r["as_of"], lang)), md_link(r["source"], r.get("url", ""))]
             for r in clean.to_dict("records")]
     return md_table([_("Figure"), _("Value"), _("As of"), _("Source")], rows, _("Context figures and their sources"),

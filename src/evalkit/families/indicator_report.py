@@ -8,6 +8,7 @@ from evalkit.core.i18n import translator
 from evalkit.core.io import sha256_file
 from evalkit.families import Family
 from evalkit.families.jobs import AnalysisJob, FragmentJob, NamesJob, ReferencesJob
+from evalkit.values import ids
 
 
 def analyze(job: AnalysisJob) -> None:
@@ -52,7 +53,7 @@ def value_names(job: NamesJob) -> dict[str, str]:
     names = {}
     config = indicator_config(job.ctx, job.id)
     for (project, code), decl in config.declarations.items():
-        base = f"{job.id}.{project}.{slug(code)}"
+        base = ids.value_id(job.id, project, slug(code))
         label = decl["label"][job.lang]
         names[f"{base}.total"] = label
         names[f"{base}.total_millions"] = label + " (" + _("millions") + ")"
@@ -60,9 +61,9 @@ def value_names(job: NamesJob) -> dict[str, str]:
         names[f"{base}.target"] = label + " (" + _("target") + ")"
         names[f"{base}.achievement"] = label + " (" + _("share of target") + ")"
     for agg in config.aggregates:
-        names[f"{job.id}.aggregate.{agg['id']}.total"] = agg["label"][job.lang]
+        names[ids.aggregate(job.id, agg["id"], "total")] = agg["label"][job.lang]
         share = " (" + _("share of target") + ")"
-        names[f"{job.id}.aggregate.{agg['id']}.achievement"] = agg["label"][job.lang] + share
+        names[ids.aggregate(job.id, agg["id"], "achievement")] = agg["label"][job.lang] + share
     return names
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from evalkit.core.errors import DataError
 from evalkit.families import Family
 from evalkit.families.jobs import AnalysisJob, FragmentJob, NamesJob, breakdown_variable, dataset_instruments
+from evalkit.values import ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,12 +72,12 @@ def value_names(job: NamesJob) -> dict[str, str]:
         scale = cb.scale(var["scale"])
         top = scale.get("top_box_label", {}).get(lang, "")
         item = var.get("short_label", var["label"])[lang]
-        names[f"{job.id}.{var['name']}.top_box_share"] = f"{survey}, {item} ({top})"
+        names[ids.top_box_share(job.id, var["name"])] = f"{survey}, {item} ({top})"
         for v in cb.variables("category"):
             cats = {c["key"]: c["label"][lang] for c in v["categories"]} | groups.get(v["name"], {})
             for key, label in cats.items():
-                value_id = f"{job.id}.{var['name']}.by_{v['name']}.{key}.top_box_share"
-                names[value_id] = f"{survey}, {item}, {label} ({top})"
+                share = ids.top_box_share(job.id, var["name"], by=(v["name"], key))
+                names[share] = f"{survey}, {item}, {label} ({top})"
     return names
 
 

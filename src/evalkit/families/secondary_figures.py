@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evalkit.families import Family
 from evalkit.families.jobs import AnalysisJob, FragmentJob, NamesJob
+from evalkit.values import ids
 
 
 def analyze(job: AnalysisJob) -> None:
@@ -25,7 +26,7 @@ def fragments(job: FragmentJob) -> dict[str, str]:
 def value_names(job: NamesJob) -> dict[str, str]:
     """A context figure is named by the label of its category."""
     cb = job.codebook
-    return {f"{job.id}.{c['key']}": c["label"][job.lang] for c in cb.variable(cb.id_variable)["categories"]}
+    return {ids.value_id(job.id, c["key"]): c["label"][job.lang] for c in cb.variable(cb.id_variable)["categories"]}
 
 
 FAMILY = Family("secondary_figures", tables=("figures",), analyze=analyze, fragments=fragments,

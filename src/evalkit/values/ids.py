@@ -1,0 +1,43 @@
+"""Value ids built by one set of functions, so that the analysis that adds a value and the document
+code that cites it spell its id the same way. Used so far by the survey values (items, breakdowns),
+the desk-review figures, the indicator values and aggregates, the families' readable names, the
+survey and breakdown fragments and the briefs; the fieldwork, workshop, convergence and
+document-review values, and the monitoring fragment's ids (relative to its instrument), are still
+spelt where they are used.
+
+A value id is dotted: the instrument, then what it is about, then the statistic, e.g.
+``post_interview.q1.top_box_share``, ``post_interview.q1.by_gender.women.top_box_share``,
+``monitoring.sc2.workers_trained.total``, ``monitoring.aggregate.trained.total``."""
+
+from __future__ import annotations
+
+
+def value_id(instrument: str, *parts: object) -> str:
+    """``<instrument>.<part>.<part>…``: any value of an instrument."""
+    return ".".join([instrument, *(str(p) for p in parts)])
+
+
+def item(instrument: str, name: str, *stat: object) -> str:
+    """A rated item's value, e.g. ``<instrument>.<item>.top_box_share`` or ``<instrument>.<item>.levels.<key>.n``."""
+    return value_id(instrument, name, *stat)
+
+
+def by_group(instrument: str, name: str, variable: str, *rest: object) -> str:
+    """A rated item's value within one group of a category: ``<instrument>.<item>.by_<variable>.<key>.<stat>``
+    (or ``…by_<variable>.withheld_n``, the answers withheld from the breakdown)."""
+    return value_id(instrument, name, f"by_{variable}", *rest)
+
+
+def top_box_share(instrument: str, name: str, by: tuple[str, str] | None = None) -> str:
+    """The top-box share of an item, overall or (``by=(variable, key)``) within one group."""
+    return by_group(instrument, name, by[0], by[1], "top_box_share") if by else item(instrument, name, "top_box_share")
+
+
+def indicator(instrument: str, project: str, indicator_slug: str, stat: str) -> str:
+    """A monitoring indicator's value: ``<instrument>.<project>.<slug of its code>.<stat>``."""
+    return value_id(instrument, project, indicator_slug, stat)
+
+
+def aggregate(instrument: str, aggregate_id: str, stat: str) -> str:
+    """An aggregate over projects' indicators: ``<instrument>.aggregate.<id>.<stat>``."""
+    return value_id(instrument, "aggregate", aggregate_id, stat)
