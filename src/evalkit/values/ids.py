@@ -5,9 +5,9 @@ survey and breakdown fragments and the briefs; the fieldwork, workshop, converge
 document-review values, and the monitoring fragment's ids (relative to its instrument), are still
 spelt where they are used.
 
-A value id is dotted: the instrument, then what it is about, then the statistic, e.g.
-``post_interview.q1.top_box_share``, ``post_interview.q1.by_gender.women.top_box_share``,
-``monitoring.sc2.workers_trained.total``, ``monitoring.aggregate.trained.total``."""
+A value id is dotted: the instrument, then what it is about, then the statistic. For example
+(e.g.) ``<survey>.<item>.top_box_share``, ``<survey>.<item>.by_<variable>.<key>.top_box_share``,
+``<monitoring>.<project>.<indicator slug>.total``, ``<monitoring>.aggregate.<id>.total``."""
 
 from __future__ import annotations
 
