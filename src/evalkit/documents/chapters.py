@@ -9,13 +9,16 @@ import re
 
 from evalkit.content.registry import Registry
 from evalkit.core.i18n import translator
-from evalkit.documents.evidence import _figures, evidence_lines, registry_value_names, value_name  # noqa: F401
+from evalkit.documents.evidence import (  # noqa: F401  (briefs and tests import them from here)
+    _figures,
+    _month,
+    _para,
+    evidence_lines,
+    registry_value_names,
+    value_name,
+)
 from evalkit.documents.fragments import md_cell, md_table, md_text
-from evalkit.values.store import display, lookup
-
-
-def _para(text: str) -> str:
-    return " ".join(text.split())
+from evalkit.values.store import lookup
 
 
 def quote_block(quote: dict, lang: str, stakeholder_names: dict[str, str]) -> str:
@@ -35,11 +38,6 @@ def evidence_labels(values_doc: dict, labels: dict, lang: str) -> dict[str, str]
         if best is not None:
             out[vid] = labels[best]
     return out
-
-
-def _month(text: str, lang: str) -> str:
-    """'YYYY-MM' as a month in words, as values.json writes a month ("April 2024", "abril de 2024")."""
-    return display("month", text, lang)
 
 
 def case_box(reg: Registry, case: dict, values_doc: dict, lang: str, value_names: dict[str, str],
