@@ -13,7 +13,7 @@ rule check_content:
         review=LAYOUT.evidence_review("{lang}"),
     params:
         config=settings(),
-        evaluation=evaluation_part("instruments", "analysis", "content"),
+        evaluation=evaluation_part("type", "instruments", "analysis", "content"),
         lang=lambda w: LANGS[w.lang],
     log:
         LAYOUT.log("check_content", "{lang}"),

@@ -15,7 +15,7 @@ rule report_inputs:
         figures=directory(LAYOUT.figures("{lang}")),
     params:
         config=settings("languages", "formats", "privacy.min_cell"),
-        evaluation=lambda w: evaluation_part("date", "report", "content", "analysis", "instruments", "publication",
+        evaluation=lambda w: evaluation_part("date", "type", "report", "content", "analysis", "instruments", "publication",
                                              "provenance", "workshop_agenda", "corrections", title=LANGS[w.lang]),
         lang=lambda w: LANGS[w.lang],
     log:

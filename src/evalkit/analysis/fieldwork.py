@@ -3,7 +3,7 @@ in-person/remote split, the stakeholder distribution and the survey response rat
 
 Every figure comes from the same clean engagement log (one row per key informant interview or focus
 group), so the tables agree with each other by construction. Method, mode and stakeholder keys come
-from the instrument's codebook (the engagement-log family requires method keys ``kii``/``fgd`` and
+from the instrument's codebook (the method keys are the evaluation's own; the engagement-log family requires
 mode keys ``in_person``/``remote``); nothing about a particular evaluation is written here.
 """
 

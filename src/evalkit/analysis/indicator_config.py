@@ -78,7 +78,7 @@ def _check_tosc(tosc: dict, languages: list[str], source: str) -> None:
         raise ConfigError(source, problems)
 
 
-def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Codebook, languages: list[str],
+def load_indicator_config(path: str | Path, tosc_path: str | Path | None, codebook: Codebook, languages: list[str],
                           root: str | Path | None = None) -> IndicatorConfig:
     """Read and validate indicators.yaml and the TOsC file it refers to.
 
@@ -90,12 +90,16 @@ def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Cod
     every declared indicator is in the data, and the reverse, is checked by ``rollup``. ``root``
     (optional) makes the file names in messages relative to the repository.
     """
-    path, tosc_path = Path(path), Path(tosc_path)
-    source, tosc_source = display_path(path, root), display_path(tosc_path, root)
+    path = Path(path)
+    source = display_path(path, root)
     schema = load_schema(SCHEMA)
-    tosc = load_yaml(tosc_path)
-    validate(tosc, {**schema["$defs"]["tosc"], "$defs": schema["$defs"]}, tosc_source)
-    _check_tosc(tosc, languages, tosc_source)
+    if tosc_path is None:
+        tosc_source, tosc = "", {"categories": [], "domains": [], "areas": []}
+    else:
+        tosc_source = display_path(Path(tosc_path), root)
+        tosc = load_yaml(Path(tosc_path))
+        validate(tosc, {**schema["$defs"]["tosc"], "$defs": schema["$defs"]}, tosc_source)
+        _check_tosc(tosc, languages, tosc_source)
     doc = load_yaml(path)
     validate(doc, schema, source)
 
@@ -132,7 +136,13 @@ def load_indicator_config(path: str | Path, tosc_path: str | Path, codebook: Cod
             elif s in slugs:
                 problems.append(f"{where}: gives the same value-id segment '{s}' as {slugs[s]}")
             slugs.setdefault(s, code)
-            for d in dec["domains"]:
+            if tosc_path is None and "domains" in dec:
+                problems.append(f"{where}.domains: the evaluation has no Theory of Sustained Change "
+                                f"(analysis.tosc in evaluation.yaml); expected no domains, or that setting")
+            elif tosc_path is not None and "domains" not in dec:
+                problems.append(f"{where}: no domains; expected the TOsC outcome domain key(s) of {tosc_source} "
+                                f"the indicator speaks to (domains: {', '.join(domains)})")
+            for d in dec.get("domains", []) if tosc_path is not None else []:
                 if d not in domains:
                     problems.append(f"{where}.domains: '{d}' is not a domain of {tosc_source} "
                                     f"(domains: {', '.join(domains)})")
@@ -164,5 +174,6 @@ def indicator_config(ctx, instrument_id: str) -> IndicatorConfig:
     """The indicator declarations of an evaluation (its `analysis.indicators` file) with the TOsC they
     refer to (`analysis.tosc`), for one monitoring instrument (`ctx`: evalkit.model.context.Context)."""
     settings = ctx.evaluation.data.get("analysis", {})
-    return load_indicator_config(ctx.evaluation.folder / settings["indicators"], ctx.root / settings["tosc"],
+    tosc = ctx.root / settings["tosc"] if settings.get("tosc") else None
+    return load_indicator_config(ctx.evaluation.folder / settings["indicators"], tosc,
                                  ctx.evaluation.codebooks[instrument_id], list(ctx.config["languages"]), root=ctx.root)

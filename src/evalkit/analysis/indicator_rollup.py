@@ -182,7 +182,7 @@ def rollup(monitoring: pd.DataFrame, config: IndicatorConfig, stock_units) -> In
     order = pd.MultiIndex.from_tuples(list(config.declarations), names=keys)
     ind = ind.reindex(order)
     ind["slug"] = [slug(c) for _, c in ind.index]
-    ind["domains"] = ["; ".join(config.declarations[k]["domains"]) for k in ind.index]
+    ind["domains"] = ["; ".join(config.declarations[k].get("domains", [])) for k in ind.index]
     ind["cited"] = [bool(config.declarations[k]["cite"]) for k in ind.index]
     ind["percent"] = ind["unit"].isin(config.percent_units)
     ind["whole"] = ind["fraction"] == 0

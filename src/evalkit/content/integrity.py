@@ -145,16 +145,23 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
                     f"key_figures[{k['id']}].items[{i}].value: '{item['value']}' is not a value id of "
                     "results/values.json"
                 )
+    # leverage points are tied to TOsC domains: without a TOsC an evaluation identifies none
+    leverage = data.get("identifies_leverage_points", bool(domains))
+    if leverage and not domains:
+        add("identifies_leverage_points: true, but the evaluation has no Theory of Sustained Change; expected "
+            "analysis.tosc in evaluation.yaml (the domains leverage points name), or identifies_leverage_points: false")
     for f in data.get("findings", []):
         where = f"findings[{f['id']}]"
         refs_to(where, "theme", [f.get("theme")], themes, "a theme")
         check_evidence(where, f.get("evidence", {}))
-        if data.get("identifies_leverage_points", True) is False:
+        if not leverage:
             for field in ("leverage_points", "no_leverage_point"):
                 if f.get(field):
                     add(
                         f"{where}.{field}: the registry says identifies_leverage_points: false; expected no "
                         f"{field} (or set identifies_leverage_points: true)"
+                        if domains else f"{where}.{field}: the evaluation has no Theory of Sustained Change "
+                        f"(analysis.tosc), so it identifies no leverage points; expected no {field}"
                     )
         elif not f.get("leverage_points") and not f.get("no_leverage_point"):
             add(f"{where}: no leverage point and no `no_leverage_point` reason; expected at least one or the reason")

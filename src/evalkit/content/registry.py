@@ -18,9 +18,13 @@ from evalkit.core.config import load_schema, load_yaml, validate
 from evalkit.core.errors import ConfigError
 from evalkit.core.io import display_path
 
-# Kinds an evaluation may leave out of its registry (read as empty lists).
-OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures", "actor_groups",
-                  "cases", "tables")
+# Kinds an evaluation may leave out of its registry (read as empty lists): all but those its type
+# needs (workflow/schemas/evaluation_types.yaml, evalkit.model.types).
+OPTIONAL_KINDS = ("addressees", "criteria", "themes", "findings", "recommendations", "good_practices", "projects",
+                  "outcomes", "learning_questions", "key_figures", "actor_groups", "cases", "tables",
+                  "outcome_categories", "places", "lessons", "conclusions", "acronyms", "disaggregations")
+# The Theory of Sustained Change of an evaluation that has none (analysis.tosc left out).
+NO_TOSC: dict = {"categories": [], "domains": [], "areas": []}
 
 
 @dataclass(frozen=True)
@@ -62,18 +66,23 @@ class Registry:
                 yield f, lp
 
 
-def load_registry(path: str | Path, tosc_path: str | Path, languages: list[str], refs: References | None = None,
-                  display_root: str | Path | None = None) -> Registry:
+def load_registry(path: str | Path, tosc_path: str | Path | None, languages: list[str], refs: References | None = None,
+                  display_root: str | Path | None = None, type_name: str | None = None) -> Registry:
     """Read (with the overlays of `languages`), validate against workflow/schemas/content.schema.yaml,
-    and check the registry; raise ConfigError listing every violation."""
-    path, tosc_path = Path(path), Path(tosc_path)
+    and check the registry; raise ConfigError listing every violation. `tosc_path` None: the
+    evaluation has no Theory of Sustained Change. `type_name`: the evaluation's type, whose registry
+    kinds must be there (evalkit.model.types)."""
+    from evalkit.model.types import missing_content
+
+    path = Path(path)
     name = display_path(path, display_root)
     data = read_registry(path, languages, display_root)
     validate(data, load_schema("content.schema.yaml"), name)
+    problems = missing_content(type_name, data)
     for kind in OPTIONAL_KINDS:
         data.setdefault(kind, [])
-    tosc = load_yaml(tosc_path)
-    problems = check_registry(data, tosc, languages, refs or References())
+    tosc = load_yaml(Path(tosc_path)) if tosc_path is not None else NO_TOSC
+    problems += check_registry(data, tosc, languages, refs or References())
     if problems:
         raise ConfigError(name, problems)
     return Registry(name, data, tosc)

@@ -48,6 +48,11 @@ class Evaluation:
                 return ins
         raise KeyError(instrument_id)
 
+    @property
+    def type(self) -> str:
+        """The kind of evaluation (workflow/schemas/evaluation_types.yaml)."""
+        return self.data["type"]
+
     def report_dir(self) -> Path:
         return self.root / self.data["report"]
 
@@ -106,9 +111,12 @@ def _check_settings(data: dict) -> list[str]:
     """What the schema cannot say: settings one part of the evaluation needs from another."""
     from datetime import date
 
+    from evalkit.model.types import check_type
+
     problems = check_kinds(data)
     if problems:
         return problems
+    problems += check_type(data)
     try:
         published = date.fromisoformat(data["date"])
     except ValueError:

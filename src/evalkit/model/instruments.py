@@ -140,11 +140,15 @@ def check_family(ins: dict, cb: dict, source: str) -> None:
             continue
         if v["role"] != need["role"]:
             problems.append(f"variables[{name}].role: expected {need['role']} for a {ins['kind']}, got {v['role']}")
-        if "keys" in need:
-            keys = {c["key"] for c in v.get("categories", [])}
-            for k in need["keys"]:
-                if k not in keys:
-                    problems.append(f"variables[{name}]: a {ins['kind']} needs category key '{k}'")
+        keys = [c["key"] for c in v.get("categories", [])]
+        for k in need.get("keys", []):
+            if k not in keys:
+                problems.append(f"variables[{name}]: a {ins['kind']} needs category key '{k}'")
+        if "allowed_keys" in need:
+            for k in keys:
+                if k not in need["allowed_keys"]:
+                    problems.append(f"variables[{name}].categories: key '{k}' is not a key a {ins['kind']} knows; "
+                                    f"expected one of {', '.join(need['allowed_keys'])}")
     if fam.get("needs_rating") and not any(v["role"] == "rating" for v in cb["variables"]):
         problems.append(f"variables: a {ins['kind']} needs at least one rating variable")
     if fam.get("one_scale"):

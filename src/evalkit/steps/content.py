@@ -35,9 +35,11 @@ def load_content(ctx: Context, values_doc: dict, clean_csvs: dict[str, str | Pat
     `refs`: the content_references of this build, when the caller has them already."""
     from evalkit.content.registry import load_registry
 
-    tosc = ctx.root / ctx.evaluation.data["analysis"]["tosc"]
-    return load_registry(content_path(ctx), tosc, list(languages or ctx.config["languages"]),
-                         refs or content_references(ctx, values_doc, clean_csvs), display_root=ctx.root)
+    tosc = ctx.evaluation.data.get("analysis", {}).get("tosc")
+    return load_registry(content_path(ctx), ctx.root / tosc if tosc else None,
+                         list(languages or ctx.config["languages"]),
+                         refs or content_references(ctx, values_doc, clean_csvs), display_root=ctx.root,
+                         type_name=ctx.evaluation.type)
 
 
 def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, str | Path], out_report: str | Path,
