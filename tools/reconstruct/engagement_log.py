@@ -69,26 +69,44 @@ def date_in_person(acts: list[dict], itinerary: dict, rng: np.random.Generator) 
 def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
     rng = np.random.default_rng(spec["seed"])
     labels = spec["labels"]
-    acts = []
+    acts: list[dict] = []
+    acts_groups: list[dict] = []
     for g in spec["plan"]:
-        n = len(g["sizes"])
-        states = g["states"] if isinstance(g["states"], list) else [g["states"]] * n
+        # sizes: one per activity, or `count` activities of one `size`
+        sizes = g["sizes"] if "sizes" in g else [g["size"]] * g["count"]
+        n = len(sizes)
+        if isinstance(g["states"], dict):  # state -> number of activities
+            states = [s for s, k in g["states"].items() for _ in range(int(k))]
+        else:
+            states = g["states"] if isinstance(g["states"], list) else [g["states"]] * n
         if len(states) != n:
             raise SystemExit(f"plan {g['stakeholder']} {g['method']} {g['mode']}: {n} sizes, {len(states)} states")
-        for size, state in zip(g["sizes"], states, strict=True):
+        for size, state in zip(sizes, states, strict=True):
             acts.append({"stakeholder": g["stakeholder"], "method": g["method"], "mode": g["mode"],
-                         "size": int(size), "state": state, "project": g.get("project", "")})
+                         "size": int(size), "state": state, "project": g.get("project", ""),
+                         "group": len(acts_groups)})
+        acts_groups.append(g)
 
     spread_sexes(acts, spec["sex"], rng)
     if missing := sorted({a["stakeholder"] for a in acts} - set(spec["sex"])):
         raise SystemExit(f"no men/women totals for {missing}")
 
-    date_in_person(acts, spec["itinerary"], rng)
+    # A plan group with its own `days` (e.g. validation sessions after the interviews) is dated on
+    # those days, one activity per day in a drawn order; the others follow the itinerary and window.
+    for gi, g in enumerate(acts_groups):
+        if "days" in g:
+            mine = [a for a in acts if a["group"] == gi]
+            if len(g["days"]) != len(mine):
+                raise SystemExit(f"plan {g['stakeholder']} {g['method']}: {len(mine)} activities, {len(g['days'])} days")
+            for a, idx in zip(mine, rng.permutation(len(mine)), strict=True):
+                a["date"] = day(g["days"][idx])
+    own = {gi for gi, g in enumerate(acts_groups) if "days" in g}
+    date_in_person([a for a in acts if a["group"] not in own], spec["itinerary"], rng)
     if missing := sorted({a["state"] for a in acts if a["mode"] == "in_person" and "date" not in a}):
         raise SystemExit(f"in-person activities in states without itinerary: {missing}")
 
     # Remote: the first and last day of the window, the rest drawn from its other working days.
-    remote = [a for a in acts if a["mode"] == "remote"]
+    remote = [a for a in acts if a["mode"] == "remote" and a["group"] not in own]
     first, last = (day(d) for d in spec["remote_window"])
     blocked = {day(d) for d in spec.get("remote_blackout", [])}
     cands = working_days(first + dt.timedelta(days=1), last - dt.timedelta(days=1), blocked)
@@ -117,7 +135,10 @@ def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
              "Mode": labels["mode"][a["mode"]], "State": labels["state"][a["state"]],
              "Stakeholder type": a["typed"], "Participants": a["size"], "Men": a["men"], "Women": a["women"],
              "Project": labels["project"][a["project"]] if a["project"] else ""} for a in acts]
-    return pd.DataFrame(rows, columns=COLUMNS), acts
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    if not labels.get("project"):  # a log that does not tie activities to projects has no Project column
+        df = df.drop(columns="Project")
+    return df, acts
 
 
 def verify(spec: dict, path: Path) -> bool:
@@ -129,11 +150,12 @@ def verify(spec: dict, path: Path) -> bool:
         inv[spec["mislabel"]["typed_as"]] = spec["mislabel"]["stakeholder"]
     log["st"] = log["Stakeholder type"].map(inv)
     t = spec["targets"]
+    # activities per method: `methods` (method code -> count), or the older `kii` and `fgd`
+    methods = t.get("methods") or {"KII": t["kii"], "FGD": t["fgd"]}
     rows = [("activities", t["activities"], len(log)),
-            ("unique activity ids", t["activities"], log["Activity ID"].nunique()),
-            ("KII", t["kii"], int((log["Method"] == "KII").sum())),
-            ("FGD", t["fgd"], int((log["Method"] == "FGD").sum())),
-            ("participants", t["participants"], int(log["Participants"].sum())),
+            ("unique activity ids", t["activities"], log["Activity ID"].nunique())]
+    rows += [(m, k, int((log["Method"] == m).sum())) for m, k in methods.items()]
+    rows += [("participants", t["participants"], int(log["Participants"].sum())),
             ("rows with Participants != Men + Women", 0, int((log["Participants"] != log["Men"] + log["Women"]).sum())),
             ("first month", t["first_month"], log["Date"].min()[:7]),
             ("last month", t["last_month"], log["Date"].max()[:7]),
