@@ -93,6 +93,16 @@ def sc2_build(tmp_path_factory):
     return clone
 
 
+@pytest.fixture(scope="session")
+def usmca_build(tmp_path_factory):
+    """A clean build of the third example evaluation (ilab-usmca-2025, a portfolio evaluation by Most
+    Significant Change), once per test session."""
+    clone = make_clone(tmp_path_factory.mktemp("usmca") / "evalkit")
+    proc = snakemake(clone, "--config", "evaluation=ilab-usmca-2025")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return clone
+
+
 def published_bytes(clone: Path, evaluation: str = "mexico-auto-2024") -> dict[str, bytes]:
     """Every file under results/<evaluation>/publish/, by its path there."""
     pub = clone / "results" / evaluation / "publish"
