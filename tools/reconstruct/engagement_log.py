@@ -97,7 +97,8 @@ def make_log(spec: dict) -> tuple[pd.DataFrame, list[dict]]:
         if "days" in g:
             mine = [a for a in acts if a["group"] == gi]
             if len(g["days"]) != len(mine):
-                raise SystemExit(f"plan {g['stakeholder']} {g['method']}: {len(mine)} activities, {len(g['days'])} days")
+                raise SystemExit(f"plan {g['stakeholder']} {g['method']}: {len(mine)} activities, "
+                                 f"{len(g['days'])} days")
             for a, idx in zip(mine, rng.permutation(len(mine)), strict=True):
                 a["date"] = day(g["days"][idx])
     own = {gi for gi, g in enumerate(acts_groups) if "days" in g}

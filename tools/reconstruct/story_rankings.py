@@ -52,11 +52,12 @@ def verify(spec: dict, path: Path) -> bool:
     mean = df.groupby("Story")["Rank"].mean().sort_values()
     first = df[df["Rank"] == 1].groupby("Story").size()
     gaps = np.diff(mean.to_numpy())
+    full = list(range(1, len(spec["stories"]) + 1))
+    complete = bool(df.groupby("Form ID")["Rank"].apply(lambda r: sorted(r) == full).all())
     rows = [("forms", t["forms"], df["Form ID"].nunique()),
             ("sessions", t["sessions"], df["Session"].nunique()),
             ("rows", t["forms"] * len(spec["stories"]), len(df)),
-            ("every form ranks every story once", True,
-             bool((df.groupby("Form ID")["Rank"].apply(lambda r: sorted(r) == list(range(1, len(spec["stories"]) + 1)))).all())),
+            ("every form ranks every story once", True, complete),
             ("stories by mean rank", t["order"], list(mean.index)),
             (f"smallest gap between mean ranks >= {t['min_gap']}", True, bool(gaps.min() >= t["min_gap"]))]
     w = max(len(r[0]) for r in rows)
