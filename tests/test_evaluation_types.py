@@ -140,3 +140,15 @@ def test_method_keys_are_the_evaluations_own_and_units_are_those_the_code_knows(
         check_family({"id": "desk", "kind": "secondary_figures", "format": "csv"}, sheet, "desk.yaml")
     assert e.value.problems == ["variables[unit].categories: key 'acres' is not a key a secondary_figures knows; "
                                 "expected one of count, percent, millions, usd_millions, hours"]
+
+
+def test_a_survey_scale_names_its_top_box():
+    from evalkit.model.instruments import check_family
+
+    cb = yaml.safe_load((ROOT / "config/evaluations/mexico-auto-2024/codebooks/worker_survey.yaml").read_text())
+    scale = next(iter(cb["scales"]))
+    del cb["scales"][scale]["top_box_label"]
+    with pytest.raises(ConfigError) as e:
+        check_family({"id": "worker", "kind": "rating_survey", "format": "stata"}, cb, "worker.yaml")
+    assert e.value.problems == [f"scales.{scale}.top_box_label: missing; a survey needs it: its chart, tables and "
+                                "prose report the share in the top box, named by top_box_label"]

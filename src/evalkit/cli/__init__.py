@@ -63,8 +63,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="render PDF page N instead (repeatable, e.g. --page 1 --page 17)")
     pv.add_argument("--out", help="output folder (default: results/<evaluation>/previews/)")
     add_draft_parser(sub)
+    add_new_parser(sub)
     listing.add_parsers(sub, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return new_main(args)
     if args.command in ("values", "fragments"):
         return listing.main(args)
     if args.command == "draft":
@@ -127,6 +130,43 @@ def preview_main(args) -> int:
         print(f"evalkit: {exc}", file=sys.stderr)
         return 1
     print(describe(written, out))
+    return 0
+
+
+# --- evalkit new ---------------------------------------------------------------------------------
+
+def add_new_parser(sub) -> None:
+    from evalkit.cli.skeleton import FAMILIES
+    from evalkit.model.types import type_names
+
+    nw = sub.add_parser("new", help="write the skeleton of a new evaluation, which builds at once",
+                        description="Writes config/evaluations/<id>/, raw/<id>/ (placeholder data), "
+                                    "report/<id>/content/ "
+                                    "and report/<id>/<language>/report.qmd, each saying what to replace. Never "
+                                    "overwrites: an id in use is refused.")
+    nw.add_argument("id", help="the evaluation id (lowercase letters, digits, '-'), also its folder names")
+    nw.add_argument("--type", required=True, choices=type_names(),
+                    help="the kind of evaluation (workflow/schemas/evaluation_types.yaml)")
+    nw.add_argument("--languages", nargs="+", type=language_tag, default=["en-US", "es-MX"], metavar="TAG",
+                    help="document languages, the first the primary one (default en-US es-MX)")
+    nw.add_argument("--instruments", nargs="+", metavar="FAMILY[:ID]",
+                    help=f"instruments to start with ({', '.join(FAMILIES)}; default: by type)")
+    nw.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+
+
+def new_main(args) -> int:
+    from evalkit.cli.skeleton import new_evaluation
+
+    root = Path(args.root)
+    try:
+        written = new_evaluation(root, args.id, args.type, args.languages, args.instruments)
+    except EvalkitError as exc:
+        print(f"evalkit: {exc}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {display_path(path, root)}")
+    tags = ", ".join(args.languages)
+    print(f"build it: ./run build --config evaluation={args.id} 'languages=[{tags}]'")
     return 0
 
 

@@ -39,9 +39,10 @@ FIGURE_FORMATS = ("svg", "png")
 # text.parse_math off: labels are registry and codebook texts, drawn as written ("$5" stays "$5")
 plt.rcParams.update({"font.size": 9, "svg.fonttype": "path", "svg.hashsalt": "evalkit", "text.parse_math": False})
 
-# Ordinal, diverging palette (low -> high); each has >= 3:1 contrast with white.
-ORDINAL_PALETTE = ("#b2182b", "#c4502b", "#2c7bb6", "#1a4f8a")
-HATCHES = ("//", "..", "\\\\", "xx")
+# Ordinal, diverging palette (low -> high), up to five levels (a neutral middle for a five-point scale;
+# four levels use the four around it); each has >= 3:1 contrast with white.
+ORDINAL_PALETTE = ("#b2182b", "#c4502b", "#6a4c93", "#2c7bb6", "#1a4f8a")
+HATCHES = ("//", "..", "\\\\", "xx", "||")
 SUPPRESSED_COLOR = "#767676"   # grey, 4.5:1 against white
 SUPPRESSED_HATCH = "--"
 TEXT_COLOR = "#1a1a1a"

@@ -151,6 +151,12 @@ def check_family(ins: dict, cb: dict, source: str) -> None:
                                     f"expected one of {', '.join(need['allowed_keys'])}")
     if fam.get("needs_rating") and not any(v["role"] == "rating" for v in cb["variables"]):
         problems.append(f"variables: a {ins['kind']} needs at least one rating variable")
+    if fam.get("needs_top_box"):
+        for scale in sorted({v.get("scale") for v in cb["variables"] if v["role"] == "rating"} - {None}):
+            for key in ("top_box", "top_box_label"):
+                if key not in cb.get("scales", {}).get(scale, {}):
+                    problems.append(f"scales.{scale}.{key}: missing; a {fam.label} needs it: "
+                                    f"{fam.get('needs_top_box')}")
     if fam.get("one_scale"):
         scales: dict[str | None, list[str]] = {}
         for v in cb["variables"]:

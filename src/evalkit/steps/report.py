@@ -73,21 +73,31 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             # the attribution of every quotation says it is the evaluation team's paraphrase
             stakeholders = {k: translator(lang)("{who} (paraphrased)", who=v) for k, v in stakeholders.items()}
         workshop = next((i["id"] for i in ctx.evaluation.instruments_of("workshop_forms")), None)
-        fragments_out = {
-            "findings.md": findings_chapter(reg, values_doc, lang, names, stakeholders, segment_types),
-            "good-practices.md": good_practices_chapter(reg, lang),
-            "recommendations.md": recommendations_chapter(reg, values_doc, lang, workshop),
-            "recommendations-by-addressee.md": recommendations_by_addressee(reg, values_doc, lang, workshop),
-            "recommendations-ranked.md": ranked_recommendations(reg, values_doc, lang, workshop),
-            "projects.md": projects_fragment(reg, lang),
+        # a fragment of each part the registry has (a document including one of a part the evaluation
+        # lacks is refused at render, naming the include; `evalkit fragments` lists what there is)
+        data = reg.data
+        parts = {
+            "findings.md": (data["findings"], lambda: findings_chapter(reg, values_doc, lang, names, stakeholders,
+                                                                       segment_types)),
+            "good-practices.md": (data["good_practices"], lambda: good_practices_chapter(reg, lang)),
+            "recommendations.md": (data["recommendations"], lambda: recommendations_chapter(reg, values_doc, lang,
+                                                                                             workshop)),
+            "recommendations-by-addressee.md": (data["recommendations"], lambda: recommendations_by_addressee(
+                reg, values_doc, lang, workshop)),
+            "recommendations-ranked.md": (data["recommendations"], lambda: ranked_recommendations(
+                reg, values_doc, lang, workshop)),
+            "projects.md": (data["projects"], lambda: projects_fragment(reg, lang)),
             # the evaluation questions go in the terms-of-reference annex (annex-questions.md)
-            "annexes.md": annexes_fragment(reg, lang, figures, doc_dir, questions=False),
-            "annex-questions.md": questions_annex(reg, lang),
-            "acronyms.md": acronyms_fragment(reg, lang),
-            "evaluation-questions.md": evaluation_questions_fragment(reg, lang),
-            "conclusions.md": conclusions_chapter(reg, lang),
-            "lessons.md": lessons_chapter(reg, lang),
+            "annexes.md": (data["findings"] and data["recommendations"] and reg.tosc["domains"],
+                           lambda: annexes_fragment(reg, lang, figures, doc_dir, questions=False)),
+            "annex-questions.md": (data["criteria"], lambda: questions_annex(reg, lang)),
+            "acronyms.md": (data["acronyms"], lambda: acronyms_fragment(reg, lang)),
+            "evaluation-questions.md": (data["criteria"], lambda: evaluation_questions_fragment(reg, lang)),
+            "conclusions.md": (data["conclusions"], lambda: conclusions_chapter(reg, lang)),
+            "lessons.md": (data["lessons"] or any(q.get("lessons") for q in data["learning_questions"]),
+                           lambda: lessons_chapter(reg, lang)),
         }
+        fragments_out = {name: make() for name, (present, make) in parts.items() if present}
         if reg.data.get("outcomes"):
             from evalkit.documents.outcomes import outcomes_table
 
