@@ -205,16 +205,12 @@ def annexes_fragment(reg: Registry, lang: str, figure_dir: Path, doc_dir: Path, 
     _ = translator(lang)
     parts = [f"## {_('Theory of change')}\n\n" + theory_of_change_annex(reg, lang, figure_dir, doc_dir)] \
         if reg.data.get("theory_of_change") else []
-    # an evaluation type without recommendations, findings or a TOsC (a portfolio evaluation by Most
-    # Significant Change) has none of these annexes
-    if reg.data.get("recommendations"):
-        parts.append(f"## {_('Summary of recommendations')}\n\n" + recommendations_annex(reg, lang))
-    if reg.data.get("themes") and (reg.tosc or {}).get("domains"):
-        parts += [
-            f"## {_('Domain linkages')}\n\n" + domain_annex(reg, lang, figure_dir / "annex-domains", doc_dir),
-            f"## {_('Linkages between findings, recommendations and domains')}\n\n"
-            + linkage_annex(reg, lang, figure_dir / "annex-linkages", doc_dir),
-        ]
+    parts += [
+        f"## {_('Summary of recommendations')}\n\n" + recommendations_annex(reg, lang),
+        f"## {_('Domain linkages')}\n\n" + domain_annex(reg, lang, figure_dir / "annex-domains", doc_dir),
+        f"## {_('Linkages between findings, recommendations and domains')}\n\n"
+        + linkage_annex(reg, lang, figure_dir / "annex-linkages", doc_dir),
+    ]
     if questions:
         parts.append(f"## {_('Evaluation questions and where they are answered')}\n\n" + questions_annex(reg, lang))
     return "\n\n".join(parts) + "\n"
