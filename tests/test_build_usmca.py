@@ -128,10 +128,10 @@ def test_methods_in_figures_equal_the_seed(usmca, docs):
     assert values["desk_review.sources"]["value"] >= 10
     en, es = docs["en"], docs["es"]
     sources = values["desk_review.sources"]["value"]
-    assert ("192 MSC semi-structured interviews 13 MSC focus group discussions 52 Onsite MSC survey interviews "
-            f"121 Validations and rankings of MSC stories 26 Facilitated discussions {sources} Official secondary "
-            "sources 19 Projects’ monitoring data") in en
-    assert "192 Entrevistas semiestructuradas de CMS 13 Grupos focales de CMS 52 Entrevistas de encuesta" in es
+    assert ("192 MSC semi-structured interviews 13 MSC focus group discussions 52 onsite MSC survey interviews "
+            f"121 validations and rankings of MSC stories 26 facilitated discussions {sources} official secondary "
+            "sources 19 projects’ monitoring data") in en
+    assert "192 entrevistas semiestructuradas de CMS 13 grupos focales de CMS 52 entrevistas de encuesta" in es
     assert "Total 192 13 26" in en  # the fieldwork table of the engagement log
     assert "between July 2024 and November 2024" in en
     for qmd in (usmca / "report" / EVAL).rglob("*.qmd"):  # every cited id exists
