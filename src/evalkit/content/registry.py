@@ -20,7 +20,7 @@ from evalkit.core.io import display_path
 
 # Kinds an evaluation may leave out of its registry (read as empty lists).
 OPTIONAL_KINDS = ("good_practices", "projects", "outcomes", "learning_questions", "key_figures", "actor_groups",
-                  "cases", "tables")
+                  "cases", "tables", "stories", "priorities")
 
 
 @dataclass(frozen=True)
