@@ -93,6 +93,12 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
 
             # the outcomes table by category, which a document includes instead of typing it
             fragments_out["outcomes.md"] = outcomes_table(reg, lang)
+        if reg.data.get("stories"):
+            from evalkit.documents.stories import stories_fragment
+
+            # in the order of the (published) story rankings, else the registry's order
+            rankings = next((i["id"] for i in ctx.evaluation.instruments_of("story_rankings") if i["publish"]), None)
+            fragments_out["stories.md"] = stories_fragment(reg, values_doc, lang, rankings)
         for block in reg.data.get("key_figures", []):
             fragments_out[f"key-figures-{block['id']}.md"] = key_figures_fragment(reg, block["id"], values_doc, lang)
         if reg.data.get("performance_ratings"):
