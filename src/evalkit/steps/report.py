@@ -99,6 +99,11 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
             # in the order of the (published) story rankings, else the registry's order
             rankings = next((i["id"] for i in ctx.evaluation.instruments_of("story_rankings") if i["publish"]), None)
             fragments_out["stories.md"] = stories_fragment(reg, values_doc, lang, rankings)
+        if reg.data.get("priorities"):
+            from evalkit.documents.contributions import contributions_fragment
+
+            fragments_out["contributions.md"] = contributions_fragment(reg, lang, list(ctx.config["languages"]),
+                                                                       figures / "contributions", doc_dir)
         for block in reg.data.get("key_figures", []):
             fragments_out[f"key-figures-{block['id']}.md"] = key_figures_fragment(reg, block["id"], values_doc, lang)
         if reg.data.get("performance_ratings"):
