@@ -235,8 +235,9 @@ def test_the_stories_in_ranking_order_with_their_selection_sentence():
     reg = Registry("r", story_registry(), TOSC)
     values = story_values()
     en = stories_fragment(reg, values, "en-US", "rankings")
-    assert en.startswith("Participants of 2 facilitated discussions ranked 3 stories on 2 forms (rank 1 is the "
-                         "most significant). The stories follow in the order of their mean rank.\n\n")
+    assert en.startswith("The selection of the stories (rank 1 is the most significant): stories ranked: 3; "
+                         "ranking forms: 2; facilitated discussions: 2. The stories follow in the order of their "
+                         "mean rank.\n\n")
     assert en.index("## Centre {#story-c}") < en.index("## Union vote {#story-a}") < en.index("## Inspectors")
     block = en[en.index("::: {.story-box}\n## Union vote"):]
     block = block[:block.index("\n:::\n") + 5]
@@ -252,7 +253,8 @@ def test_the_stories_in_ranking_order_with_their_selection_sentence():
         "**Contributing projects:** MAP and CALLE.\n\n"
         "Ranked first on 1 of 2 forms; mean rank 2.00 (position 2 of 3).\n:::\n")
     es = stories_fragment(reg, values, "es-MX", "rankings")
-    assert es.startswith("Participantes de 2 discusiones facilitadas clasificaron 3 historias en 2 formularios")
+    assert es.startswith("La selección de las historias (el rango 1 es el más significativo): historias "
+                         "clasificadas: 3; formularios de clasificación: 2; discusiones facilitadas: 2.")
     assert "**Quién cambió:** Plant workers (es)\n\n" in es
     assert "**Cuándo:** 2022\u20132024. **Ubicación:** Coahuila (es) y Silao (es).\n\n" in es
     assert "**Proyectos que contribuyeron:** MAP (es) y CALLE (es).\n\n" in es
@@ -267,7 +269,7 @@ def test_without_rankings_the_stories_keep_the_registry_order_and_no_selection_s
 
     md = stories_fragment(Registry("r", story_registry(), TOSC), {"values": {}}, "en-US")
     assert md.index("## Union vote") < md.index("## Inspectors") < md.index("## Centre")
-    assert "Ranked first" not in md and "Participants of" not in md
+    assert "Ranked first" not in md and "The selection" not in md
     assert stories_fragment(Registry("r", registry() | {"stories": []}, TOSC), {"values": {}}, "en-US") == ""
 
 

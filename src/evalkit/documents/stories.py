@@ -112,8 +112,9 @@ def stories_fragment(reg: Registry, values_doc: dict, lang: str, rankings: str |
         def v(name: str) -> str:
             return lookup(values_doc, ids.value_id(rankings, name), lang)
 
-        out.append(_("Participants of {sessions} facilitated discussions ranked {stories} stories on {forms} "
-                     "forms (rank 1 is the most significant). The stories follow in the order of their mean "
-                     "rank.", sessions=v("sessions"), stories=v("stories"), forms=v("forms")) + "\n")
+        # counts as "label: number", so that one of them (a single discussion) reads as well as many
+        out.append(_("The selection of the stories (rank 1 is the most significant): stories ranked: {stories}; "
+                     "ranking forms: {forms}; facilitated discussions: {sessions}. The stories follow in the order "
+                     "of their mean rank.", sessions=v("sessions"), stories=v("stories"), forms=v("forms")) + "\n")
     out += [story_block(reg, s, values_doc, lang, rankings, level) for s in stories]
     return "\n".join(out)
