@@ -68,10 +68,10 @@ def test_the_counts_are_computed_values_with_display_forms_and_provenance():
 
     values = contribution_values(Registry("report/e/content/registry.yaml", contrib_registry(), TOSC), LANGS)["values"]
     assert {k: v["value"] for k, v in values.items()} == {
-        "contributions.projects": 3, "contributions.freedom.projects": 2, "contributions.inspection.projects": 1,
-        "contributions.forced.projects": 0}
-    assert values["contributions.freedom.projects"]["display"] == {"en-US": "2", "es-MX": "2"}
-    assert values["contributions.freedom.projects"]["source"] == {
+        "contributions.projects": 3, "contributions.priority.freedom.projects": 2,
+        "contributions.priority.inspection.projects": 1, "contributions.priority.forced.projects": 0}
+    assert values["contributions.priority.freedom.projects"]["display"] == {"en-US": "2", "es-MX": "2"}
+    assert values["contributions.priority.freedom.projects"]["source"] == {
         "file": "report/e/content/registry.yaml", "computation": "projects whose contributes names 'freedom'"}
 
 
@@ -134,3 +134,18 @@ def test_registry_text_in_the_contributions_table_is_never_markup(tmp_path):
     assert "| A \\<script\\>x\\</script\\> \\*bold\\* \\| split |" in table
     assert "| CALLE \\*bold\\* | Contributes |" in table
     assert "<script>" not in table
+
+
+def test_the_counts_are_cited_like_values_and_a_clash_with_values_json_is_refused():
+    from evalkit.core.errors import ConfigError
+    from evalkit.documents.contributions import contribution_values, merge_counted
+
+    counts = contribution_values(Registry("r", contrib_registry(), TOSC), LANGS)
+    tree = {"monitoring": {"projects": "4"}}
+    merge_counted(tree, counts, "es-MX", "evaluation.yaml")
+    assert tree["contributions"] == {"projects": "3", "priority": {"freedom": {"projects": "2"},
+                                                                   "inspection": {"projects": "1"},
+                                                                   "forced": {"projects": "0"}}}
+    assert tree["monitoring"] == {"projects": "4"}
+    with pytest.raises(ConfigError, match="values.json has ids under 'contributions'"):
+        merge_counted({"contributions": {"x": "1"}}, counts, "en-US", "evaluation.yaml")

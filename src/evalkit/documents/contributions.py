@@ -9,11 +9,14 @@ which priority in `contributes`), like the finding numbers generated from its or
 be in results/values.json: compute_values runs before the registry is read, and the registry is
 checked against values.json, so the analysis stage does not read it (reading it there would also
 re-run the whole analysis on every edit of a registry text). So :func:`contribution_values` counts
-them here, into a value store of their own (evalkit.values.store.ValueStore: the same ids, kinds,
-display forms and provenance as values.json, ``contributions.<priority>.projects`` and
-``contributions.projects``), and the chart and the table take every number from that store through
-``lookup``, as every other fragment takes its numbers from values.json: no number is typed, and
-none reaches the document except as the display form of a computed value.
+them here, into a value store of their own (evalkit.values.store.ValueStore: the same kinds,
+display forms and provenance as values.json; ids from evalkit.values.ids,
+``contributions.priority.<priority>.projects`` and ``contributions.projects``), and the chart and
+the table take every number from that store through ``lookup``, as every other fragment takes its
+numbers from values.json: no number is typed, and none reaches the document except as the display
+form of a computed value. The report metadata carries them beside values.json's
+(:func:`merge_counted`), so prose cites them the same way:
+``{{< meta values.contributions.priority.<priority>.projects >}}``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from evalkit.documents.fragments import md_attr, md_table, md_text
 from evalkit.values import ids
 from evalkit.values.store import ValueStore, lookup
 
-SCOPE = "contributions"  # the first part of the ids of the counts
+SCOPE = ids.CONTRIBUTIONS  # the first part of the ids of the counts
 
 
 def _name(item: dict, lang: str) -> str:
@@ -40,13 +43,26 @@ def contribution_values(reg: Registry, languages: list[str]) -> dict:
     store = ValueStore("registry", list(languages))
     projects = reg.data.get("projects", [])
     source = {"file": reg.source}
-    store.add(ids.value_id(SCOPE, "projects"), len(projects), "count",
+    store.add(ids.contribution(), len(projects), "count",
               {**source, "computation": "projects of the registry"})
     for pr in reg.data.get("priorities", []):
         n = sum(1 for p in projects if pr["id"] in (p.get("contributes") or []))
-        store.add(ids.value_id(SCOPE, pr["id"], "projects"), n, "count",
+        store.add(ids.contribution(pr["id"]), n, "count",
                   {**source, "computation": f"projects whose contributes names '{pr['id']}'"})
     return {"values": store.values}
+
+
+def merge_counted(tree: dict, counts: dict, lang: str, where: str) -> None:
+    """Add the counts' display forms to a report's ``values`` metadata (``values.contributions.…``);
+    a ConfigError when values.json already has ids under that name (an instrument called so)."""
+    from evalkit.core.errors import ConfigError
+    from evalkit.values.store import display_tree
+
+    if SCOPE in tree:
+        raise ConfigError(where, [f"values.json has ids under '{SCOPE}' (an instrument or ratio of that name); the "
+                                  f"counts of the registry's priorities are cited as values.{SCOPE}.priority."
+                                  f"<priority>.projects, so expected no other id starting with '{SCOPE}.'"])
+    tree.update(display_tree(counts, lang))
 
 
 def contributions_alt(reg: Registry, counts: dict, lang: str) -> str:
@@ -56,16 +72,16 @@ def contributions_alt(reg: Registry, counts: dict, lang: str) -> str:
     priorities = reg.data["priorities"]
 
     def n(pr: dict) -> int:
-        return counts["values"][ids.value_id(SCOPE, pr["id"], "projects")]["value"]
+        return counts["values"][ids.contribution(pr["id"])]["value"]
 
     def shown(pr: dict) -> str:
-        return lookup(counts, ids.value_id(SCOPE, pr["id"], "projects"), lang)
+        return lookup(counts, ids.contribution(pr["id"]), lang)
 
     most = min(priorities, key=lambda pr: (-n(pr), priorities.index(pr)))
     fewest = min(priorities, key=lambda pr: (n(pr), priorities.index(pr)))
     return _("Bar chart of the number of projects, of {total}, that contribute to each of the {count} priorities. "
              "{most} has the most ({most_n}), {fewest} the fewest ({fewest_n}). The table that follows gives "
-             "every project's contributions.", total=lookup(counts, ids.value_id(SCOPE, "projects"), lang),
+             "every project's contributions.", total=lookup(counts, ids.contribution(), lang),
              count=len(priorities), most=_name(most, lang), most_n=shown(most), fewest=_name(fewest, lang),
              fewest_n=shown(fewest))
 
@@ -79,13 +95,13 @@ def contributions_fragment(reg: Registry, lang: str, languages: list[str], figur
     counts = contribution_values(reg, languages)
 
     def count(pr: dict) -> str:
-        return lookup(counts, ids.value_id(SCOPE, pr["id"], "projects"), lang)
+        return lookup(counts, ids.contribution(pr["id"]), lang)
 
     names = [_name(pr, lang) for pr in priorities]
-    bar_chart(figure_path, names, [counts["values"][ids.value_id(SCOPE, pr["id"], "projects")]["value"]
+    bar_chart(figure_path, names, [counts["values"][ids.contribution(pr["id"])]["value"]
                                    for pr in priorities],
               [count(pr) for pr in priorities], _("Projects contributing"),
-              max_value=max(counts["values"][ids.value_id(SCOPE, "projects")]["value"], 1), whole_numbers=True)
+              max_value=max(counts["values"][ids.contribution()]["value"], 1), whole_numbers=True)
     caption = _("Projects contributing to each priority")
     rel = figure_ref(figure_path, doc_dir)
     figure = (f'![{caption}]({rel}){{#fig-contributions fig-alt="{md_attr(contributions_alt(reg, counts, lang))}"}}'
