@@ -223,7 +223,10 @@ def test_the_readable_names_of_the_story_values():
     names = get("story_rankings").value_names(SimpleNamespace(id="rankings", codebook=cb, lang="es-MX"))
     assert names["rankings.story.a.mean_rank"] == "Voto sindical (rango promedio)"
     assert names["rankings.story.a.first"] == "Voto sindical (veces clasificada en primer lugar)"
-    assert set(names) == {f"rankings.story.a.{s}" for s in ("forms", "first", "first_share", "mean_rank", "position")}
+    assert set(names) == {f"rankings.story.a.{s}" for s in ("forms", "first", "first_share", "mean_rank",
+                                                            "position")} | {"rankings.forms", "rankings.sessions",
+                                                                            "rankings.stories"}
+    assert names["rankings.sessions"] == "Discusiones facilitadas de clasificación"
 
 
 # --- the stories fragment ---------------------------------------------------------------------------

@@ -30,12 +30,15 @@ def references(job: ReferencesJob) -> None:
 
 
 def value_names(job: NamesJob) -> dict[str, str]:
-    """Each story's values, named by the label of its category in the codebook."""
+    """The counts of the selection, and each story's values named by the label of its category in the
+    codebook."""
     _ = translator(job.lang)
     stats = {"forms": _("forms that ranked it"), "first": _("times ranked first"),
              "first_share": _("share of its forms that ranked it first"), "mean_rank": _("mean rank"),
              "position": _("position in the ranking")}
-    names = {}
+    names = {ids.value_id(job.id, "forms"): _("Ranking forms"),
+             ids.value_id(job.id, "sessions"): _("Facilitated ranking discussions"),
+             ids.value_id(job.id, "stories"): _("Stories ranked")}
     for c in job.codebook.variable("story").get("categories", []):
         for stat, what in stats.items():
             names[ids.story(job.id, c["key"], stat)] = f"{c['label'][job.lang]} ({what})"
