@@ -25,8 +25,8 @@ def contrib_registry() -> dict:
     ]
     data["priorities"] = [
         {"id": "freedom", "name": {"en-US": "Freedom of association", "es-MX": "Libertad sindical"}},
-        {"id": "inspection", "name": {"en-US": "Labour inspection", "es-MX": "Inspección del trabajo"}},
-        {"id": "forced", "name": {"en-US": "Forced labour", "es-MX": "Trabajo forzoso"}},
+        {"id": "inspection", "name": {"en-US": "Labor inspection", "es-MX": "Inspección del trabajo"}},
+        {"id": "forced", "name": {"en-US": "Forced labor", "es-MX": "Trabajo forzoso"}},
     ]
     data["findings"][0]["evidence"]["projects"] = ["map"]
     return data
@@ -86,11 +86,11 @@ def test_the_contributions_table_and_chart_in_both_languages(tmp_path):
     assert en.startswith(
         '![Projects contributing to each priority](../figures/contributions){#fig-contributions fig-alt="Bar chart '
         'of the number of projects, of 3, that contribute to each of the 3 priorities. Freedom of association has '
-        'the most (2), Forced labour the fewest (0). The table that follows gives every project\'s '
+        'the most (2), Forced labor the fewest (0). The table that follows gives every project\'s '
         'contributions."}\n\n')
     table = en[en.index("| Project"):]
     assert table == (
-        "| Project | Freedom of association | Labour inspection | Forced labour |\n"
+        "| Project | Freedom of association | Labor inspection | Forced labor |\n"
         "|:------------------------------|:----------:|:----------:|:----------:|\n"
         "| MAP | Contributes | Contributes |  |\n"
         "| CALLE | Contributes |  |  |\n"
@@ -119,7 +119,7 @@ def test_the_chart_alt_text_follows_the_data():
     alt = contributions_alt(reg, contribution_values(reg, LANGS), "en-US")
     # freedom 2, inspection 2, forced 1: a tie for the most goes to the first in table order
     assert alt == ("Bar chart of the number of projects, of 3, that contribute to each of the 3 priorities. Freedom "
-                   "of association has the most (2), Forced labour the fewest (1). The table that follows gives "
+                   "of association has the most (2), Forced labor the fewest (1). The table that follows gives "
                    "every project's contributions.")
 
 

@@ -31,7 +31,7 @@ def story_registry() -> dict:
          "period": {"from": 2022, "to": 2024}, "places": ["coahuila", bi("Silao")],
          "ripple_effects": bi("Other plants asked for votes."), "at_risk": bi("Young women on night shifts."),
          "outcomes": ["oc-forum"]},
-        {"id": "b", "title": bi("Inspectors"), "who": bi("Labour inspectors"), "what": bi("They visit plants."),
+        {"id": "b", "title": bi("Inspectors"), "who": bi("Labor inspectors"), "what": bi("They visit plants."),
          "significance": bi("Complaints get answered."), "projects": ["calle"]},
         {"id": "c", "title": bi("Centre"), "who": bi("Migrant workers"), "what": bi("A centre opened."),
          "significance": bi("Help close to home."), "projects": ["map"], "period": {"since": "2019-03"}},

@@ -70,7 +70,7 @@ def test_stories_and_contributions_through_the_build(tmp_path):
          "projects": [project], "period": {"since": "2023-02"}},
     ]
     reg["priorities"] = [{"id": "freedom", "name": bi("Freedom of association", "Libertad sindical")},
-                         {"id": "forced", "name": bi("Forced labour", "Trabajo forzoso")}]
+                         {"id": "forced", "name": bi("Forced labor", "Trabajo forzoso")}]
     reg["projects"][0]["contributes"] = ["freedom"]
     reg_path.write_text(yaml.safe_dump(reg, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
