@@ -253,6 +253,7 @@ def test_the_stories_in_ranking_order_with_their_selection_sentence():
         "**Why it is significant:** A first free vote.\n\n"
         "**Ripple effects:** Other plants asked for votes.\n\n"
         "**Those most at risk it reached:** Young women on night shifts.\n\n"
+        "**Related outcomes:** Workers (Silao, May 2023).\n\n"
         "**Contributing projects:** MAP and CALLE.\n\n"
         "Ranked first on 1 of 2 forms; mean rank 2.00 (position 2 of 3).\n:::\n")
     es = stories_fragment(reg, values, "es-MX", "rankings")

@@ -1,8 +1,9 @@
 """The Most Significant Change stories of the content registry as documents show them (the
 generated fragment stories.md): each story a titled call-out (a div of class `story-box`: a tinted
 box in HTML and PDF, plain blocks in Word) with who changed, what, when and where, why it was found
-significant, its ripple effects, those most at risk it reached, the contributing projects and, with
-a story_rankings instrument, one sentence on its selection.
+significant, its ripple effects, those most at risk it reached, the outcomes of the registry it
+tells, the contributing projects and, with a story_rankings instrument, one sentence on its
+selection.
 
 With a published story_rankings instrument the stories follow its ranking (the position values,
 ``<rankings>.story.<story>.position``); otherwise the registry's order. Every number is a display
@@ -14,6 +15,7 @@ from babel.lists import format_list
 
 from evalkit.content.registry import Registry
 from evalkit.core.i18n import babel_locale, translator
+from evalkit.documents.evidence import outcome_label
 from evalkit.documents.fragments import md_text
 from evalkit.documents.outcomes import period_text, places_text
 from evalkit.values import ids
@@ -89,6 +91,10 @@ def story_block(reg: Registry, story: dict, values_doc: dict, lang: str, ranking
         parts.append(field(_("Ripple effects"), _text(story["ripple_effects"][lang])))
     if story.get("at_risk"):
         parts.append(field(_("Those most at risk it reached"), _text(story["at_risk"][lang])))
+    outcomes = reg.by_id("outcomes") if reg.data.get("outcomes") else {}
+    told = [outcome_label(reg, outcomes[o], lang) for o in story.get("outcomes") or [] if o in outcomes]
+    if told:
+        parts.append(field(_("Related outcomes"), "; ".join(told)) + ".")
     names = [" ".join(projects[p]["name"][lang].split()) if p in projects else p for p in story["projects"]]
     label = _("Contributing project") if len(names) == 1 else _("Contributing projects")
     parts.append(field(label, md_text(format_list(names, locale=babel_locale(lang)))) + ".")
