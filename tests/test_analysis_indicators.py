@@ -62,6 +62,13 @@ def store(result):
     return s
 
 
+def test_the_number_of_distinct_projects_of_the_monitoring_data(store, result):
+    assert store.values["monitoring.projects"]["value"] == result.projects["project"].nunique() == 4
+    assert store.values["monitoring.projects"]["kind"] == "count"
+    assert store.values["monitoring.projects"]["source"]["computation"] == \
+        "number of distinct projects in the monitoring data"
+
+
 def row(result, project, code):
     t = result.indicators
     hit = t[(t["project"] == project) & (t["indicator"] == code)]

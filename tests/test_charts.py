@@ -140,3 +140,15 @@ def test_the_chart_width_is_the_text_width_of_the_pdf_template():
     page = Path(TYPST_TEMPLATE).read_text(encoding="utf-8")
     m = re.search(r'#set page\(paper: "us-letter", margin: \(x: ([\d.]+)in', page)
     assert m and 8.5 - 2 * float(m.group(1)) == FIGURE_WIDTH_IN
+
+
+def test_a_bar_chart_of_counts_ticks_whole_numbers_only(tmp_path, monkeypatch):
+    from evalkit.documents import charts
+
+    seen = []
+    monkeypatch.setattr(charts, "save_figure", lambda fig, path: seen.append(fig.axes[0].get_xticks()))
+    bar_chart(tmp_path / "n", ["a", "b", "c"], [2, 1, 0], ["2", "1", "0"], "projects", max_value=3,
+              whole_numbers=True)
+    bar_chart(tmp_path / "m", ["a", "b", "c"], [2, 1, 0], ["2", "1", "0"], "projects", max_value=3)
+    assert all(float(t).is_integer() for t in seen[0]) and len(seen[0]) >= 3
+    assert not all(float(t).is_integer() for t in seen[1])  # the default axis would show 0.5 steps

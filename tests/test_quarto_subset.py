@@ -169,3 +169,34 @@ def test_a_case_box_is_a_tinted_block_in_typst_and_a_classed_div_with_its_headin
                      html), html
     docx_like = pypandoc.convert_text(md, "markdown", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
     assert "#block" not in docx_like  # other formats keep the plain blocks
+
+
+def test_a_story_box_is_a_tinted_block_in_typst_and_a_section_labelled_by_its_heading_in_html():
+    md = "# Stories\n\n::: {.story-box}\n## Union vote {#story-a}\n\n**Who changed:** Plant workers\n:::\n"
+    typ = pypandoc.convert_text(md, "typst", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
+    box = typ[typ.index('#block(fill: rgb("#eef3f9")'):]
+    assert "Union vote" in box and "Plant workers" in box and box.index("Plant workers") < box.index("\n]")
+    html = to_html(md)
+    assert re.search(r'<section id="story-a" class="story-box">\s*<h2>Union vote</h2>\s*<p><strong>Who changed:'
+                     r'</strong> Plant workers</p>', html), html
+
+
+def test_key_figures_are_a_list_of_real_text_in_html_pdf_and_word(tmp_path):
+    """The methods-in-figures call-out: each figure and what it counts as list text, in every format
+    (a tinted box in HTML and the PDF, a plain list in Word), never an image."""
+    import docx
+
+    md = "::: {.key-figures}\n- **19** projects reviewed\n- **7** sources of context figures\n:::\n"
+    html = to_html(md)
+    assert re.search(r'<div class="key-figures">\s*<ul>\s*<li><strong>19</strong> projects reviewed</li>\s*'
+                     r'<li><strong>7</strong> sources of context figures</li>\s*</ul>\s*</div>', html), html
+    typ = pypandoc.convert_text(md, "typst", format="markdown", extra_args=["--lua-filter", str(LUA_FILTER)])
+    box = typ[typ.index('#block(fill: rgb("#eef3f9")'):]
+    assert "- #strong[19] projects reviewed" in box and box.index("sources of context figures") < box.index("\n]")
+    out = tmp_path / "k.docx"
+    pypandoc.convert_text(md, "docx", format="markdown", outputfile=str(out),
+                          extra_args=["--lua-filter", str(LUA_FILTER)])
+    paras = [p for p in docx.Document(str(out)).paragraphs if p.text.strip()]
+    assert [p.text for p in paras] == ["19 projects reviewed", "7 sources of context figures"]
+    assert all(p._p.pPr is not None and p._p.pPr.numPr is not None for p in paras)  # a list, not loose lines
+    assert not docx.Document(str(out)).inline_shapes  # no image

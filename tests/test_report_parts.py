@@ -129,6 +129,17 @@ def test_secondary_figures_keep_the_sources_decimals():
     assert (decimals("30529"), decimals("4.20"), decimals("18.0")) == (0, 1, 0)
 
 
+def test_the_number_of_distinct_sources_of_the_context_figures():
+    s = store()
+    data = pd.DataFrame([{"figure": f, "value": "1", "unit": "count", "as_of": "2023", "source": src}
+                         for f, src in [("a", "INEGI, ENOE"), ("b", "inegi,  enoe"), ("c", "USTR"), ("d", "")]])
+    add_secondary_values(s, "context", data, {"file": "sheet.csv"})
+    assert s.values["context.sources"]["value"] == 2  # one source however it is spaced or capitalised
+    assert s.values["context.sources"]["kind"] == "count" and s.values["context.sources"]["display"]["es-MX"] == "2"
+    assert s.values["context.sources"]["source"] == {"file": "sheet.csv", "computation": "distinct sources of the "
+                                                     "figures (as written, spacing and case aside)"}
+
+
 def test_ratios_are_computed_and_bad_ratios_are_named():
     s = store()
     s.add("a.part", 30529, "count", {})

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from evalkit.values import ids
 from evalkit.values.store import ValueStore, display, display_tree, round_half_up
 
 
@@ -93,3 +94,22 @@ def test_the_ids_the_analysis_makes_are_the_ids_the_documents_name(ctx, cleaned_
     made = [v for v in values if v.startswith("post_interview.") and v.endswith(".top_box_share")]
     assert any(".by_" in v for v in made) and len(made) > 10
     assert [v for v in made if v not in names] == []
+
+
+def test_the_counts_of_a_methods_in_figures_call_out_are_made_and_named(ctx, cleaned_files, tmp_path):
+    """<monitoring>.projects and <secondary>.sources: computed by the analysis, named under the same id."""
+    import json
+
+    from evalkit.families import get
+    from evalkit.families.jobs import NamesJob
+    from evalkit.steps.analysis import compute_values
+
+    out = tmp_path / "values.json"
+    compute_values(ctx, cleaned_files, out, tmp_path)
+    values = json.loads(out.read_text())["values"]
+    for kind, stat, name in [("indicator_report", "projects", "Proyectos en los datos de monitoreo"),
+                             ("secondary_figures", "sources", "Fuentes de las cifras de contexto")]:
+        ins = ctx.evaluation.instruments_of(kind)[0]
+        vid = ids.value_id(ins["id"], stat)
+        assert values[vid]["kind"] == "count" and values[vid]["value"] >= 1
+        assert get(kind).value_names(NamesJob(ctx, ins, "es-MX"))[vid] == name

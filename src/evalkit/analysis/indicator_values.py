@@ -42,8 +42,8 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
         return {**s, **extra, "computation": computation}
 
     ind = result.indicators
-    store.add(f"{instrument_id}.projects", len(result.projects), "count",
-              src(None, "number of projects in the monitoring data"))
+    store.add(ids.value_id(instrument_id, "projects"), len(result.projects), "count",
+              src(None, "number of distinct projects in the monitoring data"))
     store.add(f"{instrument_id}.indicators", len(ind), "count",
               src(None, "number of (project, indicator) pairs in the monitoring data"))
     for r in result.projects.itertuples(index=False):

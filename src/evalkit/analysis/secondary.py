@@ -21,7 +21,11 @@ def decimals(text: str) -> int:
 
 
 def add_secondary_values(store: ValueStore, instrument_id: str, data: pd.DataFrame, source: dict) -> None:
-    """``<iid>.<figure>`` per row: kind count, share (unit percent) or number (millions)."""
+    """``<iid>.<figure>`` per row: kind count, share (unit percent) or number (millions); and
+    ``<iid>.sources``, the number of distinct sources (as written, spacing and case aside)."""
+    named = {" ".join(str(s).split()).casefold() for s in data["source"]} - {""}
+    store.add(ids.value_id(instrument_id, "sources"), len(named), "count",
+              dict(source, computation="distinct sources of the figures (as written, spacing and case aside)"))
     for row in data.to_dict("records"):
         vid = ids.value_id(instrument_id, row["figure"])
         digits = decimals(row["value"])

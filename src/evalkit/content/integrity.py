@@ -5,7 +5,8 @@ references that do not resolve, values outside the controlled lists, recommendat
 findings or addressees, findings without leverage points and without a reason, quotations not
 traced to a coded segment of their stakeholder type and finding, cases whose findings, evidence or
 sources (coded segments, outcome journal entries) do not resolve, tables of texts after unknown
-findings, missing languages, and typed numbers in texts (section, finding, figure and table numbers
+findings, stories and project contributions whose references do not resolve (evalkit.content.stories),
+missing languages, and typed numbers in texts (section, finding, figure and table numbers
 are generated from the order of the registry, never typed).
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from evalkit.content.stories import check_contributions, check_stories
 from evalkit.core.markup import bilingual_texts, markup_problem
 from evalkit.model.evaluation import check_languages
 
@@ -32,6 +34,7 @@ class References:
     segments: dict[str, dict] | None = None    # coded segment id -> {"stakeholder": key, "code": finding id}
     journal_entries: set[str] | None = None    # ids of the outcome journal
     priority_items: set[str] | None = None     # rating items of the workshop forms
+    ranked_stories: dict[str, set[str]] | None = None  # story_rankings instrument -> the story keys it ranks
 
 
 def check_registry(data: dict, tosc: dict, languages: list[str], refs: References) -> list[str]:
@@ -45,7 +48,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
     # unique ids, per kind and for nested kinds across the registry
     for kind in ("acronyms", "addressees", "criteria", "themes", "findings", "good_practices", "recommendations",
                  "key_figures", "actor_groups", "projects", "outcomes", "learning_questions", "cases", "tables",
-                 "outcome_categories", "places", "disaggregations"):
+                 "outcome_categories", "places", "disaggregations", "stories", "priorities"):
         seen = ids_of(kind)
         for dup in sorted({i for i in seen if seen.count(i) > 1}):
             add(f"{kind}: id '{dup}' is used {seen.count(dup)} times; expected unique ids")
@@ -326,6 +329,7 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             add(f"findings: the coded segments use code '{code}', which is not a finding id")
 
     problems += check_ratings(data.get("performance_ratings"))
+    problems += check_stories(data, refs.ranked_stories) + check_contributions(data)
 
     # every configured language; no typed numbers in texts
     lang_problems: list[str] = []

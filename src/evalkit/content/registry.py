@@ -22,7 +22,8 @@ from evalkit.core.io import display_path
 # needs (workflow/schemas/evaluation_types.yaml, evalkit.model.types).
 OPTIONAL_KINDS = ("addressees", "criteria", "themes", "findings", "recommendations", "good_practices", "projects",
                   "outcomes", "learning_questions", "key_figures", "actor_groups", "cases", "tables",
-                  "outcome_categories", "places", "lessons", "conclusions", "acronyms", "disaggregations")
+                  "outcome_categories", "places", "lessons", "conclusions", "acronyms", "disaggregations",
+                  "stories", "priorities")
 # The Theory of Sustained Change of an evaluation that has none (analysis.tosc left out).
 NO_TOSC: dict = {"categories": [], "domains": [], "areas": []}
 

@@ -184,9 +184,11 @@ def bar_chart(
     value_labels: list[str],
     xlabel: str,
     max_value: float | None = None,
+    whole_numbers: bool = False,
 ) -> None:
     """Horizontal bars, one per label (top to bottom in the given order), each labelled directly
-    with its display value, so neither colour nor the axis is needed to read it."""
+    with its display value, so neither colour nor the axis is needed to read it. `whole_numbers`:
+    the axis ticks only whole numbers (counts)."""
     import textwrap
 
     n = len(labels)
@@ -201,6 +203,10 @@ def bar_chart(
         ax.text(v + top * 0.01, yi, lab, ha="left", va="center", fontsize=9, color=TEXT_COLOR)
     ax.set_yticks(y, labels=labels, fontsize=8.5, color=TEXT_COLOR)
     ax.set_xlim(0, top * 1.18)
+    if whole_numbers:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel, color=TEXT_COLOR)
     ax.tick_params(axis="x", colors=TEXT_COLOR)
     for side in ("top", "right"):

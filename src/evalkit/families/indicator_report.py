@@ -42,15 +42,15 @@ def fragments(job: FragmentJob) -> dict[str, str]:
 
 
 def value_names(job: NamesJob) -> dict[str, str]:
-    """Each declared indicator's total (in millions, of whom women, its target and share of it) and each
-    aggregate (and its share of target)."""
+    """The number of projects, each declared indicator's total (in millions, of whom women, its target
+    and share of it) and each aggregate (and its share of target)."""
     if "indicators" not in job.ctx.evaluation.data.get("analysis", {}):
         return {}
     from evalkit.analysis.indicator_config import indicator_config
     from evalkit.analysis.indicators import slug
 
     _ = translator(job.lang)
-    names = {}
+    names = {ids.value_id(job.id, "projects"): _("Projects in the monitoring data")}
     config = indicator_config(job.ctx, job.id)
     for (project, code), decl in config.declarations.items():
         base = ids.value_id(job.id, project, slug(code))

@@ -24,9 +24,12 @@ def fragments(job: FragmentJob) -> dict[str, str]:
 
 
 def value_names(job: NamesJob) -> dict[str, str]:
-    """A context figure is named by the label of its category."""
+    """A context figure is named by the label of its category; the number of sources, as such."""
+    from evalkit.core.i18n import translator
+
     cb = job.codebook
-    return {ids.value_id(job.id, c["key"]): c["label"][job.lang] for c in cb.variable(cb.id_variable)["categories"]}
+    names = {ids.value_id(job.id, c["key"]): c["label"][job.lang] for c in cb.variable(cb.id_variable)["categories"]}
+    return {ids.value_id(job.id, "sources"): translator(job.lang)("Sources of the context figures"), **names}
 
 
 FAMILY = Family("secondary_figures", tables=("figures",), analyze=analyze, fragments=fragments,

@@ -261,10 +261,13 @@ local function place_contents(doc)
   return doc
 end
 
--- A call-out (a div with class `key-figures`, or `case-box` for a case in the findings chapter): a
--- tinted box in Typst; HTML styles the class (report.css); Word shows the content as plain blocks.
+-- A call-out (a div with class `key-figures`, `case-box` for a case in the findings chapter or
+-- `story-box` for a Most Significant Change story): a tinted box in Typst; HTML styles the class
+-- (report.css); Word shows the content as plain blocks.
 local function key_figures(div)
-  if not (div.classes:includes("key-figures") or div.classes:includes("case-box")) or not FORMAT:match("typst") then
+  local callout = div.classes:includes("key-figures") or div.classes:includes("case-box")
+    or div.classes:includes("story-box")
+  if not callout or not FORMAT:match("typst") then
     return nil
   end
   local out = { pandoc.RawBlock("typst", '#block(fill: rgb("#eef3f9"), stroke: (left: 3pt + rgb("#1a4f8a")), '

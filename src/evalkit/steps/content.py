@@ -74,7 +74,7 @@ def check_content(ctx: Context, values_path: str | Path, clean_csvs: dict[str, s
     summary = {"registry": reg.source, "passed": True,
                "counts": {k: len(reg.data.get(k, [])) for k in ("criteria", "themes", "findings", "good_practices",
                                                         "recommendations", "projects", "outcomes", "learning_questions",
-                                                                "cases", "tables")},
+                                                                "cases", "tables", "stories", "priorities")},
                "leverage_points": sum(1 for _ in reg.leverage_points()),
                "findings_flagged": [r["id"] for r in rows if str(r["flagged"]) == "True"],
                "finding_numbers": fnum}

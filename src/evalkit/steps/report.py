@@ -42,6 +42,7 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
         for name, md in family.fragments(job).items():
             atomic_write_text(Path(fragment_dir) / f"{ins['id']}-{name}.md", md)
     references: dict = {}
+    counted: dict = {}  # values computed from the registry (the contribution counts), cited like values.json's
     if reg is not None:
         from evalkit.documents.annexes import annexes_fragment, questions_annex
         from evalkit.documents.chapters import (
@@ -103,6 +104,18 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
 
             # the outcomes table by category, which a document includes instead of typing it
             fragments_out["outcomes.md"] = outcomes_table(reg, lang)
+        if reg.data.get("stories"):
+            from evalkit.documents.stories import stories_fragment
+
+            # in the order of the (published) story rankings, else the registry's order
+            rankings = next((i["id"] for i in ctx.evaluation.instruments_of("story_rankings") if i["publish"]), None)
+            fragments_out["stories.md"] = stories_fragment(reg, values_doc, lang, rankings)
+        if reg.data.get("priorities"):
+            from evalkit.documents.contributions import contribution_values, contributions_fragment
+
+            fragments_out["contributions.md"] = contributions_fragment(reg, lang, list(ctx.config["languages"]),
+                                                                       figures / "contributions", doc_dir)
+            counted = contribution_values(reg, list(ctx.config["languages"]))
         for block in reg.data.get("key_figures", []):
             fragments_out[f"key-figures-{block['id']}.md"] = key_figures_fragment(reg, block["id"], values_doc, lang)
         if reg.data.get("performance_ratings"):
@@ -135,6 +148,10 @@ def build_report_inputs(ctx: Context, values_path: str | Path, lang: str, out_me
                       edition_notes(ctx.evaluation, values_doc, lang,
                                     ctx.rel(ctx.evaluation.folder / "evaluation.yaml")))
     meta = report_metadata(values_doc, ctx.evaluation, lang)
+    if counted:
+        from evalkit.documents.contributions import merge_counted
+
+        merge_counted(meta["values"], counted, lang, ctx.rel(ctx.evaluation.folder / "evaluation.yaml"))
     if references:
         meta["registry"] = references
     meta["notes"] = note_references(ctx.evaluation, lang)

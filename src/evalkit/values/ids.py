@@ -1,13 +1,14 @@
 """Value ids built by one set of functions, so that the analysis that adds a value and the document
 code that cites it spell its id the same way. Used so far by the survey values (items, breakdowns),
-the desk-review figures, the indicator values and aggregates, the families' readable names, the
-survey and breakdown fragments and the briefs; the fieldwork, workshop, convergence and
-document-review values, and the monitoring fragment's ids (relative to its instrument), are still
-spelt where they are used.
+the desk-review figures, the indicator values and aggregates, the story rankings, the counts of
+the registry's project contributions, the families' readable names, the survey, breakdown and
+stories fragments and the briefs; the fieldwork, workshop, convergence and document-review values,
+and the monitoring fragment's ids (relative to its instrument), are still spelt where they are used.
 
 A value id is dotted: the instrument, then what it is about, then the statistic. For example
 (e.g.) ``<survey>.<item>.top_box_share``, ``<survey>.<item>.by_<variable>.<key>.top_box_share``,
-``<monitoring>.<project>.<indicator slug>.total``, ``<monitoring>.aggregate.<id>.total``."""
+``<monitoring>.<project>.<indicator slug>.total``, ``<monitoring>.aggregate.<id>.total``,
+``<rankings>.story.<story>.mean_rank``."""
 
 from __future__ import annotations
 
@@ -41,3 +42,20 @@ def indicator(instrument: str, project: str, indicator_slug: str, stat: str) -> 
 def aggregate(instrument: str, aggregate_id: str, stat: str) -> str:
     """An aggregate over projects' indicators: ``<instrument>.aggregate.<id>.<stat>``."""
     return value_id(instrument, "aggregate", aggregate_id, stat)
+
+
+def story(instrument: str, story_id: str, stat: str) -> str:
+    """A ranked story's value (story_rankings): ``<instrument>.story.<story>.<stat>`` (forms, first,
+    first_share, mean_rank, position)."""
+    return value_id(instrument, "story", story_id, stat)
+
+
+CONTRIBUTIONS = "contributions"
+
+
+def contribution(priority: str | None = None) -> str:
+    """A count of the registry's project contributions (evalkit.documents.contributions):
+    ``contributions.projects`` (the projects), ``contributions.priority.<priority>.projects``
+    (those contributing to one priority)."""
+    return value_id(CONTRIBUTIONS, "priority", priority, "projects") if priority else value_id(CONTRIBUTIONS,
+                                                                                                "projects")
