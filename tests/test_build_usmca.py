@@ -50,6 +50,7 @@ def test_documents_in_every_format_and_language_and_the_checks_pass(usmca):
     content = json.loads((usmca / "results" / EVAL / "checks/content/en.json").read_text())
     assert content["passed"] is True and content["counts"]["outcomes"] == 21 and content["counts"]["projects"] == 19
     assert content["counts"]["findings"] == 0 and content["counts"]["recommendations"] == 0
+    assert content["counts"]["stories"] == 5 and content["counts"]["priorities"] == 7
     for lang, tag in (("en", "en-US"), ("es", "es-MX")):
         with pikepdf.open(pub / lang / "report.pdf") as pdf:
             assert str(pdf.Root.Lang) == tag
@@ -112,7 +113,8 @@ def test_stories_in_ranking_order(docs):
                                    "Women coffee producers take on processing and sales Kind of change",
                                    "Women maquila workers choose their own union Kind of change")]
     assert order == sorted(order)
-    assert "Participants of 26 facilitated discussions ranked 5 stories on 121 forms" in en
+    assert "stories ranked: 5; ranking forms: 121; facilitated discussions: 26." in en
+    assert "historias clasificadas: 5; formularios de clasificación: 121; discusiones facilitadas: 26." in es
     assert "Ranked first on 53 of 121 forms; mean rank 2.08 (position 1 of 5)." in en
     assert "Niñas y niños fuera de los cañaverales y de la cosecha de café" in es
 
