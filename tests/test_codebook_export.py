@@ -72,7 +72,10 @@ def test_stata_file_keeps_spanish_labels_missing_letters_and_proposes_roles(dta,
                    for (c, v), k in zip(SCALE.items(), ["nada", "poco", "algo", "mucho"], strict=True)],
         "missing": [{"code": "a", "key": "no_sabe", "label": {"es-MX": "No sabe"}},
                     {"code": "b", "key": "no_contesto", "label": {"es-MX": "No contestó"}}],
+        "top_box": ["algo", "mucho"], "top_box_label": {"es-MX": "Algo o mucho"},
     }}
+    assert "label: {es-MX: encuesta}  # proposed: confirm\n" in out
+    assert "    top_box: [algo, mucho]  # proposed: confirm\n    top_box_label: {es-MX: Algo o mucho}  # proposed: confirm\n" in out
     assert variables_block(out) == """\
 variables:
 - name: folio
@@ -101,15 +104,19 @@ variables:
   - code: 2
     key: mujer
     label: {es-MX: Mujer}
+  privacy: quasi_identifier  # proposed: confirm
   label: {es-MX: Sexo}
 """
     assert err == """\
 evalkit: labels filed under es-MX (detected: Spanish 17, English 2; give --language TAG to change it)
 evalkit: proposed, to confirm in the codebook (lines marked '# proposed: confirm'):
+  label: the instrument's label is its id (encuesta); write what it is
+  scales.nada_mucho: top box algo, mucho (the two highest levels), named 'Algo o mucho'
   folio: identifier (filled in every row, unique)
   nombre: direct identifier: people's names (the variable's name)
   tel: direct identifier: phone numbers
   confianza: rating on scale nada_mucho (4 ordered levels, missing a, b)
+  sexo: quasi-identifier: a category about the respondent (the variable's name)
 """
 
 
@@ -182,3 +189,15 @@ def test_spss_missing_codes_in_numeric_order_and_unlabelled_ones_kept(tmp_path, 
     assert doc["scales"]["low_high"]["missing"] == [{"code": 9, "key": "no_answer", "label": {"en-US": "No answer"}},
                                                     {"code": 10, "key": "missing_10", "label": {"en-US": "10"}}]
     assert "  q: rating on scale low_high (3 ordered levels, missing 9, 10)\n" in err
+
+
+def test_the_exports_own_header_is_no_proposal_once_the_markers_are_deleted(dta, tmp_path, capsys):
+    """The header mentions the marker; only a line the marker ends is a proposal left to confirm."""
+    from evalkit.model.codebooks import unconfirmed_proposals
+
+    out, _, _ = export(dta, capsys)
+    path = tmp_path / "encuesta.yaml"
+    path.write_text(out, encoding="utf-8")
+    assert len(unconfirmed_proposals(path)) == out.count("  # proposed: confirm\n")
+    path.write_text(out.replace("  # proposed: confirm\n", "\n"), encoding="utf-8")
+    assert unconfirmed_proposals(path) == []

@@ -15,7 +15,12 @@ proposed role and privacy class, marked `# proposed: confirm` in the YAML, for t
 - direct_identifier: a name, phone or e-mail column, told by its name (nombre, name, tel, phone,
   whatsapp, correo, email) or by its values (e-mail addresses, phone numbers); a name also gets
   `person_name: true`;
-- free_text: a text column with long answers (any value over 40 characters with a space).
+- free_text: a text column with long answers (any value over 40 characters with a space);
+- quasi_identifier: a category about the respondent told by its name (sex, gender, age, state,
+  municipality, region, stakeholder type, occupation, education, ...), which the published
+  microdata then keep only under k-anonymity and l-diversity;
+- a rating scale's top box (its two highest levels) and the label documents name it by, and the
+  instrument's label (its id until the team writes one).
 """
 
 from __future__ import annotations
@@ -47,6 +52,10 @@ ID_NAME = re.compile(r"^(id|folio|respondent|resp_?id|clave|.*_id|id_.*|.*folio.
 PERSON_NAME = re.compile(r"(^|_)(name|full_?name|nombre|nombres|apellidos?|first_?name|last_?name|surname)($|_)")
 PHONE_NAME = re.compile(r"(^|_)(phone|tel|telefono|celular|cel|movil|whatsapp|mobile)($|_)")
 EMAIL_NAME = re.compile(r"(^|_)(e_?mail|correo|mail)($|_)")
+QUASI_NAME = re.compile(r"(^|_)(sex|sexo|gender|genero|age|edad|age_group|grupo_edad|state|estado|entidad|municipio|"
+                        r"municipality|region|actor|stakeholder|tipo_actor|occupation|ocupacion|puesto|education|"
+                        r"escolaridad|ethnicity|etnia|indigena|disability|discapacidad)($|_)")
+OR = {"es": "o", "en": "or"}   # joins the two top-box levels in the proposed top_box_label
 EMAIL_VALUE = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", re.I)
 PHONE_VALUE = re.compile(r"\+?[\d][\d\s().-]{7,}\d")
 
@@ -149,13 +158,20 @@ def _labelled(raw, col: str, lang: str, scales: dict, var: dict, why: dict) -> N
             scale = f"{levels[0]['key']}_{levels[-1]['key']}"
             while scale in scales:
                 scale += "_"
-            scales[scale] = ({"levels": levels, "missing": missing_codes}, shape)
+            top = levels[-2:]
+            word = OR.get(lang.split("-")[0], "/")
+            label = f"{top[0]['label'][lang]} {word} {top[1]['label'][lang][:1].lower()}{top[1]['label'][lang][1:]}"
+            scales[scale] = ({"levels": levels, "missing": missing_codes, "top_box": [c["key"] for c in top],
+                              "top_box_label": {lang: label}}, shape)
         var["role"], var["scale"] = "rating", scale
         why["role"] = f"rating on scale {scale} ({len(levels)} ordered levels" + (
             f", missing {', '.join(str(c['code']) for c in missing_codes)})" if missing_codes else ")")
         return
     var["role"] = "category"
     var["categories"] = codes(valid + miss, "code")
+    if QUASI_NAME.search(var["name"]):
+        var["privacy"] = "quasi_identifier"
+        why["privacy"] = "quasi-identifier: a category about the respondent (the variable's name)"
     if miss:
         why["categories"] = ("declared missing codes " + ", ".join(str(_code(c)) for c, _ in miss)
                              + " kept as categories (the schema declares missing codes on scales only)")
@@ -244,6 +260,9 @@ def mark_proposals(text: str, proposals: dict) -> str:
         m = re.match(r"^- name: (\S+)$", line) or re.match(r"^  - name: (\S+)$", line)
         if m:
             current = m.group(1)
+        if re.match(r"^label:", line) or re.match(r"^\s+top_box(_label)?:", line):
+            out.append(line + "  " + PROPOSED)   # the instrument's label (its id so far), a scale's top box
+            continue
         key = re.match(r"^\s+(role|privacy|person_name|scale|pattern|categories):", line)
         if current in proposals and key and (key.group(1) in proposals[current]
                                              or (key.group(1) in ("person_name", "scale", "pattern")
@@ -256,8 +275,11 @@ def mark_proposals(text: str, proposals: dict) -> str:
 def summary(result: dict) -> str:
     lang, how = result["language"]
     lines = [f"evalkit: labels filed under {lang} ({how}; give --language TAG to change it)"]
-    if result["proposals"]:
-        lines.append(f"evalkit: proposed, to confirm in the codebook (lines marked '{PROPOSED}'):")
-        for name, why in result["proposals"].items():
-            lines += [f"  {name}: {w}" for w in why.values()]
+    lines.append(f"evalkit: proposed, to confirm in the codebook (lines marked '{PROPOSED}'):")
+    lines.append(f"  label: the instrument's label is its id ({result['codebook']['instrument']}); write what it is")
+    for name, scale in result["codebook"].get("scales", {}).items():
+        lines.append(f"  scales.{name}: top box {', '.join(scale['top_box'])} (the two highest levels), named "
+                     f"'{scale['top_box_label'][lang]}'")
+    for name, why in result["proposals"].items():
+        lines += [f"  {name}: {w}" for w in why.values()]
     return "\n".join(lines) + "\n"

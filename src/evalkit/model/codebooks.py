@@ -19,8 +19,10 @@ def unconfirmed_proposals(path: str | Path) -> list[str]:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []  # load_yaml names the problem
+    # the marker ends the line it marks (a comment that only mentions it, such as the export's header, is no proposal)
     return [f"line {n}: '{line.split('#')[0].strip()}' was proposed by evalkit codebook-export and is not confirmed; "
-            f"check it and delete the '{PROPOSED}' marker" for n, line in enumerate(lines, 1) if PROPOSED in line]
+            f"check it and delete the '{PROPOSED}' marker" for n, line in enumerate(lines, 1)
+            if line.rstrip().endswith(PROPOSED) and line.split("#")[0].strip()]
 
 
 @dataclass(frozen=True)
