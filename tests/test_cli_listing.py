@@ -92,7 +92,7 @@ def test_unknown_evaluation_and_language(project, capsys):
     code, _, err = run(capsys, "values", "--root", str(project), "--evaluation", "nope")
     assert code == 1
     assert err == ("evalkit: no evaluation nope (config/evaluations/nope/evaluation.yaml); known: "
-                   "mexico-auto-2024, sc2-mexico-2024\n")
+                   "ilab-usmca-2025, mexico-auto-2024, sc2-mexico-2024\n")
     code, _, err = run(capsys, "fragments", "--root", str(project), "--lang", "fr")
     assert code == 1
     assert err == "evalkit: language fr is not configured; expected one of en-US, es-MX, en, es\n"
@@ -153,3 +153,17 @@ def test_values_prefix(project, capsys):
     code, out, err = run(capsys, "values", "nothing", "--root", str(project))
     assert (code, out) == (1, "")
     assert err == "evalkit: no value id starts with nothing in results/mexico-auto-2024/values.json\n"
+
+
+def test_values_of_a_build_in_other_languages_than_the_config_lists_those(project, capsys):
+    """A build made with --config languages=[es-MX] is listed in Spanish alone, without touching config.yaml."""
+    build_values(project)
+    path = project / "results" / EVAL / "values.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["languages"] = ["es-MX"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    code, out, err = run(capsys, "values", "--root", str(project), "--evaluation", EVAL)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == "id\tes-MX\tcódigo corto"   # messages in the first language of the build
+    assert "engagement_log.kii\t1234\t{{< meta values.engagement_log.kii >}}" in lines

@@ -152,3 +152,11 @@ def test_a_survey_scale_names_its_top_box():
         check_family({"id": "worker", "kind": "rating_survey", "format": "stata"}, cb, "worker.yaml")
     assert e.value.problems == [f"scales.{scale}.top_box_label: missing; a survey needs it: its chart, tables and "
                                 "prose report the share in the top box, named by top_box_label"]
+
+
+def test_a_title_with_markdown_is_refused_when_the_evaluation_loads(tmp_path):
+    copy_config(tmp_path, lambda d: d["title"].update({"es-MX": "Evaluación final del programa *Senderos*"}))
+    with pytest.raises(ConfigError) as e:
+        load_evaluation(tmp_path, EVAL, LANGS)
+    assert e.value.problems == ["title.es-MX: a title is plain text (the page title and the PDF and Word metadata "
+                                "print it as written); expected no Markdown (*)"]

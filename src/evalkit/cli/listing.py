@@ -4,8 +4,8 @@
 language (or one, with --lang) and the shortcode a .qmd uses for it; `fragments` lists, per
 language, the generated fragments in results/<evaluation>/report/<lang>/fragments/ (and its
 subfolders, such as briefs/) with the include line to paste into report/<evaluation>/<lang>/*.qmd.
-Both read a build and never start one: when nothing is built they say how to build and exit with
-1. Messages are in the language of --lang (the first configured language by default), from the
+Both read a build and never start one, in the languages it was built in: when nothing is built
+they say how to build and exit with 1. Messages are in the language of --lang (the first configured language by default), from the
 interface catalogues.
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from evalkit.core.config import load_config
 from evalkit.core.errors import EvalkitError
 from evalkit.core.i18n import subtag, translator
+from evalkit.core.layout import Layout
 from evalkit.values.store import load_values, shown
 
 
@@ -67,6 +68,10 @@ def main(args) -> int:
                         id=args.evaluation, known=", ".join(known)), file=sys.stderr)
                 return 1
             cfg["evaluation"] = args.evaluation
+        built = Layout.of(root, cfg["evaluation"]).values()
+        if built.is_file():
+            # the languages it was built in (a build may set them with --config languages=[...])
+            cfg["languages"] = list(load_values(built).get("languages") or cfg["languages"])
         langs = cfg["languages"]
         if args.lang:
             lang = _language(args.lang, langs)

@@ -202,6 +202,11 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
         if problem:
             problems.append(f"{place}: {problem}")
     problems += _check_publication(pub)
+    for lang, title in data["title"].items():
+        marks = sorted({c for c in "*`[]" if c in title})
+        if marks:
+            problems.append(f"title.{lang}: a title is plain text (the page title and the PDF and Word metadata "
+                            f"print it as written); expected no Markdown ({' '.join(marks)})")
     ids = [i["id"] for i in data["instruments"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"instruments: id '{dup}' is used more than once")
