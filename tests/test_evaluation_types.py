@@ -160,3 +160,19 @@ def test_a_title_with_markdown_is_refused_when_the_evaluation_loads(tmp_path):
         load_evaluation(tmp_path, EVAL, LANGS)
     assert e.value.problems == ["title.es-MX: a title is plain text (the page title and the PDF and Word metadata "
                                 "print it as written); expected no Markdown (*)"]
+
+
+def test_a_language_evalkit_cannot_write_its_own_words_in_is_refused_before_the_run(tmp_path):
+    from evalkit.model.context import Context
+
+    with pytest.raises(ConfigError) as e:
+        Context.load(ROOT, {"evaluation": EVAL, "languages": ["fr-FR", "en-US"], "formats": ["html"]})
+    assert e.value.problems == [
+        "languages: fr-FR has no interface catalogue (evalkit writes its own words in en, es); expected one of "
+        "those, or add src/evalkit/locale/fr/LC_MESSAGES/evalkit.po (the translation of every message of the "
+        "Spanish catalogue)"]
+    from evalkit.cli.skeleton import new_evaluation
+
+    with pytest.raises(ConfigError, match="--languages: fr-FR has no interface catalogue"):
+        new_evaluation(tmp_path, "french", "project", ["fr-FR"])
+    assert not (tmp_path / "config").exists()

@@ -18,7 +18,7 @@ import yaml
 
 from evalkit.cli.skeleton_parts import engagement_log, monitoring, rating_survey, text
 from evalkit.core.errors import ConfigError
-from evalkit.core.i18n import subtag
+from evalkit.core.i18n import subtag, unsupported_languages
 from evalkit.model.types import type_names, type_spec
 
 FAMILIES = ("engagement_log", "rating_survey", "indicator_report")
@@ -138,6 +138,7 @@ def new_evaluation(root: str | Path, eid: str, kind: str, languages: list[str],
     problems = []
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", eid):
         problems.append(f"id: '{eid}' is not an evaluation id; expected lowercase letters, digits and '-'")
+    problems += unsupported_languages(languages, "--languages")
     if kind not in type_names():
         problems.append(f"--type: '{kind}' is not an evaluation type; expected one of {', '.join(type_names())}")
     if problems:

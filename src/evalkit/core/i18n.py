@@ -48,6 +48,20 @@ class MissingTranslation(KeyError):
     pass
 
 
+def interface_languages() -> list[str]:
+    """The language subtags evalkit's own words (headings, captions, messages) exist in: the source
+    language and every language with a catalogue under locale/."""
+    return [SOURCE_LANGUAGE, *sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/evalkit.po"))]
+
+
+def unsupported_languages(tags: list[str], key: str = "languages") -> list[str]:
+    """A problem for each document language evalkit has no interface catalogue for."""
+    known = interface_languages()
+    return [f"{key}: {tag} has no interface catalogue (evalkit writes its own words in {', '.join(known)}); "
+            f"expected one of those, or add {catalog_path(tag).relative_to(LOCALE_DIR.parents[2])} (the "
+            f"translation of every message of the Spanish catalogue)" for tag in tags if subtag(tag) not in known]
+
+
 class Translator:
     def __init__(self, lang: str, translations: gettext.GNUTranslations | None):
         self.lang = lang

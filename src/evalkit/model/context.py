@@ -24,6 +24,12 @@ class Context:
     def load(cls, root: str | Path, config: dict | None = None, config_path: str = "config/config.yaml") -> Context:
         root = Path(root)
         cfg = apply_defaults(dict(config) if config is not None else load_config(root / config_path))
+        from evalkit.core.errors import ConfigError
+        from evalkit.core.i18n import unsupported_languages
+
+        problems = unsupported_languages(cfg["languages"])
+        if problems:
+            raise ConfigError(config_path + " (with --config overrides)", problems)
         return cls(root, cfg, load_evaluation(root, cfg["evaluation"], cfg["languages"]))
 
     @classmethod
