@@ -173,7 +173,7 @@ def test_recommendations_grouped_by_first_addressee_keep_their_numbers():
         "### Recommendation 1: First",
         "### Recommendation 3: Coordinate",
     ]
-    assert "Addressed to: Labor ministry, ILAB. Rests on findings 1.1." in md
+    assert "Addressed to: Labor ministry, ILAB. Rests on finding 1.1." in md   # one finding: singular
     # without validation workshops, nothing is said about where priorities come from
     assert "validation workshops" not in md
     es = recommendations_by_addressee(reg, {"values": {}}, "es-MX", None)
@@ -258,3 +258,20 @@ def test_engagement_log_months_states_and_places(root):
         "all": "San Luis Potosí, Mexico City, and United States",
     }
     assert fieldwork_places(doc, "engagement_log", cb, "es-MX")["in_person"] == "San Luis Potosí y Ciudad de México"
+
+
+def test_a_recommendation_rests_on_one_finding_or_on_findings():
+    data = brief_registry()
+    findings = [f["id"] for f in data["findings"]][:2]
+    data["recommendations"] = [{"id": "rec-one", "title": bi("One"), "text": bi("Do it."), "findings": findings[:1],
+                                "addressees": ["ilab"], "priority": "evaluation_team"},
+                               {"id": "rec-two", "title": bi("Two"), "text": bi("Do it."), "findings": findings,
+                                "addressees": ["ilab"], "priority": "evaluation_team"}]
+    reg = Registry("registry.yaml", data, TOSC)
+    fnum = reg.finding_numbers()
+    en = recommendations_by_addressee(reg, {"values": {}}, "en-US", None)
+    es = recommendations_by_addressee(reg, {"values": {}}, "es-MX", None)
+    assert f"Rests on finding {fnum[findings[0]]}." in en
+    assert f"Rests on findings {fnum[findings[0]]}, {fnum[findings[1]]}." in en
+    assert f"Se basa en el hallazgo {fnum[findings[0]]}." in es
+    assert f"Se basa en los hallazgos {fnum[findings[0]]}, {fnum[findings[1]]}." in es

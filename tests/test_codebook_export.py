@@ -75,7 +75,8 @@ def test_stata_file_keeps_spanish_labels_missing_letters_and_proposes_roles(dta,
         "top_box": ["algo", "mucho"], "top_box_label": {"es-MX": "Algo o mucho"},
     }}
     assert "label: {es-MX: encuesta}  # proposed: confirm\n" in out
-    assert "    top_box: [algo, mucho]  # proposed: confirm\n    top_box_label: {es-MX: Algo o mucho}  # proposed: confirm\n" in out
+    assert ("    top_box: [algo, mucho]  # proposed: confirm\n"
+            "    top_box_label: {es-MX: Algo o mucho}  # proposed: confirm\n") in out
     assert variables_block(out) == """\
 variables:
 - name: folio

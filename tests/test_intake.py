@@ -124,8 +124,8 @@ def test_codebook_must_declare_what_the_family_needs():
     ins = {"id": "log", "kind": "engagement_log", "format": "csv"}
     with pytest.raises(ConfigError) as exc:
         _check_family(ins, cb, "codebooks/log.yaml")
-    assert "variables[method].role: expected category for a engagement_log, got text" in exc.value.problems
-    assert "variables: a engagement_log codebook needs a variable 'date' (role date)" in exc.value.problems
+    assert "variables[method].role: expected category for an engagement_log, got text" in exc.value.problems
+    assert "variables: an engagement_log codebook needs a variable 'date' (role date)" in exc.value.problems
 
 
 def test_export_starting_codebook_from_spss(tmp_path):

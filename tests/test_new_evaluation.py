@@ -24,7 +24,8 @@ CASES = {
         "systems", ["en-US", "es-MX"], None, {"en": ["Survey", "People trained", "A finding", "A recommendation"],
                                               "es": ["Encuesta", "Personas capacitadas", "Un hallazgo"]}),
     "project evaluation with no survey, monitoring without a TOsC, one language": (
-        "project", ["en-US"], None, {"en": ["People trained", "Key informant interviews", "A recommendation"]}),
+        "project", ["en-US"], None, {"en": ["People trained", "Key informant interviews", "A recommendation"],
+                                     "en not": ["outcome domain of the Theory of Sustained Change"]}),
     "two surveys on different scales and no monitoring, Spanish first": (
         "project", ["es-MX", "en-US"], ["engagement_log", "rating_survey", "rating_survey:survey_b"],
         {"es": ["Encuesta", "Segunda encuesta", "Totalmente de acuerdo", "Muy satisfecho"],
@@ -77,6 +78,11 @@ def test_a_new_evaluation_builds_at_once_and_passes_its_gates(clone, case):
         text = page_text(pub / sub / "report.html")
         for phrase in shows.get(sub, []):
             assert phrase in text, f"{phrase!r} not in the {tag} report of {case}"
+        for phrase in shows.get(f"{sub} not", []):
+            assert phrase not in text, f"{phrase!r} in the {tag} report of {case}"
+        # a chart's alt text never names one item as both the highest and the lowest (a tie)
+        assert not re.search(r"highest for (.+?) \(\S+\) and lowest for \1 \(", text)
+        assert not re.search(r"más alto en (.+?) \(\S+\) y más bajo en \1 \(", text)
     # the skeleton's files say what to fill in
     ev = (clone / "config" / "evaluations" / eid / "evaluation.yaml").read_text(encoding="utf-8")
     assert ev.startswith(f"# {eid}: a new {kind} evaluation written by `evalkit new`")

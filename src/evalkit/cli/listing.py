@@ -4,9 +4,9 @@
 language (or one, with --lang) and the shortcode a .qmd uses for it; `fragments` lists, per
 language, the generated fragments in results/<evaluation>/report/<lang>/fragments/ (and its
 subfolders, such as briefs/) with the include line to paste into report/<evaluation>/<lang>/*.qmd.
-Both read a build and never start one, in the languages it was built in: when nothing is built
-they say how to build and exit with 1. Messages are in the language of --lang (the first configured language by default), from the
-interface catalogues.
+Both read a build and never start one, in the languages it was built in: when nothing is
+built they say how to build and exit with 1. Messages are in the language of --lang (the first
+language of the build by default), from the interface catalogues.
 """
 
 from __future__ import annotations

@@ -341,7 +341,10 @@ def brief_fragments(
     cited: dict[str, list[str]] | None = None,
     sources: dict[str, dict] | None = None,
 ) -> dict[str, str]:
-    """{'introduction': ..., '<question id>': ...}: every fragment of the series in one language."""
+    """{'introduction': ..., '<question id>': ...}: every fragment of the series in one language (none
+    when the registry has no learning questions: then there is no series)."""
+    if not reg.data["learning_questions"]:
+        return {}
     out = {"introduction": introduction_fragment(reg, lang, formats)}
     for q in reg.data["learning_questions"]:
         out[q["id"]] = brief_fragment(

@@ -175,6 +175,7 @@ def _recommendation(reg: Registry, r: dict, n: int, values_doc: dict, lang: str,
     lines = [f"{level} {_('Recommendation {number}: {title}', number=n, title=r['title'][lang])}\n",
              _para(r["text"][lang]) + "\n",
              _("Addressed to: {names}.", names=", ".join(addressees[a]["name"][lang] for a in r["addressees"])),
+             _("Rests on finding {number}.", number=fnum[r["findings"][0]]) if len(r["findings"]) == 1 else
              _("Rests on findings {numbers}.", numbers=", ".join(fnum[f] for f in r["findings"]))]
     mean = f"{workshop}.{r['priority']}.mean" if workshop else None
     if mean and mean in values_doc["values"]:

@@ -153,7 +153,10 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
             first=level_names[0], last=level_names[-1])
     shown = [(num(var["name"], "top_box_share"), i) for i, var in enumerate(items)
              if not is_suppressed(values_doc, ids.top_box_share(instrument_id, var["name"]))]
-    if len(shown) > 1:
+    if len(shown) > 1 and len({top_labels[i] for _share, i in shown}) == 1:
+        alt += " " + _("The share {top_box} is the same for every item ({share}).", top_box=top_box,
+                       share=top_labels[shown[0][1]])
+    elif len(shown) > 1:
         high = max(shown, key=lambda t: (t[0], -t[1]))[1]
         low = min(shown, key=lambda t: (t[0], t[1]))[1]
         alt += " " + _("The share {top_box} is highest for {high_item} ({high}) and lowest for {low_item} ({low}).",
@@ -343,10 +346,9 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     out = md_table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
                                  "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
                  first_width=18, text_columns=2)
-    out += "\n" + md_table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows,
-                         _("Monitoring indicators of the sampled projects by outcome domain of the Theory of Sustained "
-                           "Change (an indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains",
-                         first_width=30)
+    out += "\n" + md_table([_("TOsC outcome domain"), _("Indicators"), _("Projects")], domain_rows, _(
+        "Monitoring indicators of the sampled projects by outcome domain of the Theory of Sustained Change (an "
+        "indicator may serve more than one domain)"), f"tbl-{iid_slug}-domains", first_width=30) if domain_rows else ""
     for agg in config.aggregates:
         aid = agg["id"]
         names, values, labels = [], [], []

@@ -133,24 +133,25 @@ def check_family(ins: dict, cb: dict, source: str) -> None:
         raise ConfigError("evaluation.yaml", [f"instruments[{ins['id']}].format: '{ins['format']}' is not a format of "
                                               f"{ins['kind']}; expected one of {', '.join(fam.formats)}"])
     by_name = {v["name"]: v for v in cb["variables"]}
+    a = "an" if ins["kind"][:1] in "aeiou" else "a"   # "an engagement_log", "a rating_survey"
     for name, need in fam.variables.items():
         v = by_name.get(name)
         if v is None:
-            problems.append(f"variables: a {ins['kind']} codebook needs a variable '{name}' (role {need['role']})")
+            problems.append(f"variables: {a} {ins['kind']} codebook needs a variable '{name}' (role {need['role']})")
             continue
         if v["role"] != need["role"]:
-            problems.append(f"variables[{name}].role: expected {need['role']} for a {ins['kind']}, got {v['role']}")
+            problems.append(f"variables[{name}].role: expected {need['role']} for {a} {ins['kind']}, got {v['role']}")
         keys = [c["key"] for c in v.get("categories", [])]
         for k in need.get("keys", []):
             if k not in keys:
-                problems.append(f"variables[{name}]: a {ins['kind']} needs category key '{k}'")
+                problems.append(f"variables[{name}]: {a} {ins['kind']} needs category key '{k}'")
         if "allowed_keys" in need:
             for k in keys:
                 if k not in need["allowed_keys"]:
-                    problems.append(f"variables[{name}].categories: key '{k}' is not a key a {ins['kind']} knows; "
+                    problems.append(f"variables[{name}].categories: key '{k}' is not a key {a} {ins['kind']} knows; "
                                     f"expected one of {', '.join(need['allowed_keys'])}")
     if fam.get("needs_rating") and not any(v["role"] == "rating" for v in cb["variables"]):
-        problems.append(f"variables: a {ins['kind']} needs at least one rating variable")
+        problems.append(f"variables: {a} {ins['kind']} needs at least one rating variable")
     if fam.get("needs_top_box"):
         for scale in sorted({v.get("scale") for v in cb["variables"] if v["role"] == "rating"} - {None}):
             for key in ("top_box", "top_box_label"):

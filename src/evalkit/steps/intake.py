@@ -29,7 +29,8 @@ def clean_instrument(ctx: Context, instrument_id: str, out_csv: str | Path, out_
     codebook = ev.codebooks[instrument_id]
     resolutions = ev.resolutions()
     res_file = ctx.rel(ev.duplicates_file) if ev.duplicates_file else f"{ctx.rel(ev.folder)}/duplicates.yaml " \
-        f"(create it and name it under 'duplicates:' in evaluation.yaml)"
+        f"(create it with a list under 'resolutions:', workflow/schemas/duplicates.schema.yaml, and name it under " \
+        f"'duplicates:' in evaluation.yaml)"
     # Read every file, then clean them together in one vectorised pass (clean_tables), which raises
     # the problems of the first file that has any, as cleaning file by file would.
     parts, raws, unreadable = ev.raw_files(ins), [], None
