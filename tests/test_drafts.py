@@ -315,7 +315,16 @@ def test_compare_with_the_current_build_and_cli(two_drafts, capsys):
     assert "no draft 'nope'" in capsys.readouterr().err
     assert main(["draft", "--root", str(root), "list"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split("\t")[:2] for line in lines] == [["v1", "2024-08-01"], ["v2", "2024-08-15"]]
+    assert [line.split("\t")[:3] for line in lines] == [["v1", "mexico-auto-2024", "2024-08-01"],
+                                                         ["v2", "mexico-auto-2024", "2024-08-15"]]
+    # a draft of another evaluation does not compare with these
+    meta = root / "drafts" / "v1" / "draft.json"
+    doc = json.loads(meta.read_text())
+    doc["evaluation"] = "sc2-mexico-2024"
+    meta.write_text(json.dumps(doc))
+    assert main(["draft", "--root", str(root), "compare", "v1", "v2"]) == 1
+    assert ("draft 'v1' is of evaluation 'sc2-mexico-2024' and 'v2' of 'mexico-auto-2024'; expected two drafts "
+            "of one evaluation") in capsys.readouterr().err
 
 
 def test_cli_take_and_codebook_export_still_there(project, capsys):

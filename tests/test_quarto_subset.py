@@ -124,17 +124,9 @@ def test_quarto_renders_the_same_sources(tmp_path):
 
 
 def typed_numbers(path) -> list[str]:
-    """Digits in authored text outside shortcodes and cross-reference ids, as 'line N: ...'."""
-    from evalkit.render.quarto_subset import SHORTCODE, split_front_matter
+    from evalkit.render.quarto_subset import typed_numbers as found
 
-    _, body, first = split_front_matter(path.read_text(encoding="utf-8"), str(path))
-    found = []
-    for n, line in enumerate(body.splitlines(), start=first):
-        text = SHORTCODE.sub("", line)
-        text = re.sub(r"[@#](fig|tbl)-[\w-]+", "", text)  # cross-reference ids are names, not numbers
-        if re.search(r"\d", text):
-            found.append(f"line {n}: {line.strip()}")
-    return found
+    return found(path.read_text(encoding="utf-8"), path.name)
 
 
 @pytest.mark.parametrize("path", sources(), ids=lambda p: p.relative_to(ROOT).as_posix())
@@ -143,10 +135,18 @@ def test_sources_type_no_numbers(path):
     assert typed_numbers(path) == []
 
 
-def test_typed_number_is_caught(tmp_path):
+def test_typed_number_is_caught_and_refused_at_render(tmp_path):
+    from evalkit.render.quarto_subset import expand
+
     p = tmp_path / "r.qmd"
-    p.write_text("---\nlang: en-US\n---\n\nAbout 72% agreed ({{< meta values.a >}}).\n\nSee @fig-x1.\n")
-    assert typed_numbers(p) == ["line 5: About 72% agreed ({{< meta values.a >}})."]
+    p.write_text("---\nlang: en-US\n---\n\nAbout 72% agreed ({{< meta values.a >}}).\n\nSee @fig-x1.\n"
+                 "<!-- a comment may say 2024 -->\n")
+    want = ["r.qmd, line 5: typed number in 'About 72% agreed ({{< meta values.a >}}).'; write numbers as "
+            "{{< meta values.<id> >}} (`evalkit values` lists the ids) or take them from a fragment"]
+    assert typed_numbers(p) == want
+    with pytest.raises(RenderError) as e:
+        expand(p)
+    assert str(e.value) == want[0].replace("r.qmd", str(p), 1)
 
 
 def test_quarto_renderer_without_quarto_says_so(tmp_path, monkeypatch):

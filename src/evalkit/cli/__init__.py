@@ -213,7 +213,8 @@ def draft_main(args) -> int:
     try:
         if args.draft_command == "list":
             for m in list_drafts(root):
-                print(f"{m['name']}\t{m.get('date')}\t{m.get('commit') or '-'}\t{'final' if m.get('final') else ''}")
+                print(f"{m['name']}\t{m.get('evaluation') or '-'}\t{m.get('date')}\t{m.get('commit') or '-'}\t"
+                      f"{'final' if m.get('final') else ''}")
             return 0
         if args.draft_command in ("compare", "redline"):
             import time

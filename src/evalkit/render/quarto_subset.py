@@ -80,6 +80,32 @@ def check_subset(text: str, source: str) -> list[str]:
     return problems
 
 
+CROSS_REF_ID = re.compile(r"[@#](fig|tbl|sec)-[\w-]+")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def typed_numbers(text: str, source: str) -> list[str]:
+    """Digits in a document's authored prose (outside shortcodes, cross-reference ids and comments):
+    a number reaches a document only from values.json ({{< meta values.<id> >}}), never typed."""
+    _, body, first = split_front_matter(text, source)
+    body = COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    found = []
+    for n, line in enumerate(body.splitlines(), start=first):
+        m = re.search(r"\d", CROSS_REF_ID.sub("", SHORTCODE.sub("", line)))
+        if m:
+            found.append(f"{source}, line {n}: typed number in '{line.strip()[:80]}'; write numbers as "
+                         "{{< meta values.<id> >}} (`evalkit values` lists the ids) or take them from a fragment")
+    return found
+
+
+def check_authored(path: str | Path, source: str) -> None:
+    """An authored document (not a generated fragment) uses only the subset and types no number."""
+    text = Path(path).read_text(encoding="utf-8")
+    problems = check_subset(text, source) + typed_numbers(text, source)
+    if problems:
+        raise RenderError("\n".join(problems))
+
+
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
     for k, v in over.items():
@@ -98,10 +124,8 @@ def expand(path: str | Path, display_root: str | Path | None = None) -> Expanded
         except ValueError:
             return str(p)
 
+    check_authored(path, name(path))
     text = path.read_text(encoding="utf-8")
-    problems = check_subset(text, name(path))
-    if problems:
-        raise RenderError("\n".join(problems))
     fm, body, first = split_front_matter(text, name(path))
     meta: dict = {}
     files = fm.get("metadata-files", [])
@@ -124,14 +148,16 @@ def expand(path: str | Path, display_root: str | Path | None = None) -> Expanded
                     if val is None or isinstance(val, (dict, list)):
                         near = ".".join(arg.split(".")[:-1])
                         raise RenderError(f"{where}: {{{{< meta {arg} >}}}} names no value"
-                                          + (f" (is '{near}' right?)" if near else ""))
+                                          + (f" (is '{near}' right?)" if near else "")
+                                          + "; `evalkit values` lists the value ids")
                     return str(val)
                 if kind == "include":
                     inc = src.parent / arg
                     if depth >= MAX_INCLUDE_DEPTH:
                         raise RenderError(f"{where}: includes nested deeper than {MAX_INCLUDE_DEPTH}")
                     if not inc.exists():
-                        raise RenderError(f"{where}: included file {arg} does not exist ({name(inc)})")
+                        raise RenderError(f"{where}: included file {arg} does not exist ({name(inc)}); "
+                                          "`evalkit fragments` lists the fragments the evaluation has")
                     inc_text = inc.read_text(encoding="utf-8")
                     inc_problems = check_subset(inc_text, name(inc))
                     if inc_problems:

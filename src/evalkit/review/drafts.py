@@ -72,8 +72,17 @@ def check_final(ctx, files: dict | None = None) -> None:
 
 # --- comparing ----------------------------------------------------------------------------------
 
+def same_evaluation(old: Draft, new: Draft) -> None:
+    """Two drafts compare only when they are drafts of one evaluation."""
+    if old.evaluation != new.evaluation:
+        raise DraftError(f"draft {old.name!r} is of evaluation {old.evaluation!r} and {new.name!r} of "
+                         f"{new.evaluation!r}; expected two drafts of one evaluation (`evalkit draft list` names "
+                         f"each draft's evaluation)")
+
+
 def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str, Path]:
     """changes-<subtag>.html per language and changes.json in `out_dir`; returns what was written."""
+    same_evaluation(old, new)
     out_dir = Path(out_dir)
     changes = compare_drafts(old, new)
     written = {}
@@ -90,6 +99,7 @@ def write_change_report(old: Draft, new: Draft, out_dir: str | Path) -> dict[str
 def write_redlines(old: Draft, new: Draft, out_dir: str | Path, title: dict, author: str) -> dict[str, Path]:
     """redline-<subtag>.docx per language: the report text of `new` against `old` as native Word
     tracked changes, dated with the later draft's date."""
+    same_evaluation(old, new)
     out_dir = Path(out_dir)
     written = {}
     for lang in new.languages:

@@ -21,6 +21,9 @@ def render_report(ctx: Context, lang: str, out_files: list[str | Path], build_di
     out_stem = Path(out_files[0]).with_suffix("")
     formats = [Path(f).suffix.lstrip(".") for f in out_files]
     if renderer == "quarto":
+        from evalkit.render.quarto_subset import check_authored
+
+        check_authored(src, ctx.rel(src))
         render_quarto(src, lang, formats, out_stem, Path(build_dir), ctx.evaluation.data["date"])
     else:
         doc = expand(src, display_root=ctx.root)
