@@ -175,12 +175,12 @@ def test_documents_are_every_qmd_and_must_match_across_languages(tmp_path):
     )
     with pytest.raises(ConfigError) as exc:
         ctx.documents()
-    assert "es: missing briefs/one (every language publishes the same documents)" in str(exc.value)
+    assert "es: missing briefs/one.qmd (every language publishes the same documents)" in str(exc.value)
     (report / "es" / "briefs").mkdir()
     (report / "es" / "briefs" / "one.qmd").write_text("---\ntitle: y\n---\n", encoding="utf-8")
     assert ctx.documents() == ["briefs/one", "report"]
     (report / "es" / "extra.qmd").write_text("---\ntitle: z\n---\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="es: has extra that en/ lacks"):
+    with pytest.raises(ConfigError, match="es: has extra.qmd that en/ lacks"):
         ctx.documents()
 
 

@@ -78,8 +78,8 @@ class Context:
         problems = []
         for tag, docs in found.items():
             missing, extra = sorted(set(found[primary]) - set(docs)), sorted(set(docs) - set(found[primary]))
-            parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
-                [f"has {', '.join(extra)} that {subtag(primary)}/ lacks"] if extra else []
+            parts = ([f"missing {', '.join(d + '.qmd' for d in missing)}"] if missing else []) + (
+                [f"has {', '.join(d + '.qmd' for d in extra)} that {subtag(primary)}/ lacks"] if extra else []
             )
             if parts:
                 problems.append(
