@@ -202,3 +202,16 @@ def test_the_exports_own_header_is_no_proposal_once_the_markers_are_deleted(dta,
     assert len(unconfirmed_proposals(path)) == out.count("  # proposed: confirm\n")
     path.write_text(out.replace("  # proposed: confirm\n", "\n"), encoding="utf-8")
     assert unconfirmed_proposals(path) == []
+
+
+def test_a_spanish_csv_is_told_by_its_column_names_and_answers(tmp_path, capsys):
+    path = tmp_path / "encuesta.csv"
+    path.write_text("folio,sexo,opinion\nF1,Mujer,Muy de acuerdo\nF2,Hombre,No sabe\nF3,Mujer,De acuerdo\n",
+                    encoding="utf-8")
+    out, err, doc = export(path, capsys)
+    assert "# Labels are in es-MX." in out
+    assert err.startswith("evalkit: labels filed under es-MX (detected: Spanish ")
+    english = tmp_path / "survey.csv"
+    english.write_text("id,gender,opinion\nF1,Woman,Strongly agree\nF2,Man,Do not know\n", encoding="utf-8")
+    out, _, _ = export(english, capsys)
+    assert "# Labels are in en-US." in out

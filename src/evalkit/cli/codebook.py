@@ -109,6 +109,12 @@ def export_codebook(path: str | Path, fmt: str, instrument: str, lang: str | Non
     raw = read_raw(path, fmt, encoding=encoding)
     texts = [lab for lab in raw.variable_labels.values() if lab]
     texts += [lab for labels in raw.value_labels.values() for lab in labels.values()]
+    if raw.format == "csv":
+        # a CSV carries no labels: its column names and its short answers ("Muy de acuerdo") say the language
+        texts += [str(c).replace("_", " ") for c in raw.data.columns]
+        for col in raw.data.columns:
+            answers = raw.data[col].dropna().astype(str)
+            texts += [a for a in answers.unique()[:50] if 0 < len(a) <= 40 and not a.replace(".", "").isdigit()]
     detected, counts = detect_language(texts)
     how = "given" if lang else f"detected: Spanish {counts['es-MX']}, English {counts['en-US']}"
     lang = lang or detected
