@@ -176,3 +176,18 @@ def test_a_language_evalkit_cannot_write_its_own_words_in_is_refused_before_the_
     with pytest.raises(ConfigError, match="--languages: fr-FR has no interface catalogue"):
         new_evaluation(tmp_path, "french", "project", ["fr-FR"])
     assert not (tmp_path / "config").exists()
+
+
+def test_two_codebooks_with_problems_are_reported_together(tmp_path):
+    copy_config(tmp_path, lambda d: None)
+    folder = tmp_path / "config/evaluations" / EVAL / "codebooks"
+    broken = []
+    for name in ("engagement_log.yaml", "worker_survey.yaml"):
+        doc = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        del doc["label"]["es-MX"]
+        (folder / name).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        broken.append(f"config/evaluations/{EVAL}/codebooks/{name}: label: no text in es-MX (has en-US)")
+    with pytest.raises(ConfigError) as e:
+        load_evaluation(tmp_path, EVAL, LANGS)
+    assert e.value.source == f"config/evaluations/{EVAL}/codebooks (2 codebooks)"
+    assert sorted(e.value.problems) == sorted(broken)

@@ -215,19 +215,29 @@ def load_evaluation(root: str | Path, evaluation_id: str, languages: list[str]) 
     if problems:
         raise ConfigError(rel, problems)
     codebooks = {}
+    refused: list[ConfigError] = []   # every codebook is checked before the run stops, so all are listed at once
     for ins in data["instruments"]:
         cb_path = folder / ins["codebook"]
         cb_rel = str(cb_path.relative_to(root))
-        cb = load_yaml(cb_path)
-        validate(cb, load_schema("codebook.schema.yaml"), cb_rel)
-        check_codebook(cb, cb_rel)
-        cb_problems: list[str] = unconfirmed_proposals(cb_path)
-        check_languages(cb, languages, "", cb_problems)
-        check_texts(cb, cb_problems)
-        if cb_problems:
-            raise ConfigError(cb_rel, cb_problems)
-        check_family(ins, cb, cb_rel)
+        try:
+            cb = load_yaml(cb_path)
+            validate(cb, load_schema("codebook.schema.yaml"), cb_rel)
+            check_codebook(cb, cb_rel)
+            cb_problems: list[str] = unconfirmed_proposals(cb_path)
+            check_languages(cb, languages, "", cb_problems)
+            check_texts(cb, cb_problems)
+            if cb_problems:
+                raise ConfigError(cb_rel, cb_problems)
+            check_family(ins, cb, cb_rel)
+        except ConfigError as exc:
+            refused.append(exc)
+            continue
         codebooks[ins["id"]] = Codebook(cb_rel, cb)
+    if len(refused) == 1:
+        raise refused[0]
+    if refused:
+        raise ConfigError(f"{rel.rsplit('/', 1)[0]}/codebooks ({len(refused)} codebooks)",
+                          [f"{e.source}: {p}" for e in refused for p in e.problems])
     problems = same_names(codebooks, languages)
     if problems:
         raise ConfigError(rel, problems)
