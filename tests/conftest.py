@@ -113,3 +113,12 @@ def copy_build(clone: Path, dest: Path) -> Path:
     """A copy of a built clone with its results and Snakemake's records, modification times kept."""
     shutil.copytree(clone, dest, symlinks=True)
     return dest
+
+
+def page_text(path) -> str:
+    """The visible text of an HTML document, whitespace collapsed (styles and scripts left out)."""
+    import html
+    import re
+
+    t = re.sub(r"<(style|script)\b.*?</\1>", " ", Path(path).read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", t)).split())

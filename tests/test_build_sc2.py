@@ -3,7 +3,6 @@ same code from its own config, raw data and content, in a copy of the repository
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import zipfile
@@ -11,14 +10,9 @@ import zipfile
 import pikepdf
 import pytest
 
+from .conftest import page_text as text
+
 pytestmark = pytest.mark.slow
-
-
-def text(path) -> str:
-    """The visible text of an HTML document, whitespace collapsed."""
-    t = path.read_text(encoding="utf-8")
-    t = re.sub(r"<(style|script)\b.*?</\1>", " ", t, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", t)).split())
 
 
 @pytest.fixture(scope="module")

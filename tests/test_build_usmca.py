@@ -4,7 +4,6 @@ copy of the repository."""
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import zipfile
@@ -13,16 +12,13 @@ import pikepdf
 import pyreadstat
 import pytest
 
+from .conftest import page_text as text
+
 pytestmark = pytest.mark.slow
 
 EVAL = "ilab-usmca-2025"
 
 
-def text(path) -> str:
-    """The visible text of an HTML document, whitespace collapsed."""
-    t = path.read_text(encoding="utf-8")
-    t = re.sub(r"<(style|script)\b.*?</\1>", " ", t, flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", t)).split())
 
 
 @pytest.fixture(scope="module")

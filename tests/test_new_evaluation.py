@@ -6,7 +6,6 @@ or are refused with the file, the key and what to write."""
 
 from __future__ import annotations
 
-import html
 import re
 import subprocess
 import sys
@@ -14,7 +13,7 @@ import sys
 import pytest
 import yaml
 
-from .conftest import ENV, make_clone, snakemake
+from .conftest import ENV, make_clone, page_text, snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -41,9 +40,6 @@ def evalkit(clone, *args) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def page_text(path) -> str:
-    t = re.sub(r"<(style|script)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", t)).split())
 
 
 @pytest.fixture(scope="module")

@@ -174,15 +174,20 @@ def verify(spec: dict, path: Path) -> bool:
     return ok
 
 
-def main(spec_path: str) -> None:
-    spec = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))
-    df, _ = make_log(spec)
+def write_checked(spec: dict, df: pd.DataFrame, verify) -> None:
+    """Write a generated table to spec['output'] (CSV, UTF-8, LF) and stop when `verify` finds a
+    published figure it misses (the story-ranking generator writes its file the same way)."""
     path = REPO / spec["output"]
     path.parent.mkdir(parents=True, exist_ok=True)
     df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
     print(f"wrote {path.relative_to(REPO)}: {len(df)} rows")
     if not verify(spec, path):
         raise SystemExit("targets missed")
+
+
+def main(spec_path: str) -> None:
+    spec = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))
+    write_checked(spec, make_log(spec)[0], verify)
 
 
 if __name__ == "__main__":

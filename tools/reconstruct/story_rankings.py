@@ -72,14 +72,10 @@ def verify(spec: dict, path: Path) -> bool:
 
 
 def main(spec_path: str) -> None:
+    from engagement_log import write_checked   # the generator beside this one (run as a script from here)
+
     spec = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))
-    df = make_rankings(spec)
-    path = REPO / spec["output"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(REPO)}: {len(df)} rows")
-    if not verify(spec, path):
-        raise SystemExit("targets missed")
+    write_checked(spec, make_rankings(spec), verify)
 
 
 if __name__ == "__main__":
