@@ -165,6 +165,11 @@ def verify(spec: dict, path: Path) -> bool:
     for key, sx in spec["sex"].items():
         sub = log[log["st"] == key]
         rows.append((f"{key}: men, women", (sx["men"], sx["women"]), (int(sub["Men"].sum()), int(sub["Women"].sum()))))
+    return print_targets(rows)
+
+
+def print_targets(rows: list[tuple]) -> bool:
+    """Print (figure, target, computed) rows as a table; True when every target is met."""
     w = max(len(r[0]) for r in rows)
     print(f"{'figure':<{w}} | target | computed | ok")
     ok = True

@@ -60,19 +60,16 @@ def verify(spec: dict, path: Path) -> bool:
             ("every form ranks every story once", True, complete),
             ("stories by mean rank", t["order"], list(mean.index)),
             (f"smallest gap between mean ranks >= {t['min_gap']}", True, bool(gaps.min() >= t["min_gap"]))]
-    w = max(len(r[0]) for r in rows)
-    print(f"{'figure':<{w}} | target | computed | ok")
-    ok = True
-    for what, target, got in rows:
-        ok &= target == got
-        print(f"{what:<{w}} | {target} | {got} | {'yes' if target == got else 'NO'}")
+    from engagement_log import print_targets  # the generator beside this one (run as a script from here)
+
+    ok = print_targets(rows)
     for code in mean.index:
         print(f"  {code}: mean rank {mean[code]:.2f}, ranked first on {int(first.get(code, 0))} forms")
     return ok
 
 
 def main(spec_path: str) -> None:
-    from engagement_log import write_checked   # the generator beside this one (run as a script from here)
+    from engagement_log import write_checked  # the generator beside this one (run as a script from here)
 
     spec = yaml.safe_load(Path(spec_path).read_text(encoding="utf-8"))
     write_checked(spec, make_rankings(spec), verify)
