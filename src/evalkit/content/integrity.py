@@ -344,7 +344,9 @@ def check_registry(data: dict, tosc: dict, languages: list[str], refs: Reference
             start = max(0, m.start() - 25)
             add(
                 f"{where}: typed number in the text ('…{text[start : m.end() + 25]}…'); section, finding, figure and "
-                f"table numbers are generated, and other numbers come from values.json"
+                f"table numbers are generated, and other numbers come from values.json: cite the figure in "
+                f"the entry's evidence.values (or a table row's values), which documents show with it, and "
+                f"write years and periods in the registry's date fields (period, when)"
             )
     return problems
 
