@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from evalkit.model.evaluation import Codebook
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 COUNTS = ("men", "women", "participants")
@@ -189,25 +190,25 @@ def add_fieldwork_values(store: ValueStore, instrument_id: str, result: Fieldwor
         add(f"{mode}.states", len(s.states), "count",
             f"distinct states of activities with mode '{mode}' ({', '.join(s.states) or 'none'})")
         for state, n in s.activities_by_state.items():
-            add(f"{mode}.by_state.{state}.activities", n, "count",
-                f"activities with mode '{mode}' and state '{state}'")
+            store.add(ids.mode_state(instrument_id, mode, state), n, "count",
+                      {**source, "computation": f"activities with mode '{mode}' and state '{state}'"})
     if result.first_date and result.last_date:
         add("first_month", result.first_date[:7], "month", "month of the earliest date in the engagement log")
         add("last_month", result.last_date[:7], "month", "month of the latest date in the engagement log")
 
     for key, row in result.by_stakeholder.iterrows():
-        base = f"by_stakeholder.{key}"
+        def by(stat: str, value, kind: str, computation: str, key: str = str(key)) -> None:
+            store.add(ids.by_stakeholder(instrument_id, key, stat), value, kind, {**source, "computation": computation})
+
         for m in methods:
-            add(f"{base}.{m}", row[m], "count", f"activities with stakeholder '{key}' and method '{m}'")
-        add(f"{base}.activities", row["activities"], "count", f"activities with stakeholder '{key}'")
-        add(f"{base}.men", row["men"], "count", f"sum of participants_men of activities with stakeholder '{key}'")
-        add(f"{base}.women", row["women"], "count",
-            f"sum of participants_women of activities with stakeholder '{key}'")
-        add(f"{base}.participants", row["participants"], "count",
-            f"sum of participants of activities with stakeholder '{key}'")
-        add(f"{base}.participant_share", row["participant_share"], "share",
-            f"participants of activities with stakeholder '{key}' ({int(row['participants'])}) / all "
-            f"participants ({tot['participants']})")
+            by(m, row[m], "count", f"activities with stakeholder '{key}' and method '{m}'")
+        by("activities", row["activities"], "count", f"activities with stakeholder '{key}'")
+        by("men", row["men"], "count", f"sum of participants_men of activities with stakeholder '{key}'")
+        by("women", row["women"], "count", f"sum of participants_women of activities with stakeholder '{key}'")
+        by("participants", row["participants"], "count", f"sum of participants of activities with stakeholder '{key}'")
+        by("participant_share", row["participant_share"], "share",
+           f"participants of activities with stakeholder '{key}' ({int(row['participants'])}) / all "
+           f"participants ({tot['participants']})")
 
 
 def response_rate(respondents: int, participants: int) -> float:
@@ -225,7 +226,7 @@ def add_response_rate_value(store: ValueStore, survey_iid: str, respondents: int
     """Value id ``<survey_iid>.response_rate``: respondents of the survey / participants of the data
     collection recorded in `participants_instrument` (the engagement log). `source` should name the
     files of both instruments."""
-    store.add(f"{survey_iid}.response_rate", response_rate(respondents, participants), "share",
+    store.add(ids.response_rate(survey_iid), response_rate(respondents, participants), "share",
               {**source, "computation": f"respondents of {survey_iid} ({respondents}) / participants in the "
                                         f"activities of {participants_instrument} ({participants})"})
 
@@ -278,20 +279,20 @@ def add_itinerary_values(store: ValueStore, instrument_id: str, table: pd.DataFr
     """Value ids ``<iid>.itinerary.<state>.<mode>.<method>|activities|participants`` (counts) and
     ``...first_date|last_date`` (kind date), one set per row of :func:`itinerary` (a pooled row, state
     ``other``, also ``...states``: how many it pools); and ``<iid>.itinerary.places`` (its rows)."""
-    def add(vid: str, value, kind: str, computation: str) -> None:
-        store.add(f"{instrument_id}.itinerary.{vid}", value, kind, {**source, "computation": computation})
+    def add(parts: tuple, value, kind: str, computation: str) -> None:
+        store.add(ids.itinerary(instrument_id, *parts), value, kind, {**source, "computation": computation})
 
-    add("places", len(table), "count", "rows of the itinerary: (state, mode) pairs with at least one activity, "
-                                       "those under min_cell participants pooled into one row per mode")
+    add(("places",), len(table), "count", "rows of the itinerary: (state, mode) pairs with at least one activity, "
+                                          "those under min_cell participants pooled into one row per mode")
     for row in table.to_dict("records"):
-        base, where = f"{row['state']}.{row['mode']}", f"state '{row['state']}' and mode '{row['mode']}'"
+        base, where = (row["state"], row["mode"]), f"state '{row['state']}' and mode '{row['mode']}'"
         if row["pooled"]:
             where = (f"mode '{row['mode']}' and the states pooled for having fewer than min_cell participants "
                      f"({row['pooled']})")
-            add(f"{base}.states", len(row["pooled"].split()), "count", f"states pooled: {row['pooled']}")
+            add((*base, "states"), len(row["pooled"].split()), "count", f"states pooled: {row['pooled']}")
         for m in methods:
-            add(f"{base}.{m}", row[m], "count", f"activities with method '{m}', {where}")
-        add(f"{base}.activities", row["activities"], "count", f"activities with {where}")
-        add(f"{base}.participants", row["participants"], "count", f"sum of participants of activities with {where}")
-        add(f"{base}.first_date", row["first_date"], "date", f"earliest date of the activities with {where}")
-        add(f"{base}.last_date", row["last_date"], "date", f"latest date of the activities with {where}")
+            add((*base, m), row[m], "count", f"activities with method '{m}', {where}")
+        add((*base, "activities"), row["activities"], "count", f"activities with {where}")
+        add((*base, "participants"), row["participants"], "count", f"sum of participants of activities with {where}")
+        add((*base, "first_date"), row["first_date"], "date", f"earliest date of the activities with {where}")
+        add((*base, "last_date"), row["last_date"], "date", f"latest date of the activities with {where}")

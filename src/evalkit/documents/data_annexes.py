@@ -13,6 +13,7 @@ from babel.dates import format_time
 from evalkit.core.i18n import babel_locale, translator
 from evalkit.documents.fragments import md_table, md_text
 from evalkit.model.evaluation import Codebook
+from evalkit.values import ids
 from evalkit.values.store import lookup
 
 
@@ -73,18 +74,20 @@ def itinerary_annex(values_doc: dict, iid: str, codebook: Codebook, lang: str) -
     states = codebook.category_labels("state", lang) | {"other": _("Other places")}
     for s_key, s_label in states.items():
         for m_key, m_label in modes.items():
-            base = f"itinerary.{s_key}.{m_key}"
-            if f"{iid}.{base}.activities" not in values_doc["values"]:
+            def row(stat: str, s_key: str = s_key, m_key: str = m_key) -> str:
+                return lookup(values_doc, ids.itinerary(iid, s_key, m_key, stat), lang)
+
+            if ids.itinerary(iid, s_key, m_key, "activities") not in values_doc["values"]:
                 continue
-            rows.append([s_label, m_label] + [v(f"{base}.{m['key']}") for m in methods]
-                        + [v(f"{base}.participants"), v(f"{base}.first_date"), v(f"{base}.last_date")])
+            rows.append([s_label, m_label] + [row(m["key"]) for m in methods]
+                        + [row("participants"), row("first_date"), row("last_date")])
     rows.append([_("Total"), ""] + [v(m["key"]) for m in methods] + [v("participants"), "", ""])
     text = _("From {first} to {last} the evaluation team held {activities} data-collection activities with "
              "{participants} participants. Remote activities are listed under the state where their participants "
              "are based; to protect them, the places where fewer than {min_cell} people took part in a mode are "
              "pooled as other places.",
              first=v("first_month"), last=v("last_month"), activities=v("activities"),
-             participants=v("participants"), min_cell=v("itinerary.min_cell"))
+             participants=v("participants"), min_cell=lookup(values_doc, ids.itinerary(iid, "min_cell"), lang))
     header = [_("State"), _("Mode")] + [c["label"][lang] for c in methods] + [_("Participants"), _("First date"),
                                                                              _("Last date")]
     align = [":" + "-" * 16, ":" + "-" * 10] + ["-" * 9 + ":"] * (len(methods) + 1) + [":" + "-" * 12] * 2

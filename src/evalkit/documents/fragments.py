@@ -87,7 +87,7 @@ def fieldwork_places(values_doc: dict, instrument_id: str, codebook: Codebook, l
     out, seen = {}, set()
     for mode in codebook.variable("mode")["categories"]:
         here = [c for c in states
-                if values_doc["values"].get(f"{instrument_id}.{mode['key']}.by_state.{c['key']}.activities",
+                if values_doc["values"].get(ids.mode_state(instrument_id, mode["key"], c["key"]),
                                             {}).get("value", 0) > 0]
         seen |= {c["key"] for c in here}
         out[mode["key"]] = format_list([c["label"][lang] for c in here], locale=babel_locale(lang)) if here else ""
@@ -205,38 +205,6 @@ def md_table(header: list[str], rows: list[list[str]], caption: str, table_id: s
     lines = ["| " + " | ".join(md_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + f"\n\n: {caption} {{#{table_id}}}\n"
-
-
-def fieldwork_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str) -> str:
-    """Table 2 (activities and participants by stakeholder type) and in person / remote, from the one log."""
-    _ = translator(lang)
-    slug = instrument_id.replace("_", "-")
-
-    def v(vid: str) -> str:
-        return lookup(values_doc, f"{instrument_id}.{vid}", lang)
-
-    methods = codebook.variable("method")["categories"]
-    header = [_("Stakeholder type")] + [c["label"][lang] for c in methods] + [_("Men"), _("Women"), _("Total"),
-                                                                             _("Share of participants")]
-    rows = []
-    for c in codebook.variable("stakeholder")["categories"]:
-        k = c["key"]
-        rows.append([c["label"][lang]] + [v(f"by_stakeholder.{k}.{m['key']}") for m in methods]
-                    + [v(f"by_stakeholder.{k}.{x}") for x in ("men", "women", "participants", "participant_share")])
-    rows.append([_("Total")] + [v(m["key"]) for m in methods] + [v("men"), v("women"), v("participants"), ""])
-    out = md_table(header, rows, _("Data collection: activities by method and participants by sex, per stakeholder "
-                                   "type"), f"tbl-{slug}-stakeholders", first_width=30)
-    modes = codebook.variable("mode")["categories"]
-    header = [_("Mode")] + [c["label"][lang] for c in methods] + [_("Activities"), _("Share of activities"),
-                                                                  _("Participants"), _("Share of participants")]
-    rows = []
-    for c in modes:
-        k = c["key"]
-        rows.append([c["label"][lang]] + [v(f"{k}.{m['key']}") for m in methods]
-                    + [v(f"{k}.{x}") for x in ("activities", "activity_share", "participants", "participant_share")])
-    out += "\n" + md_table(header, rows, _("Data collection in person and remote: activities and participants"),
-                         f"tbl-{slug}-modes")
-    return out
 
 
 def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, lang: str,

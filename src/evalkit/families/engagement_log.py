@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evalkit.families import Family
 from evalkit.families.jobs import AnalysisJob, FragmentJob, ReferencesJob
+from evalkit.values import ids
 
 
 def analyze(job: AnalysisJob):
@@ -21,7 +22,7 @@ def analyze(job: AnalysisJob):
     job.write_table(table2_frame(fieldwork), "table2")
     places = itinerary(job.data, job.codebook, job.min_cell)
     add_itinerary_values(job.store, job.id, places, fieldwork.methods, job.source)
-    job.store.add(f"{job.id}.itinerary.min_cell", job.min_cell, "count",
+    job.store.add(ids.itinerary(job.id, "min_cell"), job.min_cell, "count",
                   {"file": "config/config.yaml", "computation": "privacy.min_cell: places with fewer participants "
                                                                 "are pooled in the itinerary"})
     job.write_table(places, "itinerary")
@@ -30,7 +31,7 @@ def analyze(job: AnalysisJob):
 
 def fragments(job: FragmentJob) -> dict[str, str]:
     from evalkit.documents.data_annexes import itinerary_annex
-    from evalkit.documents.fragments import fieldwork_fragment
+    from evalkit.documents.fieldwork import fieldwork_fragment
 
     return {"fieldwork": fieldwork_fragment(job.values_doc, job.id, job.codebook, job.lang),
             "itinerary": itinerary_annex(job.values_doc, job.id, job.codebook, job.lang)}

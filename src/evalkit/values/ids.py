@@ -1,9 +1,11 @@
 """Value ids built by one set of functions, so that the analysis that adds a value and the document
 code that cites it spell its id the same way. Used so far by the survey values (items, breakdowns),
 the desk-review figures, the indicator values and aggregates, the story rankings, the counts of
-the registry's project contributions, the families' readable names, the survey, breakdown and
-stories fragments and the briefs; the fieldwork, workshop, convergence and document-review values,
-and the monitoring fragment's ids (relative to its instrument), are still spelt where they are used.
+the registry's project contributions, the engagement log's breakdowns (by stakeholder type, by mode
+and state, the itinerary) and the response rate, the families' readable names, the survey,
+breakdown, fieldwork and stories fragments and the briefs; the workshop, convergence and
+document-review values, and the monitoring fragment's ids (relative to its instrument), are still
+spelt where they are used.
 
 A value id is dotted: the instrument, then what it is about, then the statistic. For example
 (e.g.) ``<survey>.<item>.top_box_share``, ``<survey>.<item>.by_<variable>.<key>.top_box_share``,
@@ -48,6 +50,29 @@ def story(instrument: str, story_id: str, stat: str) -> str:
     """A ranked story's value (story_rankings): ``<instrument>.story.<story>.<stat>`` (forms, first,
     first_share, mean_rank, position)."""
     return value_id(instrument, "story", story_id, stat)
+
+
+def by_stakeholder(instrument: str, key: str, stat: str) -> str:
+    """An engagement log's count or share for one stakeholder type:
+    ``<instrument>.by_stakeholder.<key>.<stat>`` (a method key, men, women, participants, activities,
+    participant_share)."""
+    return value_id(instrument, "by_stakeholder", key, stat)
+
+
+def mode_state(instrument: str, mode: str, state: str) -> str:
+    """An engagement log's activities in one mode and state: ``<instrument>.<mode>.by_state.<state>.activities``."""
+    return value_id(instrument, mode, "by_state", state, "activities")
+
+
+def itinerary(instrument: str, *parts: object) -> str:
+    """The fieldwork itinerary (one row per state and mode): ``<instrument>.itinerary.places``,
+    ``<instrument>.itinerary.min_cell`` and ``<instrument>.itinerary.<state>.<mode>.<stat>``."""
+    return value_id(instrument, "itinerary", *parts)
+
+
+def response_rate(survey: str) -> str:
+    """A survey's respondents over the people its engagement log counts: ``<survey>.response_rate``."""
+    return value_id(survey, "response_rate")
 
 
 CONTRIBUTIONS = "contributions"
