@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.model.evaluation import Codebook
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 STATS = ("n", "mean", "median", "sd", "q1", "q3", "iqr", "min", "max", "rank")
@@ -106,23 +107,28 @@ def add_workshop_values(store: ValueStore, instrument_id: str, priorities: pd.Da
     add("rated_items", int((priorities["n"] > 0).sum()), "count", "rating variables with at least one rating")
     for row in priorities.itertuples(index=False):
         item = row.item
+
+        def stat(name: str, value, kind: str, computation: str, digits: int = 0, item: str = item) -> None:
+            """One statistic of a rated item, under the item's value id (evalkit.values.ids.item)."""
+            store.add(ids.item(instrument_id, item, name), value, kind,
+                      {**source, "variable": item, "computation": computation}, digits)
+
         on = "on the scale's codes, blank (not rated) excluded"
-        add(f"{item}.n", row.n, "count", "forms with a rating (blank = not rated)", variable=item)
+        stat("n", row.n, "count", "forms with a rating (blank = not rated)")
         if row.n == 0:
             continue
-        add(f"{item}.mean", row.mean, "number", f"mean rating {on}", 2, variable=item)
-        add(f"{item}.median", row.median, "number", f"median rating {on}", 1, variable=item)
+        stat("mean", row.mean, "number", f"mean rating {on}", 2)
+        stat("median", row.median, "number", f"median rating {on}", 1)
         if row.n > 1:
-            add(f"{item}.sd", row.sd, "number", f"sample standard deviation (n - 1) of the ratings {on}", 2,
-                variable=item)
-        add(f"{item}.q1", row.q1, "number", f"first quartile (linear interpolation) {on}", 2, variable=item)
-        add(f"{item}.q3", row.q3, "number", f"third quartile (linear interpolation) {on}", 2, variable=item)
-        add(f"{item}.iqr", row.iqr, "number", f"third minus first quartile {on}", 2, variable=item)
-        add(f"{item}.min", row.min, "number", f"lowest rating {on}", 0, variable=item)
-        add(f"{item}.max", row.max, "number", f"highest rating {on}", 0, variable=item)
-        add(f"{item}.rank", int(row.rank), "count",
-            "rank of the mean rating among the rated items (1 = highest; ties: higher median, then codebook "
-            "order)", variable=item)
+            stat("sd", row.sd, "number", f"sample standard deviation (n - 1) of the ratings {on}", 2)
+        stat("q1", row.q1, "number", f"first quartile (linear interpolation) {on}", 2)
+        stat("q3", row.q3, "number", f"third quartile (linear interpolation) {on}", 2)
+        stat("iqr", row.iqr, "number", f"third minus first quartile {on}", 2)
+        stat("min", row.min, "number", f"lowest rating {on}", 0)
+        stat("max", row.max, "number", f"highest rating {on}", 0)
+        stat("rank", int(row.rank), "count",
+             "rank of the mean rating among the rated items (1 = highest; ties: higher median, then codebook "
+             "order)")
 
 
 def schedule_table(schedule: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from evalkit.documents.evidence import (  # noqa: F401  (briefs and tests import
     value_name,
 )
 from evalkit.documents.fragments import md_cell, md_table, md_text
+from evalkit.values import ids
 from evalkit.values.store import lookup
 
 
@@ -177,7 +178,7 @@ def _recommendation(reg: Registry, r: dict, n: int, values_doc: dict, lang: str,
              _("Addressed to: {names}.", names=", ".join(addressees[a]["name"][lang] for a in r["addressees"])),
              _("Rests on finding {number}.", number=fnum[r["findings"][0]]) if len(r["findings"]) == 1 else
              _("Rests on findings {numbers}.", numbers=", ".join(fnum[f] for f in r["findings"]))]
-    mean = f"{workshop}.{r['priority']}.mean" if workshop else None
+    mean = ids.item(workshop, r["priority"], "mean") if workshop else None
     if mean and mean in values_doc["values"]:
         lines.append(_("Mean priority given by the validation workshops: {mean}.", mean=lookup(values_doc, mean, lang)))
     elif workshop and r["priority"] == "evaluation_team":
@@ -190,14 +191,13 @@ def ranked_recommendations(reg: Registry, values_doc: dict, lang: str, workshop:
     title and, where validation workshops rated it, its priority rank and mean rating."""
     _ = translator(lang)
     rated = [r for r in reg.data["recommendations"]
-             if workshop and f"{workshop}.{r['priority']}.rank" in values_doc["values"]]
+             if workshop and ids.item(workshop, r["priority"], "rank") in values_doc["values"]]
     lines = []
     for n, r in enumerate(reg.data["recommendations"], start=1):
         if r in rated:
-            base = f"{workshop}.{r['priority']}"
             why = _("ranked {rank} of {count} by the validation workshops, mean priority {mean}",
-                    rank=lookup(values_doc, f"{base}.rank", lang), count=len(rated),
-                    mean=lookup(values_doc, f"{base}.mean", lang))
+                    rank=lookup(values_doc, ids.item(workshop, r["priority"], "rank"), lang), count=len(rated),
+                    mean=lookup(values_doc, ids.item(workshop, r["priority"], "mean"), lang))
         elif workshop and r["priority"] == "evaluation_team":
             why = _("added by the evaluation team")
         else:

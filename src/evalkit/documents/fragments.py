@@ -118,10 +118,10 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     level_pct = lookup(values_doc, f"{instrument_id}.confidence_level", lang)
 
     def v(item: str, stat: str) -> str:
-        return lookup(values_doc, f"{instrument_id}.{item}.{stat}", lang)
+        return lookup(values_doc, ids.item(instrument_id, item, stat), lang)
 
     def num(item: str, stat: str) -> float:
-        return values_doc["values"][f"{instrument_id}.{item}.{stat}"]["value"]
+        return values_doc["values"][ids.item(instrument_id, item, stat)]["value"]
 
     names = [var.get("short_label", var["label"])[lang] for var in items]
     shares = [[num(var["name"], f"levels.{k}.share") for k in level_keys] for var in items]
@@ -130,7 +130,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     hidden, hidden_labels, top_labels = [], [], []
     for i, var in enumerate(items):
         h = {j for j, k in enumerate(level_keys)
-             if is_suppressed(values_doc, f"{instrument_id}.{var['name']}.levels.{k}.share")}
+             if is_suppressed(values_doc, ids.item(instrument_id, var["name"], "levels", k, "share"))}
         hidden.append(h)
         runs = {}
         for j in sorted(h):
@@ -217,10 +217,10 @@ def priorities_fragment(values_doc: dict, instrument_id: str, codebook: Codebook
     items = codebook.variables("rating")
 
     def v(item: str, stat: str) -> str:
-        return lookup(values_doc, f"{instrument_id}.{item}.{stat}", lang)
+        return lookup(values_doc, ids.item(instrument_id, item, stat), lang)
 
     names = [(item_names or {}).get(var["name"]) or var.get("short_label", var["label"])[lang] for var in items]
-    means = [values_doc["values"][f"{instrument_id}.{var['name']}.mean"]["value"] for var in items]
+    means = [values_doc["values"][ids.item(instrument_id, var["name"], "mean")]["value"] for var in items]
     levels = codebook.scale(items[0]["scale"])["levels"]
     top = max(int(c["code"]) for c in levels)
     bar_chart(figure_path, names, means, [v(var["name"], "mean") for var in items], _("Mean priority"),
