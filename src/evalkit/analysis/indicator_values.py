@@ -106,10 +106,9 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
                 store.add(f"{base}.{sex}", v, "count" if float(v).is_integer() else "number",
                           src(None, f"sum of the members' life-of-project totals of {sex}", **extra))
     for r in result.domains.itertuples(index=False):
-        base = f"{instrument_id}.domain.{r.domain}"
-        store.add(f"{base}.indicators", int(r.indicators), "count",
+        store.add(ids.domain(instrument_id, r.domain, "indicators"), int(r.indicators), "count",
                   src(None, f"number of (project, indicator) pairs declared under TOsC domain {r.number} ({r.domain})"))
-        store.add(f"{base}.projects", int(r.projects), "count",
+        store.add(ids.domain(instrument_id, r.domain, "projects"), int(r.projects), "count",
                   src(None, f"number of projects with an indicator declared under TOsC domain {r.number} ({r.domain})"))
 
 

@@ -291,10 +291,10 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     projects = {c["key"]: c["label"][lang] for c in codebook.variable("project")["categories"]} | (project_names or {})
 
     def v(vid: str) -> str:
-        return lookup(values_doc, f"{instrument_id}.{vid}", lang)
+        return lookup(values_doc, vid, lang)
 
     def has(vid: str) -> bool:
-        return f"{instrument_id}.{vid}" in values_doc["values"]
+        return vid in values_doc["values"]
 
     dash = "\u2014"
     header = [_("Project"), _("Indicator"), _("Result"), _("Target"), _("Share of target"), _("Of whom women")]
@@ -302,15 +302,15 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
     for (project, code), decl in config.declarations.items():
         if not decl.get("cite"):
             continue
-        base = f"{project}.{slug(code)}"
-        rows.append([projects[project], decl["label"][lang], v(f"{base}.total"),
-                     v(f"{base}.target") if has(f"{base}.target") else dash,
-                     v(f"{base}.achievement") if has(f"{base}.achievement") else dash,
-                     v(f"{base}.women") if has(f"{base}.women") else dash])
+        stat = {k: ids.indicator(instrument_id, project, slug(code), k) for k in ("total", "target", "achievement",
+                                                                                   "women")}
+        rows.append([projects[project], decl["label"][lang], v(stat["total"])]
+                    + [v(stat[k]) if has(stat[k]) else dash for k in ("target", "achievement", "women")])
     domains = [[config.domain_number(d["key"]), d["name"][lang]] for d in config.tosc["domains"]]
-    domain_rows = [[f"{num}. {name}", v(f"domain.{key}.indicators"), v(f"domain.{key}.projects")]
+    domain_rows = [[f"{num}. {name}", v(ids.domain(instrument_id, key, "indicators")),
+                    v(ids.domain(instrument_id, key, "projects"))]
                    for (num, name), key in zip(domains, config.domain_keys, strict=True)
-                   if has(f"domain.{key}.indicators")]
+                   if has(ids.domain(instrument_id, key, "indicators"))]
     out = md_table(header, rows, _("Project monitoring: results the evaluation cites, over the life of each project "
                                  "(per-period and cumulative reports reconciled)"), f"tbl-{iid_slug}-indicators",
                  first_width=18, text_columns=2)
@@ -321,23 +321,24 @@ def indicator_fragment(values_doc: dict, instrument_id: str, codebook: Codebook,
         aid = agg["id"]
         names, values, labels = [], [], []
         for m in agg["members"]:
-            base = f"{m['project']}.{slug(m['code'])}.total"
+            total = ids.indicator(instrument_id, m["project"], slug(m["code"]), "total")
             names.append(projects[m["project"]])
-            values.append(values_doc["values"][f"{instrument_id}.{base}"]["value"])
-            labels.append(v(base))
+            values.append(values_doc["values"][total]["value"])
+            labels.append(v(total))
         path = figure_path.with_name(f"{instrument_id}-{aid}")
         bar_chart(path, names, values, labels, _("Number"))
         most = max(range(len(values)), key=lambda i: (values[i], -i))
         alt = _("Bar chart: {label}, {total} in all, by project. {project} contributes the most ({value}). The table "
                 "that follows gives each project's result.", label=agg["label"][lang],
-                total=v(f"aggregate.{aid}.total"), project=names[most], value=labels[most])
+                total=v(ids.aggregate(instrument_id, aid, "total")), project=names[most], value=labels[most])
         rel = figure_ref(path, doc_dir)
-        caption = _("{label}: {total} in all, by project", label=agg["label"][lang], total=v(f"aggregate.{aid}.total"))
+        caption = _("{label}: {total} in all, by project", label=agg["label"][lang],
+                    total=v(ids.aggregate(instrument_id, aid, "total")))
         out += (f'\n![{caption}]({rel}){{#fig-{iid_slug}-{aid.replace("_", "-")} fig-alt="{md_attr(alt)}"}}\n\n'
                 + _("How no one is counted twice: {statement}", statement=" ".join(agg["statement"][lang].split()))
                 + "\n\n"
                 + md_table([_("Project"), _("Result")], [[n, lab] for n, lab in zip(names, labels, strict=True)]
-                         + [[_("Total"), v(f"aggregate.{aid}.total")]],
+                         + [[_("Total"), v(ids.aggregate(instrument_id, aid, "total"))]],
                          _("{label}: results by project", label=agg["label"][lang]),
                          f"tbl-{iid_slug}-{aid.replace('_', '-')}", first_width=20))
     return out

@@ -1,11 +1,11 @@
 """Value ids built by one set of functions, so that the analysis that adds a value and the document
 code that cites it spell its id the same way. Used so far by the survey values (items, breakdowns),
-the desk-review figures, the indicator values and aggregates, the story rankings, the counts of
-the registry's project contributions, the engagement log's breakdowns (by stakeholder type, by mode
-and state, the itinerary) and the response rate, the families' readable names, the survey,
-breakdown, fieldwork and stories fragments and the briefs; the workshop, convergence and
-document-review values, and the monitoring fragment's ids (relative to its instrument), are still
-spelt where they are used.
+the desk-review figures, the indicator values, aggregates and TOsC-domain counts, the story
+rankings, the counts of the registry's project contributions, the engagement log's breakdowns (by
+stakeholder type, by mode and state, the itinerary), the response rate and the workshop forms' item
+statistics, for the analyses that add them and for the families' readable names and the
+fragments and briefs that cite them; the workshop counts, convergence and document-review values
+are still spelt where they are used.
 
 A value id is dotted: the instrument, then what it is about, then the statistic. For example
 (e.g.) ``<survey>.<item>.top_box_share``, ``<survey>.<item>.by_<variable>.<key>.top_box_share``,
@@ -44,6 +44,11 @@ def indicator(instrument: str, project: str, indicator_slug: str, stat: str) -> 
 def aggregate(instrument: str, aggregate_id: str, stat: str) -> str:
     """An aggregate over projects' indicators: ``<instrument>.aggregate.<id>.<stat>``."""
     return value_id(instrument, "aggregate", aggregate_id, stat)
+
+
+def domain(instrument: str, domain_key: str, stat: str) -> str:
+    """Monitoring indicators under one TOsC outcome domain: ``<instrument>.domain.<domain>.indicators|projects``."""
+    return value_id(instrument, "domain", domain_key, stat)
 
 
 def story(instrument: str, story_id: str, stat: str) -> str:
