@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evalkit.model.evaluation import Codebook
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 NOT_STATED = "not_stated"
@@ -48,11 +49,14 @@ def add_document_values(store: ValueStore, instrument_id: str, data: pd.DataFram
     add("documents", len(data), "number of documents (rows) in the document-review log")
     counts = type_counts(data, codebook)
     for key, n in counts.items():
-        add(f"by_type.{key}", n, f"documents with type '{key}'" if key != NOT_STATED else "documents without a type")
+        store.add(ids.documents_by(instrument_id, "type", key), n, "count",
+                  {**source, "computation": f"documents with type '{key}'" if key != NOT_STATED
+                   else "documents without a type"})
     add(
         "types", sum(1 for k, n in counts.items() if n and k != NOT_STATED), "document types with at least one document"
     )
     orgs = data["organization"].astype(str)
     for key in codebook.category_keys("organization"):
-        add(f"by_organization.{key}", int((orgs == key).sum()), f"documents from organization '{key}'")
+        store.add(ids.documents_by(instrument_id, "organization", key), int((orgs == key).sum()), "count",
+                  {**source, "computation": f"documents from organization '{key}'"})
     add("undated", int((data["year"].fillna("").astype(str) == "").sum()), "documents without a year")

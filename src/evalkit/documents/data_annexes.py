@@ -26,11 +26,11 @@ def document_value_names(iid: str, codebook: Codebook, lang: str) -> dict[str, s
     names = {f"{iid}.documents": _("Documents reviewed"),
              f"{iid}.types": _("Types of the documents reviewed"),
              f"{iid}.undated": _("Documents reviewed without a year"),
-             f"{iid}.by_type.not_stated": _("Documents reviewed, type not stated")}
+             ids.documents_by(iid, "type", "not_stated"): _("Documents reviewed, type not stated")}
     for key, label in codebook.category_labels("doc_type", lang).items():
-        names[f"{iid}.by_type.{key}"] = _("Documents reviewed, {kind}", kind=label)
+        names[ids.documents_by(iid, "type", key)] = _("Documents reviewed, {kind}", kind=label)
     for key, label in codebook.category_labels("organization", lang).items():
-        names[f"{iid}.by_organization.{key}"] = _("Documents reviewed, {kind}", kind=label)
+        names[ids.documents_by(iid, "organization", key)] = _("Documents reviewed, {kind}", kind=label)
     return names
 
 
@@ -44,13 +44,14 @@ def documents_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.Da
 
     types = codebook.category_labels("doc_type", lang)
     orgs = codebook.category_labels("organization", lang)
-    counts = [(label, key) for key, label in types.items() if values_doc["values"][f"{iid}.by_type.{key}"]["value"]]
-    parts = "; ".join(f"{label.lower() if lang == 'en-US' else label[0].lower() + label[1:]}, {v(f'by_type.{key}')}"
-                      for label, key in counts)
+    counts = [(label, key) for key, label in types.items()
+              if values_doc["values"][ids.documents_by(iid, "type", key)]["value"]]
+    parts = "; ".join(f"{label.lower() if lang == 'en-US' else label[0].lower() + label[1:]}, "
+                      f"{lookup(values_doc, ids.documents_by(iid, 'type', key), lang)}" for label, key in counts)
     text = _("The evaluation team reviewed {documents} documents of {types} types ({parts}); the list gives no type "
              "for {not_stated} of them and no year for {undated}. Titles are given as written, in the language of "
              "each document.", documents=v("documents"), types=v("types"), parts=parts,
-             not_stated=v("by_type.not_stated"), undated=v("undated"))
+             not_stated=lookup(values_doc, ids.documents_by(iid, "type", "not_stated"), lang), undated=v("undated"))
     rows = []
     for r in table.to_dict("records"):
         rows.append([md_text(r["document_id"]), md_text(r["title"]), orgs[r["organization"]],
