@@ -190,6 +190,8 @@ def add_schedule_values(store: ValueStore, instrument_id: str, schedule: pd.Data
         add(f"{c['key']}.participants", int(part["participants"].sum()), "count",
             f"sum of participants of workshops with mode '{c['key']}'")
     for row in table.to_dict("records"):
-        add(f"by_workshop.{row['workshop']}.participants", row["participants"], "count",
-            f"participants of workshop '{row['workshop']}'")
-        add(f"by_workshop.{row['workshop']}.date", row["date"], "date", f"date of workshop '{row['workshop']}'")
+        key = row["workshop"]
+        store.add(ids.workshop(instrument_id, key, "participants"), row["participants"], "count",
+                  {**source, "computation": f"participants of workshop '{key}'"})
+        store.add(ids.workshop(instrument_id, key, "date"), row["date"], "date",
+                  {**source, "computation": f"date of workshop '{key}'"})

@@ -120,8 +120,11 @@ def workshops_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.Da
              workshops=v("workshops"), days=v("days"), first=v("first_date"), last=v("last_date"),
              in_person=v("in_person.workshops"), in_person_participants=v("in_person.participants"),
              remote=v("remote.workshops"), remote_participants=v("remote.participants"), participants=v("participants"))
-    rows = [[str(n), v(f"by_workshop.{r['workshop']}.date"), states[r["state"]], modes[r["mode"]],
-             v(f"by_workshop.{r['workshop']}.participants")] for n, r in enumerate(table.to_dict("records"), start=1)]
+    def w(key: str, stat: str) -> str:
+        return lookup(values_doc, ids.workshop(iid, key, stat), lang)
+
+    rows = [[str(n), w(r["workshop"], "date"), states[r["state"]], modes[r["mode"]], w(r["workshop"], "participants")]
+            for n, r in enumerate(table.to_dict("records"), start=1)]
     rows.append([_("Total"), "", "", "", v("participants")])
     slug = iid.replace("_", "-")
     out = text + "\n\n" + md_table([_("No."), _("Date"), _("State"), _("Mode"), _("Participants")], rows,

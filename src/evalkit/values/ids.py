@@ -3,9 +3,10 @@ code that cites it spell its id the same way. Used so far by the survey values (
 the desk-review figures, the indicator values, aggregates and TOsC-domain counts, the story
 rankings, the counts of the registry's project contributions, the engagement log's breakdowns (by
 stakeholder type, by mode and state, the itinerary), the response rate and the workshop forms' item
-statistics and the document review's counts by type and organization, for the analyses that add
-them and for the families' readable names and the fragments and briefs that cite them; the
-workshop counts and convergence values are still spelt where they are used.
+statistics, the workshop schedule's workshops and the document review's counts by type and
+organization, for the analyses that add them and for the families' readable names and the
+fragments and briefs that cite them. Totals directly under an instrument (``<instrument>.<stat>``,
+``<instrument>.<mode>.<stat>``) are spelt with ``value_id``.
 
 A value id is dotted: the instrument, then what it is about, then the statistic. For example
 (e.g.) ``<survey>.<item>.top_box_share``, ``<survey>.<item>.by_<variable>.<key>.top_box_share``,
@@ -79,6 +80,11 @@ def documents_by(instrument: str, dimension: str, key: str) -> str:
     """A document-review log's documents of one type or organization:
     ``<instrument>.by_type.<key>`` / ``<instrument>.by_organization.<key>`` (`dimension`: type, organization)."""
     return value_id(instrument, f"by_{dimension}", key)
+
+
+def workshop(instrument: str, key: str, stat: str) -> str:
+    """One validation workshop of a schedule: ``<instrument>.by_workshop.<key>.participants|date``."""
+    return value_id(instrument, "by_workshop", key, stat)
 
 
 def response_rate(survey: str) -> str:
