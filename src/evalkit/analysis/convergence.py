@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from evalkit.values import ids
 from evalkit.values.store import ValueStore
 
 ID_SEGMENT = re.compile(r"^[a-z0-9_]+$")
@@ -58,7 +59,7 @@ def add_convergence_values(store: ValueStore, instrument_id: str, table: pd.Data
     (hyphens turned into underscores), ``<iid>.by_code.<code>.segments|stakeholder_types|activities``."""
     def add(vid: str, value, computation: str, **extra) -> None:
         """Add one count under the instrument id with its computation."""
-        store.add(f"{instrument_id}.{vid}", value, "count", {**source, **extra, "computation": computation})
+        store.add(ids.value_id(instrument_id, vid), value, "count", {**source, **extra, "computation": computation})
 
     add("findings", len(table), "distinct codes (findings) of the coded segments")
     add("flagged", int(table["flagged"].sum()),

@@ -44,7 +44,7 @@ def add_document_values(store: ValueStore, instrument_id: str, data: pd.DataFram
     ``<iid>.by_organization.<key>``, ``<iid>.types`` (types with at least one document) and
     ``<iid>.undated`` (documents without a year)."""
     def add(vid: str, value: int, computation: str) -> None:
-        store.add(f"{instrument_id}.{vid}", value, "count", {**source, "computation": computation})
+        store.add(ids.value_id(instrument_id, vid), value, "count", {**source, "computation": computation})
 
     add("documents", len(data), "number of documents (rows) in the document-review log")
     counts = type_counts(data, codebook)

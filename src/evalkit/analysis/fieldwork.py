@@ -164,7 +164,7 @@ def add_fieldwork_values(store: ValueStore, instrument_id: str, result: Fieldwor
 
     def add(vid: str, value, kind: str, computation: str, digits: int = 0) -> None:
         """Add one value under the instrument id with its computation."""
-        store.add(f"{instrument_id}.{vid}", value, kind, {**source, "computation": computation}, digits)
+        store.add(ids.value_id(instrument_id, vid), value, kind, {**source, "computation": computation}, digits)
 
     add("activities", tot["activities"], "count", "number of activities (rows) in the engagement log")
     for m in methods:

@@ -44,13 +44,13 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
     ind = result.indicators
     store.add(ids.value_id(instrument_id, "projects"), len(result.projects), "count",
               src(None, "number of distinct projects in the monitoring data"))
-    store.add(f"{instrument_id}.indicators", len(ind), "count",
+    store.add(ids.value_id(instrument_id, "indicators"), len(ind), "count",
               src(None, "number of (project, indicator) pairs in the monitoring data"))
     for r in result.projects.itertuples(index=False):
-        store.add(f"{instrument_id}.{r.project}.indicators", int(r.indicators), "count",
+        store.add(ids.value_id(instrument_id, r.project, "indicators"), int(r.indicators), "count",
                   src(r.project, "number of indicators the project reports"))
     for r in result.disaggregations.itertuples(index=False):
-        store.add(f"{instrument_id}.{r.project}.disaggregated.{r.dimension}", int(r.indicators), "count",
+        store.add(ids.value_id(instrument_id, r.project, "disaggregated", r.dimension), int(r.indicators), "count",
                   src(r.project, f"number of the project's indicators whose disaggregations column (';'-separated) "
                                  f"names '{r.dimension}' in any period"))
     for r in ind.to_dict("records"):

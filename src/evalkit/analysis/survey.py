@@ -43,12 +43,12 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
     An item they publish is shown in full: anyone can count its answers there, so hiding a count
     would protect no one. Otherwise small cells (fewer than `min_cell` respondents, with secondary
     suppression) are marked suppressed: documents show the word instead of the number."""
-    store.add(f"{instrument_id}.respondents", len(clean), "count",
+    store.add(ids.value_id(instrument_id, "respondents"), len(clean), "count",
               {**source, "computation": "number of records in the clean survey table"})
-    store.add(f"{instrument_id}.rated_items", len(results), "count",
+    store.add(ids.value_id(instrument_id, "rated_items"), len(results), "count",
               {**source, "computation": "number of rated items in the codebook"})
     if results:
-        store.add(f"{instrument_id}.confidence_level", results[0].confidence_level, "share",
+        store.add(ids.value_id(instrument_id, "confidence_level"), results[0].confidence_level, "share",
                   {"file": "config/config.yaml", "computation": "statistics.confidence_level"})
     for r in results:
         base = ids.item(instrument_id, r.item)

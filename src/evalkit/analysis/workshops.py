@@ -97,7 +97,8 @@ def add_workshop_values(store: ValueStore, instrument_id: str, priorities: pd.Da
     """
     def add(vid: str, value, kind: str, computation: str, digits: int = 0, **extra) -> None:
         """Add one value under the instrument id with its computation."""
-        store.add(f"{instrument_id}.{vid}", value, kind, {**source, **extra, "computation": computation}, digits)
+        store.add(ids.value_id(instrument_id, vid), value, kind, {**source, **extra, "computation": computation},
+                  digits)
 
     counts = workshop_counts(forms, codebook)
     add("participants", counts.pop("participants"), "count", "number of forms in the clean table (one per participant)")
@@ -175,7 +176,7 @@ def add_schedule_values(store: ValueStore, instrument_id: str, schedule: pd.Data
     ``<iid>.<mode>.workshops|participants``, and per workshop ``<iid>.by_workshop.<key>.participants``
     and ``.date``."""
     def add(vid: str, value, kind: str, computation: str) -> None:
-        store.add(f"{instrument_id}.{vid}", value, kind, {**source, "computation": computation})
+        store.add(ids.value_id(instrument_id, vid), value, kind, {**source, "computation": computation})
 
     table = schedule_table(schedule, codebook)
     add("workshops", len(table), "count", "number of workshops (rows) in the schedule")

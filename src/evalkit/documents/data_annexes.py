@@ -23,9 +23,9 @@ def document_value_names(iid: str, codebook: Codebook, lang: str) -> dict[str, s
     the number of documents reviewed, by type and by organization (the codebook's labels), the
     types with documents and the documents without a year."""
     _ = translator(lang)
-    names = {f"{iid}.documents": _("Documents reviewed"),
-             f"{iid}.types": _("Types of the documents reviewed"),
-             f"{iid}.undated": _("Documents reviewed without a year"),
+    names = {ids.value_id(iid, "documents"): _("Documents reviewed"),
+             ids.value_id(iid, "types"): _("Types of the documents reviewed"),
+             ids.value_id(iid, "undated"): _("Documents reviewed without a year"),
              ids.documents_by(iid, "type", "not_stated"): _("Documents reviewed, type not stated")}
     for key, label in codebook.category_labels("doc_type", lang).items():
         names[ids.documents_by(iid, "type", key)] = _("Documents reviewed, {kind}", kind=label)
@@ -40,7 +40,7 @@ def documents_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.Da
     _ = translator(lang)
 
     def v(vid: str) -> str:
-        return lookup(values_doc, f"{iid}.{vid}", lang)
+        return lookup(values_doc, ids.value_id(iid, vid), lang)
 
     types = codebook.category_labels("doc_type", lang)
     orgs = codebook.category_labels("organization", lang)
@@ -67,7 +67,7 @@ def itinerary_annex(values_doc: dict, iid: str, codebook: Codebook, lang: str) -
     _ = translator(lang)
 
     def v(vid: str) -> str:
-        return lookup(values_doc, f"{iid}.{vid}", lang)
+        return lookup(values_doc, ids.value_id(iid, vid), lang)
 
     methods = codebook.variable("method")["categories"]
     modes = codebook.category_labels("mode", lang)
@@ -109,7 +109,7 @@ def workshops_annex(values_doc: dict, iid: str, codebook: Codebook, table: pd.Da
     _ = translator(lang)
 
     def v(vid: str) -> str:
-        return lookup(values_doc, f"{iid}.{vid}", lang)
+        return lookup(values_doc, ids.value_id(iid, vid), lang)
 
     states = codebook.category_labels("state", lang)
     modes = codebook.category_labels("mode", lang)

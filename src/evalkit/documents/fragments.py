@@ -115,7 +115,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     level_names = [c["label"][lang] for c in scale["levels"]]
     top_box = scale["top_box_label"][lang]
     instrument = codebook.data["label"][lang]
-    level_pct = lookup(values_doc, f"{instrument_id}.confidence_level", lang)
+    level_pct = lookup(values_doc, ids.value_id(instrument_id, "confidence_level"), lang)
 
     def v(item: str, stat: str) -> str:
         return lookup(values_doc, ids.item(instrument_id, item, stat), lang)
@@ -149,7 +149,7 @@ def survey_fragment(values_doc: dict, instrument_id: str, codebook: Codebook, la
     )
 
     alt = _("Stacked bar chart of the answers to the {count} items of the {instrument}, from {first} to {last}.",
-            count=lookup(values_doc, f"{instrument_id}.rated_items", lang), instrument=instrument,
+            count=lookup(values_doc, ids.value_id(instrument_id, "rated_items"), lang), instrument=instrument,
             first=level_names[0], last=level_names[-1])
     shown = [(num(var["name"], "top_box_share"), i) for i, var in enumerate(items)
              if not is_suppressed(values_doc, ids.top_box_share(instrument_id, var["name"]))]

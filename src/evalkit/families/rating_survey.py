@@ -24,7 +24,7 @@ def analyze(job: AnalysisJob) -> None:
                                              f"(remove the item from {cb.source} or check the raw file)"]) from None
     released = released_microdata(job)
     add_survey_values(job.store, iid, data, results, job.source, cb, job.min_cell, released)
-    job.store.add(f"{iid}.min_cell", job.min_cell, "count",
+    job.store.add(ids.value_id(iid, "min_cell"), job.min_cell, "count",
                   {"file": "config/config.yaml", "computation": "privacy.min_cell: smallest cell documents show"})
     by_vars = [b for b in job.settings.get("breakdowns", []) if breakdown_variable(b) in data.columns]
     add_breakdown_values(job.store, iid, data, cb, by_vars, job.min_cell, job.source, released)
