@@ -5,8 +5,8 @@ rankings, the counts of the registry's project contributions, the engagement log
 stakeholder type, by mode and state, the itinerary), the response rate and the workshop forms' item
 statistics, the workshop schedule's workshops and the document review's counts by type and
 organization, for the analyses that add them and for the families' readable names and the
-fragments and briefs that cite them. Totals directly under an instrument (``<instrument>.<stat>``,
-``<instrument>.<mode>.<stat>``) are spelt with ``value_id``.
+fragments and briefs that cite them; totals directly under an instrument (``<instrument>.<stat>``,
+``<instrument>.<mode>.<stat>``) with ``value_id``. No producer or consumer pastes an id together.
 
 A value id is dotted: the instrument, then what it is about, then the statistic. For example
 (e.g.) ``<survey>.<item>.top_box_share``, ``<survey>.<item>.by_<variable>.<key>.top_box_share``,
