@@ -68,11 +68,11 @@ def add_convergence_values(store: ValueStore, instrument_id: str, table: pd.Data
         "the evaluation's threshold: a finding is retained when at least this many stakeholder types converge")
     for row in table.itertuples(index=False):
         base = f"by_code.{code_id(row.code)}"
-        add(f"{base}.segments", row.segments, f"segments coded '{row.code}'", code=row.code)
-        add(f"{base}.stakeholder_types", row.stakeholder_types,
+        add(ids.value_id(base, "segments"), row.segments, f"segments coded '{row.code}'", code=row.code)
+        add(ids.value_id(base, "stakeholder_types"), row.stakeholder_types,
             f"distinct stakeholder types of the segments coded '{row.code}' ({row.types.replace(';', ', ')})",
             code=row.code)
-        add(f"{base}.activities", row.activities, f"distinct activities of the segments coded '{row.code}'",
+        add(ids.value_id(base, "activities"), row.activities, f"distinct activities of the segments coded '{row.code}'",
             code=row.code)
 
 

@@ -60,24 +60,26 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
                "sum of the per-period values (cumulative reports: differences of consecutive values)")
         if pd.notna(r["total"]):
             kind, value, digits = _total_kind(r)
-            store.add(f"{base}.total", value, kind, src(r["project"], f"life-of-project total: {how}", **extra), digits)
+            store.add(ids.value_id(base, "total"), value, kind,
+                      src(r["project"], f"life-of-project total: {how}", **extra), digits)
             if kind != "share" and value >= 1_000_000:
-                store.add(f"{base}.total_millions", value / 1_000_000, "number",
+                store.add(ids.value_id(base, "total_millions"), value / 1_000_000, "number",
                           src(r["project"], f"life-of-project total / 1,000,000: {how}", **extra), 1)
         if pd.notna(r["target"]):
             tkind, tvalue, tdigits = _total_kind({**r, "total": r["target"]})
-            store.add(f"{base}.target", tvalue, tkind, src(r["project"], f"life-of-project target: {r['target_basis']}",
+            store.add(ids.value_id(base, "target"), tvalue, tkind,
+                      src(r["project"], f"life-of-project target: {r['target_basis']}",
                                                            **extra), tdigits)
         if pd.notna(r["achievement"]):
-            store.add(f"{base}.achievement", r["achievement"], "share",
+            store.add(ids.value_id(base, "achievement"), r["achievement"], "share",
                       src(r["project"], "life-of-project total / life-of-project target", **extra))
         for sex in ("men", "women"):
             if pd.notna(r[sex]):
                 kind, value, digits = _total_kind({**r, "total": r[sex]})
-                store.add(f"{base}.{sex}", value, kind,
+                store.add(ids.value_id(base, sex), value, kind,
                           src(r["project"], f"life-of-project total of {sex} ({how}); every period gives men and "
                                             f"women", **extra), digits)
-        store.add(f"{base}.periods", int(r["periods"]), "count",
+        store.add(ids.value_id(base, "periods"), int(r["periods"]), "count",
                   src(r["project"], f"number of reporting periods ({r['first_period']} to {r['last_period']})",
                       **extra))
     for a in result.aggregates:
@@ -88,22 +90,25 @@ def add_indicator_values(store: ValueStore, instrument_id: str, result: Indicato
                "dedup": f"sum of the members' life-of-project totals minus the overlap ({a.overlap_basis})"}[a.rule]
         extra = {"members": members, "rule": a.rule}
         whole = float(a.total).is_integer()
-        store.add(f"{base}.total", a.total, "count" if whole else "number", src(None, how, **extra), 0 if whole else 1)
-        store.add(f"{base}.members", len(a.members), "count", src(None, "number of member indicators", **extra))
+        store.add(ids.value_id(base, "total"), a.total, "count" if whole else "number", src(None, how, **extra),
+                  0 if whole else 1)
+        store.add(ids.value_id(base, "members"), len(a.members), "count",
+                  src(None, "number of member indicators", **extra))
         if a.rule == "dedup":
             for name, v, what in (("members_sum", a.members_sum, "sum of the members' life-of-project totals"),
                                   ("overlap", a.overlap, f"overlap subtracted: {a.overlap_basis}")):
                 w = float(v).is_integer()
-                store.add(f"{base}.{name}", v, "count" if w else "number", src(None, what, **extra), 0 if w else 1)
+                store.add(ids.value_id(base, name), v, "count" if w else "number", src(None, what, **extra),
+                          0 if w else 1)
         if a.target is not None:
-            store.add(f"{base}.target", a.target, "count" if float(a.target).is_integer() else "number",
+            store.add(ids.value_id(base, "target"), a.target, "count" if float(a.target).is_integer() else "number",
                       src(None, "sum of the members' life-of-project targets", **extra))
             if a.target > 0:
-                store.add(f"{base}.achievement", a.total / a.target, "share",
+                store.add(ids.value_id(base, "achievement"), a.total / a.target, "share",
                           src(None, "aggregate total / sum of the members' targets", **extra))
         for sex, v in (("men", a.men), ("women", a.women)):
             if v is not None:
-                store.add(f"{base}.{sex}", v, "count" if float(v).is_integer() else "number",
+                store.add(ids.value_id(base, sex), v, "count" if float(v).is_integer() else "number",
                           src(None, f"sum of the members' life-of-project totals of {sex}", **extra))
     for r in result.domains.itertuples(index=False):
         store.add(ids.domain(instrument_id, r.domain, "indicators"), int(r.indicators), "count",

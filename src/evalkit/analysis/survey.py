@@ -61,19 +61,20 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
             src["published_microdata"] = True
         top = " + ".join(f"'{k}'" for k in r.top_box_keys)
         store.add(
-            f"{base}.valid_n",
+            ids.value_id(base, "valid_n"),
             r.valid_n,
             "count",
             {**src, "computation": "answers on the scale (non-response excluded)"},
         )
         store.add(
-            f"{base}.nonresponse_n",
+            ids.value_id(base, "nonresponse_n"),
             r.nonresponse_n,
             "count",
             {**src, "computation": "declared missing codes and empty cells"},
         )
         store.add(
-            f"{base}.top_box_n", r.top_box_n, "count", {**src, "computation": f"answers {top}"}, suppressed=top_hidden
+            ids.value_id(base, "top_box_n"), r.top_box_n, "count", {**src, "computation": f"answers {top}"},
+            suppressed=top_hidden
         )
         store.add(
             ids.top_box_share(instrument_id, r.item),
@@ -87,26 +88,27 @@ def add_survey_values(store: ValueStore, instrument_id: str, clean: pd.DataFrame
             "computation": f"{r.method} interval, confidence {r.confidence_level:g}, "
             f"statsmodels proportion_confint({r.top_box_n}, {r.valid_n})",
         }
-        store.add(f"{base}.ci_low", r.ci_low, "share", ci_src, suppressed=top_hidden)
-        store.add(f"{base}.ci_high", r.ci_high, "share", ci_src, suppressed=top_hidden)
-        store.add(f"{base}.ci", (r.ci_low, r.ci_high), "interval", ci_src, suppressed=top_hidden)
+        store.add(ids.value_id(base, "ci_low"), r.ci_low, "share", ci_src, suppressed=top_hidden)
+        store.add(ids.value_id(base, "ci_high"), r.ci_high, "share", ci_src, suppressed=top_hidden)
+        store.add(ids.value_id(base, "ci"), (r.ci_low, r.ci_high), "interval", ci_src, suppressed=top_hidden)
         for key, n in r.counts.items():
             store.add(
-                f"{base}.levels.{key}.n",
+                ids.value_id(base, "levels", key, "n"),
                 n,
                 "count",
                 {**src, "computation": f"answers '{key}'"},
                 suppressed=key in hidden,
             )
             store.add(
-                f"{base}.levels.{key}.share",
+                ids.value_id(base, "levels", key, "share"),
                 n / r.valid_n,
                 "share",
                 {**src, "computation": f"answers '{key}' / valid answers"},
                 suppressed=key in hidden,
             )
         for key, n in r.missing.items():
-            store.add(f"{base}.missing.{key}.n", n, "count", {**src, "computation": f"non-response '{key}'"})
+            store.add(ids.value_id(base, "missing", key, "n"), n, "count",
+                      {**src, "computation": f"non-response '{key}'"})
 
 
 def results_table(instrument_id: str, results: list[RatingResult]) -> pd.DataFrame:
@@ -247,7 +249,7 @@ def add_breakdown_values(
                 n = int(table.loc[key].sum())
                 base = ids.by_group(instrument_id, item, by, key)
                 store.add(
-                    f"{base}.valid_n",
+                    ids.value_id(base, "valid_n"),
                     n,
                     "count",
                     {**src, "computation": f"valid answers of respondents with {by} '{key}'"},

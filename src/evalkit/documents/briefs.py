@@ -70,10 +70,10 @@ def spotlight_indicators(reg: Registry, question: dict, project: str, values_doc
     for f in question_findings(reg, question):
         for vid in f.get("evidence", {}).get("values", []):
             m = pattern.match(vid)
-            base = f"{monitoring}.{project}.{m.group(1)}" if m else None
-            if base and base not in bases and f"{base}.total" in values_doc["values"]:
+            base = ids.value_id(monitoring, project, m.group(1)) if m else None
+            if base and base not in bases and ids.value_id(base, "total") in values_doc["values"]:
                 bases.append(base)
-    return bases or [b for b in cited.get(project, []) if f"{b}.total" in values_doc["values"]]
+    return bases or [b for b in cited.get(project, []) if ids.value_id(b, "total") in values_doc["values"]]
 
 
 def key_figures(
@@ -94,7 +94,8 @@ def key_figures(
         bases = spotlight_indicators(reg, question, p["id"], values_doc, monitoring, cited)
         if bases and len(items) < most:
             b = bases[0]
-            items.append(figure_item(lookup(values_doc, f"{b}.total", lang), value_names.get(f"{b}.total", b)))
+            total = ids.value_id(b, "total")
+            items.append(figure_item(lookup(values_doc, total, lang), value_names.get(total, b)))
     return items
 
 
@@ -233,13 +234,9 @@ def brief_fragment(
             bases = spotlight_indicators(reg, q, pid, values_doc, monitoring, cited or {})
             if bases:
                 rows = [
-                    [
-                        value_names.get(f"{b}.total", b),
-                        lookup(values_doc, f"{b}.total", lang),
-                        lookup(values_doc, f"{b}.target", lang) if has(f"{b}.target") else dash,
-                        lookup(values_doc, f"{b}.achievement", lang) if has(f"{b}.achievement") else dash,
-                        lookup(values_doc, f"{b}.women", lang) if has(f"{b}.women") else dash,
-                    ]
+                    [value_names.get(ids.value_id(b, "total"), b), lookup(values_doc, ids.value_id(b, "total"), lang)]
+                    + [lookup(values_doc, ids.value_id(b, stat), lang) if has(ids.value_id(b, stat)) else dash
+                       for stat in ("target", "achievement", "women")]
                     for b in bases
                 ]
                 out.append(
