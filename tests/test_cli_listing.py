@@ -167,3 +167,23 @@ def test_values_of_a_build_in_other_languages_than_the_config_lists_those(projec
     lines = out.splitlines()
     assert lines[1] == "id\tes-MX\tcódigo corto"   # messages in the first language of the build
     assert "engagement_log.kii\t1234\t{{< meta values.engagement_log.kii >}}" in lines
+
+
+def test_draft_and_preview_take_the_evaluation_and_its_built_languages(project):
+    """`evalkit draft … --evaluation` and `evalkit preview --evaluation` load the evaluation named,
+    in the languages it was built in."""
+    from evalkit.cli.listing import built_context
+
+    assert built_context(project).evaluation.id == EVAL
+    out = project / "results" / "sc2-mexico-2024" / "values.json"
+    out.parent.mkdir(parents=True)
+    out.write_text(json.dumps({"format": "evalkit-values/1", "evaluation": "sc2-mexico-2024",
+                               "languages": ["es-MX"], "values": {}}), encoding="utf-8")
+    ctx = built_context(project, "sc2-mexico-2024")
+    assert (ctx.evaluation.id, ctx.config["languages"]) == ("sc2-mexico-2024", ["es-MX"])
+
+
+def test_draft_take_of_an_evaluation_not_built_says_so(project, capsys):
+    code = main(["draft", "take", "v1", "--root", str(project), "--evaluation", "sc2-mexico-2024"])
+    assert code == 1
+    assert "results/sc2-mexico-2024/values.json" in capsys.readouterr().err

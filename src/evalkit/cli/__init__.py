@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                                     "screenshot of every published HTML page at 1280 and 320 CSS px (Chromium) into "
                                     "results/<evaluation>/previews/. Build first.")
     pv.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    pv.add_argument("--evaluation", metavar="ID", help="the evaluation (default: evaluation: in config/config.yaml)")
     pv.add_argument("--pages", type=page_number, default=2, help="PDF pages to render from the start (default 2)")
     pv.add_argument("--page", type=page_number, action="append", metavar="N",
                     help="render PDF page N instead (repeatable, e.g. --page 1 --page 17)")
@@ -119,10 +120,9 @@ def page_number(text: str) -> int:
 
 def preview_main(args) -> int:
     from evalkit.checks.preview import describe, preview_release
-    from evalkit.model.context import Context
 
     try:
-        ctx = Context.load(Path(args.root))
+        ctx = listing.built_context(Path(args.root), args.evaluation)
         out = Path(args.out) if args.out else ctx.layout.previews_dir()
         written = preview_release(ctx.layout.publish_dir(), out, pages=args.page or args.pages,
                                   chromium=ctx.config["accessibility"]["chromium"])
@@ -200,8 +200,11 @@ def add_draft_parser(sub) -> None:
     red.add_argument("--author", default="evalkit", help="author of the tracked changes (default: evalkit)")
     lst = dsub.add_parser("list", help="list the stored drafts")
     dr.add_argument("--root", default=".", help="the project folder (default: the current folder)")
+    dr.add_argument("--evaluation", metavar="ID", help="the evaluation (default: evaluation: in config/config.yaml)")
     for p in (take, cmp_, com, lst):
         p.add_argument("--root", default=argparse.SUPPRESS, help="the project folder (default: the current folder)")
+        p.add_argument("--evaluation", metavar="ID", default=argparse.SUPPRESS,
+                       help="the evaluation (default: evaluation: in config/config.yaml)")
 
 
 def draft_main(args) -> int:
@@ -222,9 +225,7 @@ def draft_main(args) -> int:
             start = time.perf_counter()
             ctx = None
             if "current" in (args.old, args.new) or args.draft_command == "redline":
-                from evalkit.model.context import Context
-
-                ctx = Context.load(root)
+                ctx = listing.built_context(root, args.evaluation)
             old = load_draft(root, args.old, ctx=ctx)
             new = load_draft(root, args.new, ctx=ctx)
             out = Path(args.out) if args.out else Layout.of(root, new.evaluation).changes(args.old, args.new)
@@ -238,9 +239,7 @@ def draft_main(args) -> int:
                 print(f"evalkit: wrote {display_path(p, root)}")
             print(f"evalkit: compared {args.old} with {args.new} in {time.perf_counter() - start:.1f} s")
             return 0
-        from evalkit.model.context import Context
-
-        ctx = Context.load(root)
+        ctx = listing.built_context(root, args.evaluation)
         if args.draft_command == "take":
             path = take_draft(ctx, args.name, date=args.date, final=args.final, replace=args.replace)
             print(f"evalkit: draft {args.name} written to {ctx.rel(path)}")

@@ -22,6 +22,21 @@ from evalkit.core.layout import Layout
 from evalkit.values.store import load_values, shown
 
 
+def built_context(root: Path, evaluation: str | None = None):
+    """The run context of an evaluation as it was built: `evaluation` (default: config.yaml's) in the
+    languages of its values.json when it is built (a build may set them with --config), else in
+    config.yaml's."""
+    from evalkit.model.context import Context
+
+    cfg = load_config(root / "config" / "config.yaml")
+    if evaluation:
+        cfg["evaluation"] = evaluation
+    built = Layout.of(root, cfg["evaluation"]).values()
+    if built.is_file():
+        cfg["languages"] = list(load_values(built).get("languages") or cfg["languages"])
+    return Context.load(root, cfg)
+
+
 def help_language(argv: list[str]) -> str:
     """The language of --help: the --lang given on the command line when it is Spanish (es, es-MX),
     else English; argparse's own words (usage, options) stay English."""
