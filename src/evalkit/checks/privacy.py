@@ -156,7 +156,7 @@ def pdf_text(path: Path) -> str:
     exe = shutil.which("pdftotext")
     if exe is None:
         raise PrivacyError("pdftotext not found: install Debian's poppler-utils (./run setup does)")
-    proc = subprocess.run([exe, "-raw", "-enc", "UTF-8", *str(path), "-"], capture_output=True)
+    proc = subprocess.run([exe, "-raw", "-enc", "UTF-8", *OFF_PAGE, str(path), "-"], capture_output=True)
     if proc.returncode != 0:
         raise PrivacyError(f"pdftotext could not read {path}: {proc.stderr.decode('utf-8', 'replace').strip()}")
     text = "".join(c for c in proc.stdout.decode("utf-8", "replace") if unicodedata.category(c) != "Cf")
