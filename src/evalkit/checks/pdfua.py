@@ -15,6 +15,7 @@ table shape, reading order).
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,12 @@ from typing import Any
 
 import outloud
 from outloud.model import Document
+
+if "pymupdf" not in sys.modules:
+    # pymupdf 2 imports pymupdf-layout when it is installed, which loads ONNX models (about half a
+    # second of CPU per process) for Page.get_layout, which neither outloud nor the gate calls:
+    # without it pymupdf reads the same text and draws the same pages
+    sys.modules.setdefault("pymupdf.layout", None)  # type: ignore[assignment]
 
 from evalkit.checks.findings import Finding
 
