@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.checks import features, notice, pdfua, tables
-from evalkit.checks.browser import find_axe_js, find_chromium, open_browser
+from evalkit.checks.browser import find_axe_js, find_chromium, open_browser, open_tab
 from evalkit.checks.cache import ResultCache, document_key, file_identity, package_version
 from evalkit.checks.docx import check_docx
 from evalkit.checks.findings import Finding
@@ -146,8 +146,8 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
             document; entries with the same ``document`` name are formats of
             one document, whose table cells must agree; a ``notice`` must be on
             the document's first page (:mod:`evalkit.checks.notice`). One headless Chromium
-            is shared by all HTML documents and only launched if one is still
-            to check (not in ``cache``).
+            and one page of it (:class:`~evalkit.checks.browser.Tab`) are shared by all HTML
+            documents, and only launched if one is still to check (not in ``cache``).
         axe_tags: axe-core rule tags to run (default WCAG 2.0/2.1 A and AA).
         chromium: Chromium executable (default: see :func:`find_chromium`).
         cache: Where each document's result is kept by the hash of all it depends on
@@ -188,9 +188,10 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
         # one browser for every HTML page still to check, started only if there is one
         to_check = any(doc["format"] == "html" and hit is None for doc, hit in zip(documents, known, strict=True))
         browser = stack.enter_context(open_browser(chromium)) if to_check else None
+        tab = stack.enter_context(open_tab(browser)) if browser is not None else None  # one page for all
         for doc, key, hit in zip(documents, keys, known, strict=True):
             if hit is None:
-                hit = _check_document(doc, browser, axe_js, tags, pdf_tables)
+                hit = _check_document(doc, tab, axe_js, tags, pdf_tables)
                 results.put(key, hit)
             if hit["axe_version"] is not None:
                 axe_versions.append(hit["axe_version"])
