@@ -470,3 +470,25 @@ def test_run_gate_rejects_bad_input(tmp_path):
         run_gate([{"path": "x.odt", "format": "odt", "lang": "en-US"}], tmp_path / "r.json")
     with pytest.raises(ValueError, match="lang"):
         run_gate([{"path": "x.pdf", "format": "pdf", "lang": ""}], tmp_path / "r.json")
+
+
+def test_documents_checked_in_one_tab_are_checked_as_each_alone(tmp_path):
+    """The gate loads its HTML documents one after the other into one page (evalkit.checks.browser.Tab):
+    a document's findings and rule outcomes are those it has when checked alone (the page is back at
+    its own viewport after the reflow check, and nothing of the last document is left)."""
+    wide = html_page(title="Wide").replace("<p>Participation", '<p style="width: 900px">Participation')
+    pages = {"wide": wide, "no-alt": html_page(title="No alt", img_alt=None), "good": html_page(title="Good")}
+    docs = [{"path": str(write(tmp_path / f"{name}.html", text)), "format": "html", "lang": "en-US",
+             "title": text.split("<title>")[1].split("<")[0]} for name, text in pages.items()]
+
+    def entries(batch, name):
+        try:
+            return run_gate(batch, tmp_path / f"{name}.json")["checked"]
+        except AccessibilityGateError:
+            return json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))["checked"]
+
+    together = entries(docs, "together")
+    alone = [entry for i, doc in enumerate(docs) for entry in entries([doc], f"alone-{i}")]
+    assert together == alone
+    assert [len(e["findings"]) > 0 for e in together] == [True, True, False]
+    assert {f["check"] for f in together[0]["findings"]} == {"html-reflow"}

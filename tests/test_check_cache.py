@@ -59,9 +59,9 @@ def counted(monkeypatch) -> dict[str, list]:
         seen["documents"].append(Path(doc["path"]).name)
         return real_check(doc, *args, **kwargs)
 
-    def compare_tables(paths):
+    def compare_tables(paths, *args, **kwargs):
         seen["tables"].append(sorted(Path(p).name for p in paths.values()))
-        return real_tables(paths)
+        return real_tables(paths, *args, **kwargs)
 
     monkeypatch.setattr(gate, "open_browser", open_browser)
     monkeypatch.setattr(gate.tables, "compare_tables", compare_tables)
@@ -201,3 +201,31 @@ def test_a_changed_needle_set_reads_every_file_again(tmp_path, reads):
     reads.clear()
     assert not scan([a], [NAME], cache=store(tmp_path / "cache"), any_contact=True)["passed"]  # any_contact: a key part
     assert reads == ["a.html"]
+
+
+def test_a_pdf_is_parsed_once_for_its_audit_and_its_table_cells(docs, tmp_path, monkeypatch):
+    """The audit and the table comparison share one outloud model of the PDF (its pages parsed once),
+    and the report is the one the comparison gives reading the PDF again on its own."""
+    from outloud.model import Document
+
+    both = [{"path": str(docs["html"]), "format": "html", "lang": "en-US", "title": "Quarterly results",
+             "document": "a"},
+            {"path": str(docs["pdf"]), "format": "pdf", "lang": "es-MX", "title": "Informe trimestral",
+             "document": "a"}]
+    opened: list[str] = []
+    real_init = Document.__init__
+
+    def init(self, path, *args, **kwargs):
+        opened.append(Path(path).name)
+        real_init(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(Document, "__init__", init)
+    with pytest.raises(gate.AccessibilityGateError) as shared:
+        run_gate(both, tmp_path / "shared.json")
+    assert opened == ["good.pdf"]
+    monkeypatch.setattr(gate.pdfua, "CHECK_FOLLOWS", "another version")  # outloud.check, tables read again
+    with pytest.raises(gate.AccessibilityGateError) as apart:
+        run_gate(both, tmp_path / "apart.json")
+    assert opened == ["good.pdf", "good.pdf", "good.pdf"]
+    assert [str(f) for f in shared.value.findings] == [str(f) for f in apart.value.findings]
+    assert (tmp_path / "shared.json").read_bytes() == (tmp_path / "apart.json").read_bytes()

@@ -67,6 +67,30 @@ def test_a_name_in_a_pdf_text_layer_is_found(tmp_path):
     assert scan([pdf], [NAME])["hits"][0]["file"] == str(pdf)
 
 
+def test_a_pdf_value_broken_across_lines_off_the_page_or_in_its_metadata_is_found(tmp_path):
+    import typst
+
+    mail = Identifier("post_interview", "email", "direct_identifier", "maria.fernanda.lopez.ruiz@example.org")
+    token = Identifier("post_interview", "full_name", "name_token", "fernanda")
+    cases = {
+        # justified in a narrow column: the name is broken over two lines
+        "lines": '#set page(width: 4cm, height: auto, margin: 0.3cm)\n#set par(justify: true)\n'
+                 '#set text(hyphenate: false)\n'
+                 'Entrevista con la señora María Fernanda López Ruiz, de Puebla.\n',
+        # an address too long for the line runs off the page: text a reader still gets
+        "off-page": "#set page(width: 3cm, height: auto, margin: 0.2cm)\nmaria.fernanda.lopez.ruiz\\@example.org\n",
+        "metadata": '#set document(title: "María Fernanda López Ruiz")\nNothing here.\n',
+    }
+    for case, source in cases.items():
+        src = tmp_path / f"{case}.typ"
+        src.write_text(source, encoding="utf-8")
+        pdf = tmp_path / f"{case}.pdf"
+        typst.compile(str(src), output=str(pdf))
+        hits = scan([pdf], [NAME, mail], tokens=[token])["hits"]
+        want = {"lines": {"text", "name"}, "off-page": {"text", "name"}, "metadata": {"text", "name"}}[case]
+        assert {h["match"] for h in hits} == want, case
+
+
 def test_clean_files_pass(tmp_path):
     page = tmp_path / "report.html"
     page.write_text("<p>94 people answered.</p>", encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.checks import features, notice, pdfua, tables
-from evalkit.checks.browser import find_axe_js, find_chromium, open_browser
+from evalkit.checks.browser import find_axe_js, find_chromium, open_browser, open_tab
 from evalkit.checks.cache import ResultCache, document_key, file_identity, package_version
 from evalkit.checks.docx import check_docx
 from evalkit.checks.findings import Finding
@@ -146,8 +146,8 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
             document; entries with the same ``document`` name are formats of
             one document, whose table cells must agree; a ``notice`` must be on
             the document's first page (:mod:`evalkit.checks.notice`). One headless Chromium
-            is shared by all HTML documents and only launched if one is still
-            to check (not in ``cache``).
+            and one page of it (:class:`~evalkit.checks.browser.Tab`) are shared by all HTML
+            documents, and only launched if one is still to check (not in ``cache``).
         axe_tags: axe-core rule tags to run (default WCAG 2.0/2.1 A and AA).
         chromium: Chromium executable (default: see :func:`find_chromium`).
         cache: Where each document's result is kept by the hash of all it depends on
@@ -183,18 +183,20 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
     known = [results.get(key) for key in keys]
     axe_versions: list[str] = []
     checked: list[dict[str, Any]] = []
+    pdf_tables: dict[str, Any] = {}  # each PDF's table cells, read by its audit from the model it parsed
     with contextlib.ExitStack() as stack:
         # one browser for every HTML page still to check, started only if there is one
         to_check = any(doc["format"] == "html" and hit is None for doc, hit in zip(documents, known, strict=True))
         browser = stack.enter_context(open_browser(chromium)) if to_check else None
+        tab = stack.enter_context(open_tab(browser)) if browser is not None else None  # one page for all
         for doc, key, hit in zip(documents, keys, known, strict=True):
             if hit is None:
-                hit = _check_document(doc, browser, axe_js, tags)
+                hit = _check_document(doc, tab, axe_js, tags, pdf_tables)
                 results.put(key, hit)
             if hit["axe_version"] is not None:
                 axe_versions.append(hit["axe_version"])
             checked.append(hit["entry"])
-    _compare_formats(checked, results)
+    _compare_formats(checked, results, pdf_tables)
     results.prune()
     all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
     report: dict[str, Any] = {
@@ -227,8 +229,10 @@ def _document_key(doc: Mapping[str, Any], tags: tuple[str, ...], axe_js: Path | 
                                                                                 "notice", "document")}, tools)
 
 
-def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, tags: tuple[str, ...]) -> dict[str, Any]:
-    """One document's checks: ``{"entry": its entry in the report, "axe_version": axe-core's version or None}``."""
+def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, tags: tuple[str, ...],
+                    pdf_tables: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One document's checks: ``{"entry": its entry in the report, "axe_version": axe-core's version or None}``.
+    A PDF's table cells go to ``pdf_tables`` (by path), read from the model its audit parsed."""
     path, fmt, lang, title = str(doc["path"]), doc["format"], doc["lang"], doc.get("title")
     evidence: dict[str, Any] = {}
     version = None
@@ -238,7 +242,9 @@ def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, t
         findings, version, evidence["axe"] = _check_html(path, lang, title, browser, axe_js, tags)
     elif fmt == "pdf":
         findings = check_pdf(path, lang, title)
-        audit = pdfua.audit_pdf(path)
+        audit = pdfua.audit_pdf(path, reader=tables.document_tables if pdf_tables is not None else None)
+        if audit.read is not None and pdf_tables is not None:
+            pdf_tables[path] = audit.read
         findings += audit.findings
         evidence.update(criteria=audit.criteria, outloud=audit.rules)
     else:
@@ -254,11 +260,11 @@ def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, t
     return json.loads(json.dumps({"entry": entry, "axe_version": version}))
 
 
-def _compare_formats(checked: list[dict[str, Any]], results: ResultCache) -> None:
+def _compare_formats(checked: list[dict[str, Any]], results: ResultCache, pdf_tables: Mapping[str, Any]) -> None:
     """Add to each document the table cells whose text differs from the same document's HTML
     (:mod:`evalkit.checks.tables`): the formats of one document are the entries with the same
     ``document`` name. The findings of a document whose formats are all unchanged come from
-    ``results``."""
+    ``results``; a PDF's tables already read (``pdf_tables``, by path) are not read again."""
     by_document: dict[str, dict[str, dict[str, Any]]] = {}
     for doc in checked:
         if doc.get("document") and Path(doc["path"]).is_file():
@@ -272,7 +278,8 @@ def _compare_formats(checked: list[dict[str, Any]], results: ResultCache) -> Non
                                package_version("lxml"))
         found = results.get(key)
         if found is None:
-            found = [asdict(f) for f in tables.compare_tables(paths)]
+            known = {"pdf": pdf_tables[paths["pdf"]]} if paths.get("pdf") in pdf_tables else None
+            found = [asdict(f) for f in tables.compare_tables(paths, known)]
             results.put(key, found)
         for finding in found:
             next(d for d in formats.values() if d["path"] == finding["file"])["findings"].append(finding)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from evalkit.checks.browser import find_axe_js, open_browser
+from evalkit.checks.browser import Tab, find_axe_js, open_browser
 from evalkit.checks.findings import Finding, check_title, same_lang
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -136,13 +136,14 @@ def _active_content(root: Any, file: str) -> list[Finding]:
 REFLOW_WIDTH = 320  # CSS px: WCAG 1.4.10 Reflow
 
 
-def _run_axe(path: Path, file: str, browser: Browser, axe_js: Path,
+def _run_axe(path: Path, file: str, browser: Browser | Tab, axe_js: Path,
              tags: tuple[str, ...] = AXE_TAGS) -> tuple[list[Finding], str, dict[str, str]]:
-    """Render ``path`` in ``browser``, run axe-core, return findings, axe's version and the outcome of
-    each rule that applied (``pass``, ``incomplete``: needs review, or ``fail``)."""
-    context = browser.new_context(bypass_csp=True)
+    """Render ``path`` in ``browser`` (a new context of its own, or the page of a :class:`Tab`), run
+    axe-core, return findings, axe's version and the outcome of each rule that applied (``pass``,
+    ``incomplete``: needs review, or ``fail``)."""
+    context = None if isinstance(browser, Tab) else browser.new_context(bypass_csp=True)
     try:
-        page = context.new_page()
+        page = browser.ready() if isinstance(browser, Tab) else context.new_page()  # type: ignore[union-attr]
         page.set_default_timeout(_PAGE_TIMEOUT_MS)
         page.goto(path.resolve().as_uri(), wait_until="load")
         page.add_script_tag(path=str(axe_js))
@@ -156,7 +157,8 @@ def _run_axe(path: Path, file: str, browser: Browser, axe_js: Path,
         page.set_viewport_size({"width": REFLOW_WIDTH, "height": 640})
         width = page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
     finally:
-        context.close()
+        if context is not None:
+            context.close()
     reflow = [Finding(file, "html-reflow", "html", f"expected no horizontal scrolling at {REFLOW_WIDTH} CSS px "
                       f"(WCAG 1.4.10), found a page {width} px wide")] if width > REFLOW_WIDTH else []
     findings = reflow + [
@@ -179,7 +181,7 @@ def _check_html(
     path: str | os.PathLike[str],
     lang: str,
     title: str | None,
-    browser: Browser | None,
+    browser: Browser | Tab | None,
     axe_js: Path | None = None,
     tags: tuple[str, ...] = AXE_TAGS,
 ) -> tuple[list[Finding], str, dict[str, str]]:

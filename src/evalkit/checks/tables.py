@@ -21,7 +21,7 @@ from outloud.rules._common import element_text
 
 from evalkit.checks.findings import Finding, read_text
 
-__all__ = ["MAX_CELLS_SHOWN", "compare_tables", "docx_tables", "html_tables", "pdf_tables"]
+__all__ = ["MAX_CELLS_SHOWN", "compare_tables", "document_tables", "docx_tables", "html_tables", "pdf_tables"]
 
 Table = list[list[str]]
 
@@ -50,25 +50,35 @@ def pdf_tables(path: str | Path) -> list[Table]:
     reader gets them, in document order."""
     doc = Document(str(path))
     try:
-        return [[[read_text(element_text(doc, cell)) for cell in row.logical_children if cell.type in ("TH", "TD")]
-                 for row in table.descendants() if row.type == "TR"]
-                for table in doc.elements_of("Table")]
+        return document_tables(doc)
     finally:
         doc.close()
+
+
+def document_tables(doc: Document) -> list[Table]:
+    """:func:`pdf_tables` of a PDF already open in outloud's model (the gate's audit passes its own,
+    whose pages are parsed already)."""
+    return [[[read_text(element_text(doc, cell)) for cell in row.logical_children if cell.type in ("TH", "TD")]
+             for row in table.descendants() if row.type == "TR"]
+            for table in doc.elements_of("Table")]
 
 
 _READERS = {"html": html_tables, "pdf": pdf_tables, "docx": docx_tables}
 
 
-def compare_tables(paths: Mapping[str, str | Path]) -> list[Finding]:
+def compare_tables(paths: Mapping[str, str | Path], known: Mapping[str, list[Table]] | None = None) -> list[Finding]:
     """Findings for every table cell whose text differs from the HTML's (``paths``: format -> file of
-    one document; without HTML, the first format given is the reference)."""
+    one document; without HTML, the first format given is the reference). ``known``: the tables of a
+    format already read from that same file (format -> tables), which are not read again."""
     formats = [f for f in ("html", "pdf", "docx") if f in paths]
     if len(formats) < 2:
         return []
     tables: dict[str, list[Table]] = {}
     findings: list[Finding] = []
     for fmt in formats:
+        if known and fmt in known:
+            tables[fmt] = known[fmt]
+            continue
         try:
             tables[fmt] = _READERS[fmt](paths[fmt])
         except Exception as exc:  # noqa: BLE001 - an unreadable file is a finding (its own check says more)

@@ -55,6 +55,7 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
     from evalkit.publish.dataset import codebook_title
 
     primary = ctx.config["languages"][0]
+    titles: dict[tuple[str, str], str] = {}  # a document's formats share its title: its source is expanded once
     documents = []
     for f in files:
         p = Path(f)
@@ -65,7 +66,10 @@ def gate_published(ctx: Context, files: list[str | Path], langs: dict[str, str],
         if sub in langs:      # results/<evaluation>/publish/<lang>/<document>.<fmt>
             lang = langs[sub]
             document = Path(*parts[at + 2:]) if at is not None else Path(p.name)
-            title = document_title(ctx, lang, document.with_suffix("").as_posix())
+            key = (lang, document.with_suffix("").as_posix())
+            if key not in titles:
+                titles[key] = document_title(ctx, *key)
+            title = titles[key]
             name = f"{sub}/{document.with_suffix('').as_posix()}"
         else:                 # results/publish/dataset/codebook.html: bilingual, primary language first
             lang, title = primary, codebook_title(ctx.evaluation.data["title"], primary)
