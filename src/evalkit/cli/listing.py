@@ -31,10 +31,15 @@ def built_context(root: Path, evaluation: str | None = None):
     cfg = load_config(root / "config" / "config.yaml")
     if evaluation:
         cfg["evaluation"] = evaluation
+    return Context.load(root, as_built(root, cfg))
+
+
+def as_built(root: Path, cfg: dict) -> dict:
+    """`cfg` with the languages the evaluation it names was built in (its values.json), when it is built."""
     built = Layout.of(root, cfg["evaluation"]).values()
     if built.is_file():
         cfg["languages"] = list(load_values(built).get("languages") or cfg["languages"])
-    return Context.load(root, cfg)
+    return cfg
 
 
 def help_language(argv: list[str]) -> str:
@@ -83,11 +88,7 @@ def main(args) -> int:
                         id=args.evaluation, known=", ".join(known)), file=sys.stderr)
                 return 1
             cfg["evaluation"] = args.evaluation
-        built = Layout.of(root, cfg["evaluation"]).values()
-        if built.is_file():
-            # the languages it was built in (a build may set them with --config languages=[...])
-            cfg["languages"] = list(load_values(built).get("languages") or cfg["languages"])
-        langs = cfg["languages"]
+        langs = as_built(root, cfg)["languages"]   # a build may set them with --config languages=[...]
         if args.lang:
             lang = _language(args.lang, langs)
             if lang is None:
