@@ -191,3 +191,14 @@ def test_two_codebooks_with_problems_are_reported_together(tmp_path):
         load_evaluation(tmp_path, EVAL, LANGS)
     assert e.value.source == f"config/evaluations/{EVAL}/codebooks (2 codebooks)"
     assert sorted(e.value.problems) == sorted(broken)
+
+
+def test_evalkit_new_refuses_an_instrument_id_that_is_no_file_name(tmp_path):
+    from evalkit.cli.skeleton import new_evaluation
+
+    with pytest.raises(ConfigError, match=r"--instruments: '\.\./\.\./x' is not an instrument id"):
+        new_evaluation(tmp_path, "demo", "project", ["en-US"], ["engagement_log", "rating_survey:../../x"])
+    assert not any(tmp_path.rglob("*"))   # nothing written, inside or outside the project
+    written = new_evaluation(tmp_path, "demo", "project", ["en-US"], ["engagement_log", "rating_survey:exit"],
+                             today="2024-11-30")
+    assert tmp_path / "raw" / "demo" / "exit.csv" in written

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ DEFAULT_INSTRUMENTS = {"systems": ["engagement_log", "rating_survey", "indicator
                        "portfolio_msc": ["engagement_log", "indicator_report"]}
 IDS = {"engagement_log": "engagement_log", "rating_survey": "survey", "indicator_report": "monitoring"}
 PROJECT = "project_a"
+INSTRUMENT_ID = r"[a-z][a-z0-9_]*"   # as workflow/schemas/evaluation.schema.yaml's instruments[].id
 
 
 def dump(doc) -> str:
@@ -56,6 +58,9 @@ def instrument_ids(instruments: list[str]) -> list[tuple[str, str]]:
             raise ConfigError("evalkit new", [f"--instruments: '{family}' is not a family a skeleton can start with; "
                                               f"expected one of {', '.join(FAMILIES)} (as family or family:id)"])
         iid = iid or IDS[family]
+        if not re.fullmatch(INSTRUMENT_ID, iid):   # it names files under raw/<id>/ and codebooks/
+            raise ConfigError("evalkit new", [f"--instruments: '{iid}' is not an instrument id; expected lowercase "
+                                              f"letters, digits and '_', starting with a letter (e.g. {family}:exit)"])
         if iid in seen:
             raise ConfigError("evalkit new", [f"--instruments: the id '{iid}' is given twice; give the second one "
                                               f"an id of its own, e.g. {family}:{iid}_b"])
@@ -132,8 +137,6 @@ def report_source(eid: str, kind: str, lang: str, instruments: list[tuple[str, s
 def new_evaluation(root: str | Path, eid: str, kind: str, languages: list[str],
                    instruments: list[str] | None = None, today: str | None = None) -> list[Path]:
     """Write the skeleton of evaluation `eid`; return the files written."""
-    import re
-
     root = Path(root)
     problems = []
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", eid):
