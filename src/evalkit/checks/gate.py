@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from evalkit.checks.pdf import check_pdf
 from evalkit.core.errors import EvalkitError
 from evalkit.core.io import atomic_write_text, sha256_file
 
-__all__ = ["FORMATS", "AccessibilityGateError", "merge_reports", "run_gate"]
+__all__ = ["FORMATS", "AccessibilityGateError", "check_one", "merge_reports", "run_gate"]
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx")
 
@@ -187,10 +189,17 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
     with contextlib.ExitStack() as stack:
         # one browser for every HTML page still to check, started only if there is one
         to_check = any(doc["format"] == "html" and hit is None for doc, hit in zip(documents, known, strict=True))
+        # the PDFs' audits (Python) run in a second process meanwhile (started before the browser)
+        apart = _audit_apart(stack, documents, known) if to_check else {}
         browser = stack.enter_context(open_browser(chromium)) if to_check else None
         tab = stack.enter_context(open_tab(browser)) if browser is not None else None  # one page for all
-        for doc, key, hit in zip(documents, keys, known, strict=True):
-            if hit is None:
+        for i, (doc, key, hit) in enumerate(zip(documents, keys, known, strict=True)):
+            if hit is None and i in apart:
+                hit, read = apart[i].result()
+                if read is not None:
+                    pdf_tables[str(doc["path"])] = read
+                results.put(key, hit)
+            elif hit is None:
                 hit = _check_document(doc, tab, axe_js, tags, pdf_tables)
                 results.put(key, hit)
             if hit["axe_version"] is not None:
@@ -213,6 +222,26 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
     return report
 
 
+def check_one(doc: Mapping[str, Any], *, axe_tags: tuple[str, ...] | list[str] = AXE_TAGS,
+              chromium: str | None = None, cache: ResultCache | None = None) -> list[Finding]:
+    """The findings of one document's own checks (those of :func:`run_gate`, without another format to
+    compare with), kept in ``cache`` the same way: an unchanged document is not checked again."""
+    _validate([doc])
+    tags = tuple(axe_tags)
+    axe_js = find_axe_js() if doc["format"] == "html" else None
+    results = cache if cache is not None else ResultCache(None)
+    key = _document_key(doc, tags, axe_js, chromium) if results.path_of and Path(doc["path"]).is_file() else None
+    hit = results.get(key)
+    if hit is None:
+        with contextlib.ExitStack() as stack:
+            browser = stack.enter_context(open_browser(chromium)) if doc["format"] == "html" else None
+            tab = stack.enter_context(open_tab(browser)) if browser is not None else None
+            hit = _check_document(doc, tab, axe_js, tags)
+        results.put(key, hit)
+    results.prune()
+    return [Finding(**f) for f in hit["entry"]["findings"]]
+
+
 def _document_key(doc: Mapping[str, Any], tags: tuple[str, ...], axe_js: Path | None, chromium: str | None) -> str:
     """What one document's result depends on besides its bytes and the check code (evalkit.checks.cache):
     what it is expected to be, and the tools that check its format."""
@@ -227,6 +256,27 @@ def _document_key(doc: Mapping[str, Any], tags: tuple[str, ...], axe_js: Path | 
     tools["lxml"] = package_version("lxml")
     return document_key(doc["path"], "accessibility", {k: doc.get(k) for k in ("path", "format", "lang", "title",
                                                                                 "notice", "document")}, tools)
+
+
+def _audit_apart(stack: contextlib.ExitStack, documents: Sequence[Mapping[str, Any]],
+                 known: Sequence[Any]) -> dict[int, Future]:
+    """Start the checks of the PDFs still to check in one worker process (forked, so before any
+    browser thread exists), while this process checks the HTML pages in the browser: each PDF's
+    result and table cells come back as :func:`_check_document` makes them here. Where processes
+    cannot be forked, nothing is started and every PDF is checked in this process."""
+    todo = [i for i, (doc, hit) in enumerate(zip(documents, known, strict=True))
+            if hit is None and doc["format"] == "pdf" and Path(doc["path"]).is_file()]
+    if not todo or "fork" not in multiprocessing.get_all_start_methods():
+        return {}
+    pool = stack.enter_context(ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")))
+    return {i: pool.submit(_check_pdf_apart, dict(documents[i])) for i in todo}
+
+
+def _check_pdf_apart(doc: Mapping[str, Any]) -> tuple[dict[str, Any], Any]:
+    """In the worker of :func:`_audit_apart`: one PDF's result and the table cells its audit read."""
+    read: dict[str, Any] = {}
+    hit = _check_document(doc, None, None, (), read)
+    return hit, read.get(str(doc["path"]))
 
 
 def _check_document(doc: Mapping[str, Any], browser: Any, axe_js: Path | None, tags: tuple[str, ...],
