@@ -16,6 +16,7 @@ import json
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -133,9 +134,10 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
     toc = ["--toc"] if doc.front_matter.get("toc") else []
     numbered = ["--number-sections"] if doc.front_matter.get("number-sections") else []
     common = [md.name, "--from", "markdown", "--lua-filter", str(LUA_FILTER), *numbered]
-    written = []
-    calls: list[dict] = []  # what <name>.render.json records
-    for fmt in formats:
+
+    def one(fmt: str) -> tuple[Path, list[dict]]:
+        """Render ``fmt``: its target and the calls it made, in order."""
+        calls: list[dict] = []
         target = out_stem.with_suffix(f".{fmt}")
         tmp = build_dir / f"{name}.tmp.{fmt}"
         if fmt == "html":
@@ -186,7 +188,17 @@ def render_embedded(doc: Expanded, lang: str, formats: list[str], build_dir: Pat
             data = single_text_alternative(data.decode("utf-8")).encode("utf-8")
         atomic_write_bytes(target, data)
         tmp.unlink()
+        return target, calls
+
+    # the formats are independent (pandoc and Typst run as their own processes): made side by side,
+    # recorded in the order of `formats`; the first format that failed is the error
+    with ThreadPoolExecutor(max_workers=len(formats) or 1) as pool:
+        made = [pool.submit(one, fmt) for fmt in formats]
+    written, calls = [], []
+    for future in made:
+        target, fmt_calls = future.result()
         written.append(target)
+        calls += fmt_calls
     record = {"document": name, "epoch": epoch, "calls": calls}
     atomic_write_text(build_dir / f"{name}.render.json", json.dumps(record, indent=2, sort_keys=True) + "\n")
     return written
