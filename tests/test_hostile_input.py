@@ -88,6 +88,10 @@ def test_the_gate_fails_a_page_with_active_content(tmp_path):
             "line 1: the YAML tag '!!python/object/apply:os.system'",
         ),
         ("a: 1\nb: !custom x\n", "line 2: the YAML tag '!custom' is not allowed"),
+        # spelt with escapes: the quick text test (no '!', no backslash, no literal marker) must not skip these
+        ('a: "\\x5f_use_yte__"\n', "line 1: '__use_yte__' is not allowed"),
+        ('a: "\\u005F\\u005Fuse_yte__"\n', "line 1: '__use_yte__' is not allowed"),
+        ("a:\n  - b: c\n  - d: !e f\n", "line 3: the YAML tag '!e' is not allowed"),
     ],
 )
 def test_configuration_that_is_not_plain_data_is_refused_before_loading(tmp_path, text, problem):
@@ -96,6 +100,15 @@ def test_configuration_that_is_not_plain_data_is_refused_before_loading(tmp_path
     with pytest.raises(ConfigError) as exc:
         load_yaml(path)
     assert problem in str(exc.value)
+
+
+@pytest.mark.parametrize("text", ["a: b\n", "a: '__use'\nb: _yte__\n", "a: >\n  __use\n  _yte__\n", "a: [1, 2]\n"])
+def test_plain_data_passes_the_quick_and_the_token_check_alike(text):
+    from evalkit.core.config import data_only_problems
+
+    tokens = [t for t in yaml.scan(text, Loader=yaml.SafeLoader)
+              if isinstance(t, yaml.TagToken) or (isinstance(t, yaml.ScalarToken) and t.value.strip() == "__use_yte__")]
+    assert data_only_problems(text) == [] and tokens == []
 
 
 def test_a_template_config_runs_no_code_and_stops_the_run(tmp_path):

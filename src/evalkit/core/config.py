@@ -29,6 +29,9 @@ _Loader.yaml_implicit_resolvers = {
 def data_only_problems(text: str) -> list[str]:
     """Configuration is data, never code: no YAML tag (a tag asks the loader to build an object),
     and no `__use_yte__`, which makes Snakemake evaluate the file as a template (YTE) when it loads it."""
+    if "!" not in text and "\\" not in text and "__use_yte__" not in text:
+        # No tag without '!'; without a backslash escape no scalar can spell __use_yte__ other than literally.
+        return []
     problems = []
     try:
         for token in yaml.scan(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: same tokens
