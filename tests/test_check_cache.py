@@ -63,6 +63,19 @@ def counted(monkeypatch) -> dict[str, list]:
         seen["tables"].append(sorted(Path(p).name for p in paths.values()))
         return real_tables(paths, *args, **kwargs)
 
+    class Counted:  # a PDF checked in the gate's worker process, counted (here) when its result is taken
+        def __init__(self, future, name):
+            self.future, self.name = future, name
+
+        def result(self):
+            seen["documents"].append(self.name)
+            return self.future.result()
+
+    def audit_apart(stack, documents, known):
+        return {i: Counted(f, Path(documents[i]["path"]).name) for i, f in real_apart(stack, documents, known).items()}
+
+    real_apart = gate._audit_apart
+    monkeypatch.setattr(gate, "_audit_apart", audit_apart)
     monkeypatch.setattr(gate, "open_browser", open_browser)
     monkeypatch.setattr(gate.tables, "compare_tables", compare_tables)
     monkeypatch.setattr(gate, "_check_document", check_document)
@@ -220,6 +233,7 @@ def test_a_pdf_is_parsed_once_for_its_audit_and_its_table_cells(docs, tmp_path, 
         real_init(self, path, *args, **kwargs)
 
     monkeypatch.setattr(Document, "__init__", init)
+    monkeypatch.setattr(gate, "_audit_apart", lambda *args: {})  # in this process, where the opens are counted
     with pytest.raises(gate.AccessibilityGateError) as shared:
         run_gate(both, tmp_path / "shared.json")
     assert opened == ["good.pdf"]
@@ -229,3 +243,25 @@ def test_a_pdf_is_parsed_once_for_its_audit_and_its_table_cells(docs, tmp_path, 
     assert opened == ["good.pdf", "good.pdf", "good.pdf"]
     assert [str(f) for f in shared.value.findings] == [str(f) for f in apart.value.findings]
     assert (tmp_path / "shared.json").read_bytes() == (tmp_path / "apart.json").read_bytes()
+
+
+def test_the_pdfs_checked_in_the_worker_process_give_the_report_checked_in_one_process(docs, tmp_path, monkeypatch,
+                                                                                     counted):
+    apart = run_gate(batch(docs), tmp_path / "apart.json")
+    assert counted["documents"].count("good.pdf") == 1  # submitted to the worker, not checked here too
+    monkeypatch.setattr(gate, "_audit_apart", lambda *args: {})
+    alone = run_gate(batch(docs), tmp_path / "alone.json")
+    assert apart == alone
+    assert (tmp_path / "apart.json").read_bytes() == (tmp_path / "alone.json").read_bytes()
+    assert (tmp_path / "apart.md").read_bytes() == (tmp_path / "alone.md").read_bytes()
+
+
+def test_one_page_checked_again_only_when_it_changed(docs, tmp_path, counted):
+    page = {"path": str(docs["html"]), "format": "html", "lang": "en-US", "title": "Quarterly results"}
+    results = store(tmp_path / "cache")
+    assert gate.check_one(page, cache=results) == []
+    assert gate.check_one(page, cache=store(tmp_path / "cache")) == []
+    assert counted["browsers"] == [1] and counted["documents"] == ["good.html"]  # the second: from the cache
+    wrong = {**page, "title": "Annual results"}  # another expectation is another key: checked, and it fails
+    found = gate.check_one(wrong, cache=store(tmp_path / "cache"))
+    assert [f.check for f in found] == ["html-title"] and counted["browsers"] == [1, 1]
