@@ -176,10 +176,43 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
         raise ValueError(f"report_path must not end in .md (the Markdown summary goes there): {report_path}")
     _validate(documents)
 
-    has_html = any(doc["format"] == "html" for doc in documents)
-    axe_js = find_axe_js() if has_html else None
     tags = tuple(axe_tags)
     results = cache if cache is not None else ResultCache(None)
+    checked, axe_versions, pdf_tables = _check_each(documents, tags, chromium, results)
+    _compare_formats(checked, results, pdf_tables)
+    results.prune()
+    all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
+    report: dict[str, Any] = {
+        "passed": not all_findings,
+        "checked": checked,
+        "axe_version": ", ".join(sorted(set(axe_versions))) or None,
+        "rules": ", ".join(axe_tags),
+        "pdf_checker": pdfua.VERSION if any(doc["format"] == "pdf" for doc in documents) else None,
+    }
+    atomic_write_text(report_file, json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(md_file, _markdown(report))
+    if all_findings:
+        raise AccessibilityGateError(all_findings, report_file)
+    return report
+
+
+def check_one(doc: Mapping[str, Any], *, axe_tags: tuple[str, ...] | list[str] = AXE_TAGS,
+              chromium: str | None = None, cache: ResultCache | None = None) -> list[Finding]:
+    """The findings of one document's own checks (those of :func:`run_gate`, without another format to
+    compare with), kept in ``cache`` the same way: an unchanged document is not checked again."""
+    _validate([doc])
+    results = cache if cache is not None else ResultCache(None)
+    checked, _, _ = _check_each([doc], tuple(axe_tags), chromium, results)
+    results.prune()
+    return [Finding(**f) for f in checked[0]["findings"]]
+
+
+def _check_each(documents: Sequence[Mapping[str, Any]], tags: tuple[str, ...], chromium: str | None,
+                results: ResultCache) -> tuple[list[dict[str, Any]], list[str], dict[str, Any]]:
+    """Each document's own checks, in order, taken from ``results`` where its key is there: the report
+    entries, the axe-core versions used and each PDF's table cells read by its audit (by path)."""
+    has_html = any(doc["format"] == "html" for doc in documents)
+    axe_js = find_axe_js() if has_html else None
     keys = [_document_key(doc, tags, axe_js, chromium) if results.path_of and Path(doc["path"]).is_file() else None
             for doc in documents]
     known = [results.get(key) for key in keys]
@@ -205,41 +238,7 @@ def run_gate(documents: list[dict], report_path: str | os.PathLike[str], *,
             if hit["axe_version"] is not None:
                 axe_versions.append(hit["axe_version"])
             checked.append(hit["entry"])
-    _compare_formats(checked, results, pdf_tables)
-    results.prune()
-    all_findings = [Finding(**f) for doc in checked for f in doc["findings"]]
-    report: dict[str, Any] = {
-        "passed": not all_findings,
-        "checked": checked,
-        "axe_version": ", ".join(sorted(set(axe_versions))) or None,
-        "rules": ", ".join(axe_tags),
-        "pdf_checker": pdfua.VERSION if any(doc["format"] == "pdf" for doc in documents) else None,
-    }
-    atomic_write_text(report_file, json.dumps(report, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
-    atomic_write_text(md_file, _markdown(report))
-    if all_findings:
-        raise AccessibilityGateError(all_findings, report_file)
-    return report
-
-
-def check_one(doc: Mapping[str, Any], *, axe_tags: tuple[str, ...] | list[str] = AXE_TAGS,
-              chromium: str | None = None, cache: ResultCache | None = None) -> list[Finding]:
-    """The findings of one document's own checks (those of :func:`run_gate`, without another format to
-    compare with), kept in ``cache`` the same way: an unchanged document is not checked again."""
-    _validate([doc])
-    tags = tuple(axe_tags)
-    axe_js = find_axe_js() if doc["format"] == "html" else None
-    results = cache if cache is not None else ResultCache(None)
-    key = _document_key(doc, tags, axe_js, chromium) if results.path_of and Path(doc["path"]).is_file() else None
-    hit = results.get(key)
-    if hit is None:
-        with contextlib.ExitStack() as stack:
-            browser = stack.enter_context(open_browser(chromium)) if doc["format"] == "html" else None
-            tab = stack.enter_context(open_tab(browser)) if browser is not None else None
-            hit = _check_document(doc, tab, axe_js, tags)
-        results.put(key, hit)
-    results.prune()
-    return [Finding(**f) for f in hit["entry"]["findings"]]
+    return checked, axe_versions, pdf_tables
 
 
 def _document_key(doc: Mapping[str, Any], tags: tuple[str, ...], axe_js: Path | None, chromium: str | None) -> str:
